@@ -1,0 +1,1 @@
+"""Haven's services: case store, agency directory, risk screen, hand-off, outbox and console."""

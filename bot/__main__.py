@@ -1,0 +1,39 @@
+"""Haven's command line: `python -m bot <command> ...` (run with no command for the list)."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+COMMANDS = {
+    "migrate": ("bot.cli.setup", "migrate_main", "apply database migrations"),
+    "seed": ("bot.cli.setup", "seed_main", "load the agency directory and the sample cases"),
+    "directory": ("bot.directory.importer", "main", "re-import the agency directory: directory import [FILE]"),
+    "risk": ("bot.risk.cli", "main", "screen one message per line from stdin, JSON lines out"),
+    "staff": ("bot.console.staff_cli", "main", "manage staff accounts: staff add USERNAME --role worker"),
+    "telegram": ("connectors.telegram_cli", "main", "telegram set-webhook: register the webhook"),
+    "outbox": ("bot.outbox_cli", "main", "inspect the outbox"),
+    "run": ("bot.cli.serve", "main", "start the Rasa server and the action server"),
+}
+
+
+def usage() -> str:
+    """The list of commands."""
+    lines = ["usage: python -m bot <command> [args]", ""]
+    lines += [f"  {name:<10} {help_text}" for name, (_m, _f, help_text) in COMMANDS.items()]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Dispatch to the command's module, imported only when used."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] not in COMMANDS:
+        print(usage(), file=sys.stderr)
+        return 2
+    module_name, function_name, _help = COMMANDS[args[0]]
+    function = getattr(importlib.import_module(module_name), function_name)
+    return int(function(args[1:]) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

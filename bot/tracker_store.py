@@ -1,0 +1,37 @@
+"""Rasa's SQL tracker store, configured from Haven's DATABASE_URL instead of separate fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.core.tracker_store import SQLTrackerStore
+from sqlalchemy.engine import make_url
+
+from bot.settings import get_settings
+
+
+def tracker_store_arguments(database_url: str) -> dict[str, Any]:
+    """Split a SQLAlchemy URL into the arguments SQLTrackerStore takes."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        return {"dialect": "sqlite", "db": url.database}
+    return {
+        "dialect": url.drivername,
+        "host": url.host,
+        "port": url.port,
+        "db": url.database,
+        "username": url.username,
+        "password": url.password,
+        "query": dict(url.query) or None,
+    }
+
+
+class HavenTrackerStore(SQLTrackerStore):
+    """Conversations in Haven's own database (Rasa's `events` table beside Haven's tables).
+
+    Rasa's endpoint config can't take a URL for SQL stores, so one DATABASE_URL would
+    otherwise have to be repeated as dialect/host/port/db fields; this reads it from settings.
+    """
+
+    def __init__(self, domain: Any = None, event_broker: Any = None, **_ignored: Any) -> None:
+        super().__init__(domain=domain, event_broker=event_broker, **tracker_store_arguments(get_settings().database_url))
