@@ -52,6 +52,8 @@ class Settings:
     telegram_secret_token: str = field(default="", repr=False)
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     gateway_hours: str = "Mon-Fri 08:00-20:00, Sat 09:00-17:00"
+    rest_callback_url: str = ""
+    quick_exit_url: str = "https://www.bbc.co.uk/weather"
     verification_max_failures: int = 3
     verification_lock_minutes: int = 30
     verification_alert_senders: int = 3
@@ -87,6 +89,8 @@ class Settings:
             "telegram_secret_token": _env("TELEGRAM_SECRET_TOKEN"),
             "telegram_api_base_url": _env("TELEGRAM_API_BASE_URL", cls.telegram_api_base_url),
             "gateway_hours": _env("HAVEN_GATEWAY_HOURS", cls.gateway_hours),
+            "rest_callback_url": _env("HAVEN_REST_CALLBACK_URL"),
+            "quick_exit_url": _env("HAVEN_QUICK_EXIT_URL", cls.quick_exit_url),
             "verification_max_failures": _env_int("HAVEN_VERIFY_MAX_FAILURES", cls.verification_max_failures),
             "verification_lock_minutes": _env_int("HAVEN_VERIFY_LOCK_MINUTES", cls.verification_lock_minutes),
             "verification_alert_senders": _env_int("HAVEN_VERIFY_ALERT_SENDERS", cls.verification_alert_senders),

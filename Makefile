@@ -1,0 +1,72 @@
+# Haven: `make run` starts the assistant on its embedded defaults; `make test` runs every test.
+# Prerequisites on a fresh machine: git, make and Python 3.10 (pyenv reads .python-version).
+
+SHELL := /bin/bash
+PYTHON ?= python3.10
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+REQS_STAMP := $(VENV)/.requirements-installed
+MODEL := models/haven.tar.gz
+TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/stories -name '*.yml' 2>/dev/null) $(shell find bot/risk -name '*.py' 2>/dev/null)
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export TF_CPP_MIN_LOG_LEVEL := 3
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help install db run test test-python validate test-stories eval-nlu eval-risk crossval bench lint clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(REQS_STAMP): requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade "pip==24.2"
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+install: $(REQS_STAMP) ## Create .venv and install the pinned dependencies
+
+db: install ## Migrate the database and load the directory, sample cases and a demo staff account
+	$(PY) -m bot migrate
+	$(PY) -m bot seed
+
+$(MODEL): $(REQS_STAMP) $(TRAINING_INPUTS)
+	$(RASA) train --fixed-model-name haven --out models --quiet
+	@touch $@
+
+train: $(MODEL) ## Train the model, only when training data or config changed
+
+run: db train ## Start Haven (Rasa server :5005 with the web chat, console and webhooks; actions on 127.0.0.1:5055)
+	$(PY) -m bot run
+
+test: install train ## Run the whole test suite (data validation, pytest incl. end-to-end, test stories)
+	$(MAKE) --no-print-directory validate
+	$(MAKE) --no-print-directory test-stories
+	$(MAKE) --no-print-directory test-python
+
+test-python: install ## pytest only (needs a trained model for the end-to-end tests)
+	$(VENV)/bin/pytest -q
+
+validate: install ## rasa data validate
+	$(RASA) data validate --fail-on-warnings --quiet
+
+test-stories: install train ## Test stories, failing on any prediction error
+	$(RASA) test core --stories tests/test_stories --model $(MODEL) --fail-on-prediction-errors --out results/core --quiet
+
+eval-nlu: install train ## Intent accuracy and macro-F1 on the held-out NLU set (a figure, not a test)
+	$(PY) -m bot.evaluate_nlu --model $(MODEL)
+
+eval-risk: install ## Risk screen recall and false escalations on the held-out set, beside a keyword baseline
+	$(PY) -m bot.risk.evaluate tests/data/risk_heldout.yml
+
+crossval: install ## 5-fold cross-validation of the NLU pipeline
+	$(RASA) test nlu --nlu data/nlu --config config.yml --cross-validation --folds 5 --out results/crossval
+
+bench: install train ## Measure everything and write BENCHMARKS.md
+	$(PY) -m bench
+
+lint: install ## ruff
+	$(VENV)/bin/ruff check bot actions connectors tests
+
+clean: ## Remove results and trained models (keeps the database)
+	rm -rf results models/*.tar.gz
