@@ -1,0 +1,160 @@
+"""Start Haven's real processes (action server + Rasa server) for end-to-end tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+VENV_BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    """An unused loopback port."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class CallbackReceiver:
+    """A local HTTP server collecting the JSON that Haven POSTs to HAVEN_REST_CALLBACK_URL."""
+
+    def __init__(self) -> None:
+        self.messages: list[dict] = []
+        self._changed = threading.Condition()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with receiver._changed:
+                    receiver.messages.append(json.loads(body or b"{}"))
+                    receiver._changed.notify_all()
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *_args) -> None:
+                return
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/callback"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def wait_for(self, predicate, timeout: float = 20.0) -> dict:
+        """The first received message matching `predicate`, waiting up to `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                for message in self.messages:
+                    if predicate(message):
+                        return message
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"no matching callback within {timeout}s; got {self.messages}")
+                self._changed.wait(remaining)
+
+    def close(self) -> None:
+        self.server.shutdown()
+
+
+@dataclass
+class HavenStack:
+    """Running Haven processes and how to reach them."""
+
+    base_url: str
+    env: dict
+    processes: list[subprocess.Popen] = field(default_factory=list)
+    log_path: Path | None = None
+
+    def post_json(self, path: str, payload: dict, headers: dict | None = None) -> tuple[int, object]:
+        """POST JSON to the Rasa server; returns (status, decoded body)."""
+        request = urllib.request.Request(  # noqa: S310 (loopback)
+            self.base_url + path, data=json.dumps(payload).encode(), method="POST",
+            headers={"Content-Type": "application/json", **(headers or {})},
+        )
+        return _send(request)
+
+    def get_json(self, path: str, headers: dict | None = None) -> tuple[int, object]:
+        """GET from the Rasa server; returns (status, decoded body)."""
+        return _send(urllib.request.Request(self.base_url + path, headers=headers or {}))  # noqa: S310
+
+    def say(self, sender: str, text: str) -> list[dict]:
+        """Send `text` as `sender` over the REST channel; the bot's replies."""
+        status, body = self.post_json("/webhooks/rest/webhook", {"sender": sender, "message": text})
+        assert status == 200, body
+        return body  # type: ignore[return-value]
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _send(request: urllib.request.Request) -> tuple[int, object]:
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+            raw = response.read()
+            status = response.status
+    except urllib.error.HTTPError as error:
+        raw, status = error.read(), error.code
+    try:
+        return status, json.loads(raw or b"null")
+    except json.JSONDecodeError:
+        return status, raw.decode(errors="replace")
+
+
+def start_stack(*, workdir: Path, model: Path, extra_env: dict) -> HavenStack:
+    """Migrate and seed a fresh database, then start the action server and the Rasa server."""
+    port, action_port = free_port(), free_port()
+    env = dict(
+        os.environ,
+        DATABASE_URL=f"sqlite:///{workdir / 'haven-e2e.db'}",
+        HAVEN_ENV="test",
+        SANIC_HOST="127.0.0.1",
+        HAVEN_ACTION_SERVER_URL=f"http://127.0.0.1:{action_port}/webhook",
+        HAVEN_PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
+        SQLALCHEMY_SILENCE_UBER_WARNING="1",
+        TF_CPP_MIN_LOG_LEVEL="3",
+        **extra_env,
+    )
+    python = str(VENV_BIN / "python")
+    for command in (["-m", "bot", "migrate"], ["-m", "bot", "seed", "--no-demo-staff"]):
+        subprocess.run([python, *command], cwd=PROJECT_ROOT, env=env, check=True, capture_output=True)  # noqa: S603
+    log = open(workdir / "haven-e2e.log", "w")  # noqa: SIM115 (closed with the processes)
+    stack = HavenStack(base_url=f"http://127.0.0.1:{port}", env=env, log_path=workdir / "haven-e2e.log")
+    stack.processes.append(subprocess.Popen(  # noqa: S603
+        [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
+        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
+    stack.processes.append(subprocess.Popen(  # noqa: S603
+        [str(VENV_BIN / "rasa"), "run", "--model", str(model), "--enable-api", "--auth-token", env["HAVEN_RASA_API_TOKEN"],
+         "--credentials", "credentials.yml", "--endpoints", "endpoints.yml", "--interface", "127.0.0.1",
+         "--port", str(port)],
+        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        if any(process.poll() is not None for process in stack.processes):
+            break
+        try:
+            status, _ = stack.get_json("/")
+            if status == 200:
+                return stack
+        except OSError:
+            pass
+        time.sleep(0.5)
+    stack.stop()
+    raise RuntimeError(f"Haven did not start; log:\n{(workdir / 'haven-e2e.log').read_text()[-4000:]}")
