@@ -12,6 +12,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/s
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONDONTWRITEBYTECODE := 1
+export HAVEN_ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
 
 .PHONY: help install db run test test-python validate test-stories eval-nlu eval-risk crossval bench lint clean
 

@@ -1,0 +1,1 @@
+"""The case store: crime references, victim verification, case status wording, summaries and notifications."""

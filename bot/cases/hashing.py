@@ -1,0 +1,40 @@
+"""Argon2 hashing of verification secrets (date of birth + postcode, PIN); plaintext is never stored."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+
+@lru_cache(maxsize=1)
+def password_hasher() -> PasswordHasher:
+    """argon2-cffi's hasher with its recommended (RFC 9106 low-memory) parameters."""
+    return PasswordHasher()
+
+
+@lru_cache(maxsize=1)
+def dummy_hash() -> str:
+    """A hash nothing matches, checked when a reference is unknown so timing looks the same."""
+    return password_hasher().hash("haven-dummy-secret-never-matches")
+
+
+def dob_postcode_secret(*, dob: date, postcode: str) -> str:
+    """The string hashed for a date of birth and postcode: 'YYYY-MM-DD|POSTCODE'."""
+    return f"{dob.isoformat()}|{postcode.replace(' ', '').upper()}"
+
+
+def hash_secret(secret: str) -> str:
+    """An argon2id hash of `secret`."""
+    return password_hasher().hash(secret)
+
+
+def secret_matches(*, stored_hash: str | None, secret: str) -> bool:
+    """True when `secret` matches `stored_hash`; a missing hash is checked against the dummy (and fails)."""
+    try:
+        password_hasher().verify(stored_hash or dummy_hash(), secret)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+    return stored_hash is not None

@@ -1,0 +1,125 @@
+"""Staff passwords (argon2), log-in with lock-out, server-side sessions and CSRF tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from bot.models.base import utcnow
+from bot.models.staff import Staff, StaffSession
+
+MAX_FAILURES = 5
+LOCK_DURATION = timedelta(minutes=15)
+SESSION_LIFETIME = timedelta(hours=12)
+MIN_PASSWORD_LENGTH = 12
+
+
+@lru_cache(maxsize=1)
+def password_hasher() -> PasswordHasher:
+    """argon2id with the library's recommended parameters."""
+    return PasswordHasher()
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A hash to verify against when the username is unknown, so timing doesn't reveal it."""
+    return password_hasher().hash(secrets.token_urlsafe(16))
+
+
+def hash_password(password: str) -> str:
+    """An argon2 hash of `password` (refuses short ones)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValueError(f"Passwords must be at least {MIN_PASSWORD_LENGTH} characters.")
+    return password_hasher().hash(password)
+
+
+def _password_matches(stored_hash: str, password: str) -> bool:
+    try:
+        return password_hasher().verify(stored_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def authenticate(session: Session, *, username: str, password: str, now: datetime | None = None) -> Staff | None:
+    """The staff member if the password is right and the account is usable; counts failures and locks out."""
+    now = now or utcnow()
+    staff = session.scalars(select(Staff).where(Staff.username == username.strip().lower())).first()
+    if staff is None:
+        _password_matches(_dummy_hash(), password)
+        return None
+    if staff.locked_until and staff.locked_until > now:
+        _password_matches(_dummy_hash(), password)
+        return None
+    if not _password_matches(staff.password_hash, password) or not staff.active:
+        staff.failed_logins = (staff.failed_logins or 0) + 1
+        if staff.failed_logins >= MAX_FAILURES:
+            staff.locked_until = now + LOCK_DURATION
+            staff.failed_logins = 0
+        session.flush()
+        return None
+    staff.failed_logins = 0
+    staff.locked_until = None
+    staff.last_seen_at = now
+    if password_hasher().check_needs_rehash(staff.password_hash):
+        staff.password_hash = password_hasher().hash(password)
+    session.flush()
+    return staff
+
+
+def token_digest(token: str) -> str:
+    """The SHA-256 of a session token, as stored in the database."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_session(session: Session, *, staff: Staff, now: datetime | None = None) -> tuple[str, StaffSession]:
+    """A new login session; returns the cookie token (never stored) and the row."""
+    now = now or utcnow()
+    token = secrets.token_urlsafe(32)
+    row = StaffSession(
+        token_hash=token_digest(token), staff_id=staff.id, csrf_token=secrets.token_urlsafe(32),
+        created_at=now, expires_at=now + SESSION_LIFETIME,
+    )
+    session.add(row)
+    session.flush()
+    return token, row
+
+
+def resume_session(session: Session, *, token: str, now: datetime | None = None) -> tuple[StaffSession, Staff] | None:
+    """The live session and its (active) staff member for a cookie token, marking the staff member as seen."""
+    if not token:
+        return None
+    now = now or utcnow()
+    row = session.scalars(select(StaffSession).where(StaffSession.token_hash == token_digest(token))).first()
+    if row is None or row.expires_at <= now:
+        return None
+    staff = session.get(Staff, row.staff_id)
+    if staff is None or not staff.active:
+        return None
+    staff.last_seen_at = now
+    session.flush()
+    return row, staff
+
+
+def end_session(session: Session, *, token: str) -> None:
+    """Log out: forget the session behind the token."""
+    session.execute(delete(StaffSession).where(StaffSession.token_hash == token_digest(token)))
+
+
+def end_all_sessions(session: Session, *, staff_id: int) -> None:
+    """Forget every session of one staff member (used when an account is disabled)."""
+    session.execute(delete(StaffSession).where(StaffSession.staff_id == staff_id))
+
+
+def tokens_match(expected: str | None, given: str | None) -> bool:
+    """Constant-time comparison of two secrets; missing values never match."""
+    if not expected or not given:
+        return False
+    return hmac.compare_digest(expected.encode(), given.encode())

@@ -1,0 +1,49 @@
+"""The staff console as a Rasa input channel, served at /console inside the Rasa server process."""
+
+from __future__ import annotations
+
+from typing import Any, Awaitable, Callable
+
+from rasa.core.channels.channel import InputChannel, UserMessage
+from sanic import Blueprint, Sanic
+
+from bot.console import api, pages_auth, pages_conversation, pages_queue
+from bot.console.web import CONSOLE_ROOT, PREFIX, add_security_headers
+
+
+class ConsoleBlueprint(Blueprint):
+    """A blueprint that always mounts at /console (Rasa would put channels under /webhooks/<name>)."""
+
+    def register(self, app: Sanic, options: dict[str, Any]) -> None:
+        super().register(app, {**options, "url_prefix": PREFIX})
+
+
+def build_blueprint(name: str = "haven_console") -> ConsoleBlueprint:
+    """All console routes: log-in, queue, conversations, the JSON API and static files."""
+    blueprint = ConsoleBlueprint(name)
+    pages_auth.register(blueprint)
+    pages_queue.register(blueprint)
+    pages_conversation.register(blueprint)
+    api.register(blueprint)
+    blueprint.static("/static", str(CONSOLE_ROOT / "static"), name="static")
+    blueprint.middleware(add_security_headers, "response")
+    return blueprint
+
+
+class ConsoleInput(InputChannel):
+    """Listed in credentials.yml as `bot.console.channel.ConsoleInput: {}`; it receives no victim messages.
+
+    Staff replies go out through the outbox on the victim's own channel, so this channel has
+    no output channel of its own.
+    """
+
+    @classmethod
+    def name(cls) -> str:
+        return "console"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> "ConsoleInput":
+        return cls()
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        return build_blueprint()

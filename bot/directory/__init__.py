@@ -1,0 +1,1 @@
+"""Haven's agency directory: load and import agencies, understand needs and places, search and refer."""

@@ -1,0 +1,91 @@
+"""The texts users see from the support finder: need buttons, numbered results and the consent question."""
+
+from __future__ import annotations
+
+from bot.directory.needs import need_phrase
+from bot.directory.places import Area
+from bot.directory.search import Match, contact_line
+from bot.models.directory import Agency
+
+ASK_NEED = "What kind of support are you looking for?"
+NEED_BUTTONS = (
+    ("Domestic abuse", "domestic abuse"),
+    ("Rape or sexual assault", "sexual assault"),
+    ("Fraud or scams", "fraud or scam"),
+    ("Burglary", "burglary"),
+    ("Hate crime", "hate crime"),
+    ("Something else", "something else"),
+)
+NEED_EXAMPLES = (
+    'domestic abuse, sexual assault, a scam, burglary, hate crime, stalking, a road crash, or "something else"'
+)
+AREA_EXAMPLES = "a town such as Fenchester or Port Wyvern, or the first part of your postcode such as SX4"
+VICTIM_SUPPORT_FALLBACK = "Victim Support's free Supportline on 08 08 16 89 111 (open 24/7, victimsupport.org.uk)"
+
+
+def need_buttons() -> list[dict[str, str]]:
+    """Up to six quick replies whose payloads are plain text (never "/intent")."""
+    return [{"title": title, "payload": payload} for title, payload in NEED_BUTTONS]
+
+
+def unknown_need_text() -> str:
+    """Shown when we could not tell which kind of support was meant."""
+    return f"Sorry, I didn't catch what kind of support you need. You could say, for example: {NEED_EXAMPLES}."
+
+
+def unknown_area_text() -> str:
+    """Shown when the place is not one we know in Southmoor."""
+    return (
+        f"Sorry, I don't know that place in Southmoor. Please give {AREA_EXAMPLES}. "
+        "If you'd rather not say, or you live outside Southmoor, say \"skip\" and I'll show national services."
+    )
+
+
+def _place_phrase(area: Area | None) -> str:
+    return f" in {area.label}" if area else ""
+
+
+def format_match(number: int, match: Match) -> str:
+    """One numbered entry: name, what they do, how to contact them, open or closed now."""
+    agency = match.agency
+    name = f"{agency.name} (sample listing)" if agency.sample else agency.name
+    status = match.status[0].upper() + match.status[1:]
+    return f"{number}. {name}: {agency.summary}\n{match.contact}. {status}."
+
+
+def results_text(matches: list[Match], *, need: str, area: Area | None) -> str:
+    """The numbered list of up to three results."""
+    heading = f"Here are services for {need_phrase(need)}{_place_phrase(area)}:"
+    return "\n".join([heading, *(format_match(number, match) for number, match in enumerate(matches, start=1))])
+
+
+def no_results_text(*, need: str, area: Area | None, victim_support: Agency | None) -> str:
+    """Nothing matched: say so and offer Victim Support's national line."""
+    offer = VICTIM_SUPPORT_FALLBACK
+    if victim_support is not None:
+        offer = f"{victim_support.name}: {contact_line(victim_support)} (open 24/7)"
+    return (
+        f"I couldn't find a service for {need_phrase(need)}{_place_phrase(area)}. "
+        f"Victim Support can help with any crime, whether or not it was reported: {offer}."
+    )
+
+
+def consent_question(agency_name: str) -> str:
+    """The explicit consent question asked before any referral."""
+    return (
+        f"To refer you, I'll share your first name and how to contact you on this channel with {agency_name}, "
+        "and they will contact you. Do you agree?"
+    )
+
+
+def referral_made_text(agency: Agency) -> str:
+    """What happens next after a referral was recorded."""
+    return (
+        f"Thank you. I've passed your referral to {agency.name}, and they will contact you on this channel. "
+        f"If you need them sooner, you can contact them yourself: {contact_line(agency)}."
+    )
+
+
+def no_referral_text() -> str:
+    """No referral was made (declined or no consent)."""
+    return "That's fine, no referral has been made. You can contact them yourself whenever you like."

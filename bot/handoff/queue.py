@@ -1,0 +1,187 @@
+"""The hand-off queue: open, list, claim, reassign, close and annotate hand-offs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.models.base import utcnow
+from bot.models.handoff import LEVEL_PRIORITY, Handoff, HandoffNote
+from bot.models.staff import Staff
+
+OPEN_STATUSES = ("waiting", "active")
+OUTCOMES = (
+    "advice_given",
+    "referred_to_agency",
+    "safeguarding_referral",
+    "emergency_services_called",
+    "no_further_action",
+)
+RESOLUTIONS = ("handback", "end")
+
+
+class HandoffError(Exception):
+    """A hand-off operation that can't be done; the message is safe to show to staff."""
+
+
+class HandoffNotFound(HandoffError):
+    """No hand-off has that id."""
+
+
+class ClaimConflict(HandoffError):
+    """The hand-off is already held by another worker."""
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """One open hand-off as the queue shows it."""
+
+    id: int
+    sender_id: str
+    channel: str
+    level: str
+    category: str | None
+    reason: str
+    status: str
+    waiting_seconds: int
+    claimed_by: str | None
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def priority_for(level: str) -> int:
+    """The queue priority of a risk level (lower is more urgent); unknown levels are normal."""
+    return LEVEL_PRIORITY.get(level, LEVEL_PRIORITY["normal"])
+
+
+def active_handoff(session: Session, *, sender_id: str) -> Handoff | None:
+    """The open (waiting or active) hand-off of a conversation, if any."""
+    query = select(Handoff).where(Handoff.sender_id == sender_id, Handoff.status.in_(OPEN_STATUSES))
+    return session.scalars(query.order_by(Handoff.id.desc())).first()
+
+
+def open_handoff(
+    session: Session, *, sender_id: str, channel: str, reason: str, level: str = "normal", category: str | None = None
+) -> Handoff:
+    """Open a hand-off, or return the open one (its level, category and reason updated if `level` is more urgent)."""
+    level = level if level in LEVEL_PRIORITY else "normal"
+    existing = active_handoff(session, sender_id=sender_id)
+    if existing is not None:
+        if priority_for(level) < existing.priority:
+            existing.level = level
+            existing.priority = priority_for(level)
+            existing.category = category or existing.category
+            existing.reason = reason
+        session.flush()
+        return existing
+    handoff = Handoff(
+        sender_id=sender_id, channel=channel, reason=reason, level=level,
+        category=category, priority=priority_for(level), status="waiting", created_at=utcnow(),
+    )
+    session.add(handoff)
+    session.flush()
+    return handoff
+
+
+def get_handoff(session: Session, *, handoff_id: int) -> Handoff:
+    """The hand-off with that id, or HandoffNotFound."""
+    handoff = session.get(Handoff, handoff_id)
+    if handoff is None:
+        raise HandoffNotFound("No such conversation in the queue.")
+    return handoff
+
+
+def list_queue(session: Session, now: datetime | None = None) -> list[QueueItem]:
+    """Open hand-offs, most urgent first, then longest waiting first."""
+    now = now or utcnow()
+    query = (
+        select(Handoff, Staff.username)
+        .outerjoin(Staff, Staff.id == Handoff.claimed_by)
+        .where(Handoff.status.in_(OPEN_STATUSES))
+        .order_by(Handoff.priority, Handoff.created_at, Handoff.id)
+    )
+    return [
+        QueueItem(
+            id=handoff.id, sender_id=handoff.sender_id, channel=handoff.channel, level=handoff.level,
+            category=handoff.category, reason=handoff.reason, status=handoff.status,
+            waiting_seconds=max(0, int((now - handoff.created_at).total_seconds())), claimed_by=username,
+        )
+        for handoff, username in session.execute(query).all()
+    ]
+
+
+def claim(session: Session, *, handoff_id: int, staff: Staff, now: datetime | None = None) -> Handoff:
+    """Give the hand-off to `staff`; another worker's claim stands unless `staff` is a supervisor."""
+    handoff = get_handoff(session, handoff_id=handoff_id)
+    if handoff.status == "closed":
+        raise HandoffError("This conversation has already been closed.")
+    if handoff.claimed_by not in (None, staff.id) and staff.role != "supervisor":
+        raise ClaimConflict("Another worker is already handling this conversation.")
+    if handoff.claimed_by != staff.id:
+        handoff.claimed_by = staff.id
+        handoff.claimed_at = now or utcnow()
+    handoff.status = "active"
+    session.flush()
+    return handoff
+
+
+def reassign(session: Session, *, handoff_id: int, supervisor: Staff, to_staff: Staff) -> Handoff:
+    """A supervisor gives an open hand-off to another (active) staff member."""
+    if supervisor.role != "supervisor":
+        raise HandoffError("Only a supervisor can reassign a conversation.")
+    if not to_staff.active:
+        raise HandoffError("That staff account is disabled.")
+    handoff = get_handoff(session, handoff_id=handoff_id)
+    if handoff.status == "closed":
+        raise HandoffError("This conversation has already been closed.")
+    handoff.claimed_by = to_staff.id
+    handoff.claimed_at = utcnow()
+    handoff.status = "active"
+    session.flush()
+    return handoff
+
+
+def close(session: Session, *, handoff_id: int, staff: Staff, outcome: str, resolution: str) -> Handoff:
+    """Close a hand-off held by `staff` (or any, for a supervisor) with an outcome and a resolution."""
+    if outcome not in OUTCOMES:
+        raise HandoffError(f"Outcome must be one of: {', '.join(OUTCOMES)}.")
+    if resolution not in RESOLUTIONS:
+        raise HandoffError(f"Resolution must be one of: {', '.join(RESOLUTIONS)}.")
+    handoff = get_handoff(session, handoff_id=handoff_id)
+    if handoff.status == "closed":
+        raise HandoffError("This conversation has already been closed.")
+    if handoff.claimed_by != staff.id and staff.role != "supervisor":
+        raise ClaimConflict("Claim this conversation before closing it.")
+    handoff.status = "closed"
+    handoff.outcome = outcome
+    handoff.resolution = resolution
+    handoff.closed_at = utcnow()
+    session.flush()
+    return handoff
+
+
+def add_note(session: Session, *, handoff_id: int, staff: Staff | None, body: str) -> HandoffNote:
+    """Attach a private staff note to a hand-off."""
+    body = body.strip()
+    if not body:
+        raise HandoffError("A note can't be empty.")
+    get_handoff(session, handoff_id=handoff_id)
+    note = HandoffNote(handoff_id=handoff_id, staff_id=staff.id if staff else None, body=body, created_at=utcnow())
+    session.add(note)
+    session.flush()
+    return note
+
+
+def list_notes(session: Session, *, handoff_id: int) -> list[tuple[HandoffNote, str | None]]:
+    """A hand-off's notes, oldest first, each with its author's display name."""
+    query = (
+        select(HandoffNote, Staff.display_name)
+        .outerjoin(Staff, Staff.id == HandoffNote.staff_id)
+        .where(HandoffNote.handoff_id == handoff_id)
+        .order_by(HandoffNote.created_at, HandoffNote.id)
+    )
+    return [(note, name) for note, name in session.execute(query).all()]

@@ -1,0 +1,102 @@
+"""Rasa NLU graph component that runs the risk screen last and lets its verdict override the intent."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.risk.result import RiskResult
+
+RISK_KEY = "risk"
+RISK_INTENT = "risk_disclosure"
+logger = logging.getLogger(__name__)
+
+
+def _intent(name: str, confidence: float) -> Dict[Text, Any]:
+    return {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
+
+
+def apply_verdict(message: Message, result: RiskResult) -> None:
+    """Put `risk` into the parse data and make the intent agree with the verdict."""
+    message.set(RISK_KEY, result.to_dict(), add_to_output=True)
+    ranking: List[Dict[Text, Any]] = list(message.get(INTENT_RANKING_KEY) or [])
+    others = [entry for entry in ranking if entry.get(INTENT_NAME_KEY) != RISK_INTENT]
+    if result.escalate:
+        forced = _intent(RISK_INTENT, 1.0)
+        message.set(INTENT, forced, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [forced] + others, add_to_output=True)
+        return
+    current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+    if current == RISK_INTENT:
+        replacement = others[0] if others else _intent(DEFAULT_NLU_FALLBACK_INTENT_NAME, 1.0)
+        message.set(INTENT, dict(replacement), add_to_output=True)
+        message.set(INTENT_RANKING_KEY, others or [replacement], add_to_output=True)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class RiskScreen(GraphComponent):
+    """Screens every message for risk; on escalation the intent becomes `risk_disclosure`.
+
+    Config: `patterns_dir` (optional) overrides settings.risk_patterns_dir.
+    """
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """No patterns_dir: use the configured one."""
+        return {"patterns_dir": None}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self.component_config = config
+        self._screener: Optional[Any] = None
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "RiskScreen":
+        """A new component; the patterns are loaded on the first message."""
+        return cls(config)
+
+    def _screen(self, text: str) -> RiskResult:
+        if self._screener is None:
+            patterns_dir = self.component_config.get("patterns_dir")
+            if patterns_dir:
+                from bot.risk.screener import RiskScreener
+
+                self._screener = RiskScreener(patterns_dir)
+            else:
+                from bot.risk import default_screener
+
+                self._screener = default_screener()
+        return self._screener.screen(text)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Screen each message's text and apply the verdict."""
+        for message in messages:
+            result = self._screen(message.get(TEXT) or "")
+            apply_verdict(message, result)
+            if result.escalate:
+                logger.info("risk screen escalated: category=%s level=%s", result.category, result.level)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Training data passes through unchanged."""
+        return training_data

@@ -1,0 +1,125 @@
+"""The risk screener: normalise, match the patterns with spaCy, weigh negation and past harm, pick the worst."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional
+
+from bot.risk.context import adjusted_level, is_negated
+from bot.risk.language import get_nlp, is_known_word, lemmas_of
+from bot.risk.normalise import SmsNormaliser, load_replacements
+from bot.risk.patterns import PatternEntry, RiskContext, load_context, load_entries
+from bot.risk.phrases import CompiledPhrase, compile_phrase
+from bot.risk.result import RiskResult, level_rank
+
+if TYPE_CHECKING:
+    from spacy.matcher import Matcher
+    from spacy.tokens import Doc
+
+PAST, RESOLVED = "__past__", "__resolved__"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One pattern that matched, with the level it carries after context."""
+
+    entry: PatternEntry
+    level: str
+    text: str
+
+
+class RiskScreener:
+    """Screens messages against the pattern files of one directory (see data/risk/README.md)."""
+
+    def __init__(self, patterns_dir: Optional[Path] = None) -> None:
+        if patterns_dir is None:
+            from bot.settings import get_settings
+
+            patterns_dir = get_settings().risk_patterns_dir
+        self.patterns_dir = Path(patterns_dir)
+        self.entries = load_entries(self.patterns_dir)
+        self.context: RiskContext = load_context(self.patterns_dir)
+        self.vocabulary = self._pattern_words()
+        self.normalise = SmsNormaliser(load_replacements(self.patterns_dir), self.is_word)
+        self.nlp = get_nlp()
+        self._phrases: dict[str, tuple[Optional[PatternEntry], CompiledPhrase]] = {}
+        self.matcher = self._build_matcher()
+
+    def _pattern_words(self) -> frozenset[str]:
+        """Every plain word written in the phrases and word sets (known to the letter squeezer)."""
+        texts = [phrase for entry in self.entries for phrase in entry.phrases]
+        texts += list(self.context.past_markers) + list(self.context.resolved_markers)
+        texts += [word for words in self.context.word_sets.values() for word in words]
+        return frozenset(re.findall(r"[a-z']+", " ".join(texts).lower()))
+
+    def is_word(self, word: str) -> bool:
+        """True for words the patterns use or the lemmatizer knows."""
+        return word in self.vocabulary or is_known_word(word)
+
+    def _add(self, matcher: "Matcher", key: str, entry: Optional[PatternEntry], phrase: str) -> None:
+        compiled = compile_phrase(phrase, self.context.word_sets, lemmas_of)
+        self._phrases[key] = (entry, compiled)
+        matcher.add(key, [compiled.tokens])
+
+    def _build_matcher(self) -> "Matcher":
+        from spacy.matcher import Matcher
+
+        matcher = Matcher(self.nlp.vocab)
+        for number, entry in enumerate(self.entries):
+            for index, phrase in enumerate(entry.phrases):
+                self._add(matcher, f"{number}:{index}", entry, phrase)
+        for index, phrase in enumerate(self.context.past_markers):
+            self._add(matcher, f"{PAST}:{index}", None, phrase)
+        for index, phrase in enumerate(self.context.resolved_markers):
+            self._add(matcher, f"{RESOLVED}:{index}", None, phrase)
+        return matcher
+
+    def parse(self, text: str) -> "Doc":
+        """The spaCy doc of the normalised text."""
+        return self.nlp(self.normalise(text))
+
+    def hits(self, text: str) -> list[Hit]:
+        """Every pattern that matches `text`, after negation and past/resolved context."""
+        doc = self.parse(text)
+        found = []
+        past_sentences: set[int] = set()
+        resolved = False
+        for match_id, start, end, alignment in self.matcher(doc, with_alignments=True):
+            key = self.nlp.vocab.strings[match_id]
+            entry, compiled = self._phrases[key]
+            wildcards = [start + i for i, step in enumerate(alignment) if compiled.wildcard[step]]
+            if key.startswith(PAST):
+                past_sentences.add(doc[start].sent.start)
+            elif key.startswith(RESOLVED):
+                resolved = resolved or not is_negated(doc, start, end, wildcards, self.context)
+            elif entry is not None:
+                if entry.negatable and is_negated(doc, start, end, wildcards, self.context):
+                    continue
+                found.append((entry, doc[start].sent.start, doc[start:end].text))
+        hits: dict[tuple[str, str], Hit] = {}
+        for entry, sentence, span_text in found:
+            level = adjusted_level(entry.level, entry.past, sentence in past_sentences, resolved)
+            key = (entry.category, entry.id)
+            if level and (key not in hits or level_rank(level) > level_rank(hits[key].level)):
+                hits[key] = Hit(entry=entry, level=level, text=span_text)
+        return list(hits.values())
+
+    def _priority(self, category: str) -> int:
+        order = self.context.category_priority
+        return order.index(category) if category in order else len(order)
+
+    def screen(self, text: str) -> RiskResult:
+        """The verdict for one message: the most severe level wins, ties go to the category order."""
+        hits = self.hits(text or "")
+        if not hits:
+            return RiskResult()
+        hits.sort(key=lambda hit: (-level_rank(hit.level), self._priority(hit.entry.category)))
+        matched: list[str] = []
+        for hit in hits:
+            label = f"{hit.entry.category}:{hit.text}"
+            if label not in matched:
+                matched.append(label)
+        best = hits[0]
+        return RiskResult(escalate=True, level=best.level, category=best.entry.category, matched=matched)

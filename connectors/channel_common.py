@@ -1,0 +1,117 @@
+"""What every Haven channel shares: sender ids, handing sanitised text to Rasa, and outbox output."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Awaitable, Callable, Iterable
+
+from rasa.core.channels.channel import OutputChannel, UserMessage
+
+from bot.db import session_scope
+from bot.outbox.store import enqueue
+from connectors.slash_guard import sanitize_inbound_text
+
+logger = logging.getLogger(__name__)
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+PAYLOAD_KEYS = ("text", "buttons", "quick_replies", "custom", "image", "attachment", "elements")
+
+
+def make_sender_id(channel: str, address: str) -> str:
+    """Rasa's sender id for an address on a channel: "<channel>:<address>"."""
+    return f"{channel}:{address}"
+
+
+def split_sender_id(sender_id: str) -> tuple[str, str]:
+    """(channel, address) of "<channel>:<address>"; ("", sender_id) when there is no channel prefix."""
+    channel, separator, address = sender_id.partition(":")
+    if not separator or not channel:
+        return "", sender_id
+    return channel, address
+
+
+def build_user_message(
+    *,
+    channel: str,
+    address: str,
+    text: str | None,
+    output_channel: OutputChannel,
+    trusted_payload: bool = False,
+    message_id: str | None = None,
+    metadata: dict[str, Any] | None = None,
+) -> UserMessage:
+    """The UserMessage for Rasa. Typed text is sanitised; `trusted_payload` is for a button payload
+    the connector itself looked up in the bot's own message (never for text from the user)."""
+    safe_text = (text or "").strip() if trusted_payload else sanitize_inbound_text(text)
+    return UserMessage(
+        text=safe_text,
+        output_channel=output_channel,
+        sender_id=make_sender_id(channel, address),
+        input_channel=channel,
+        message_id=message_id,
+        metadata={**(metadata or {}), "channel": channel},
+    )
+
+
+async def hand_to_rasa(on_new_message: OnNewMessage, **message_fields: Any) -> None:
+    """Build the UserMessage (see build_user_message) and let Rasa handle it."""
+    await on_new_message(build_user_message(**message_fields))
+
+
+def outbox_payload(message: dict[str, Any]) -> dict[str, Any]:
+    """The parts of a Rasa bot message worth delivering (drops Rasa's bookkeeping keys and empties)."""
+    return {key: message[key] for key in PAYLOAD_KEYS if message.get(key) not in (None, "", [], {})}
+
+
+class OutboxOutputChannel(OutputChannel):
+    """Rasa output that stores every bot message in the outbox; the worker delivers it in order."""
+
+    def __init__(self, channel: str, *, origin: str = "bot") -> None:
+        self.channel = channel
+        self.origin = origin
+
+    def name(self) -> str:  # type: ignore[override]  # instance-level: Rasa picks channel variations by it
+        return self.channel
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        await self.enqueue(recipient_id, outbox_payload(dict(message)))
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self.enqueue(recipient_id, {"text": text})
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        await self.enqueue(recipient_id, {"text": text, "buttons": buttons})
+
+    async def send_quick_replies(
+        self, recipient_id: str, text: str, quick_replies: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        await self.enqueue(recipient_id, {"text": text, "quick_replies": quick_replies})
+
+    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
+        await self.enqueue(recipient_id, {"custom": json_message})
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        await self.enqueue(recipient_id, {"image": image})
+
+    async def send_attachment(self, recipient_id: str, attachment: str, **kwargs: Any) -> None:
+        await self.enqueue(recipient_id, {"attachment": attachment})
+
+    async def send_elements(self, recipient_id: str, elements: Iterable[dict[str, Any]], **kwargs: Any) -> None:
+        await self.enqueue(recipient_id, {"elements": list(elements)})
+
+    async def enqueue(self, recipient_id: str, payload: dict[str, Any]) -> None:
+        """Store `payload` for `recipient_id` (a Rasa sender id or a bare address) in a worker thread."""
+        if not payload:
+            return
+        channel, address = split_sender_id(recipient_id)
+        recipient = address if channel == self.channel else recipient_id
+        await asyncio.to_thread(_enqueue_now, self.channel, recipient, payload, self.origin)
+
+
+def _enqueue_now(channel: str, recipient: str, payload: dict[str, Any], origin: str) -> None:
+    with session_scope() as session:
+        enqueue(session, channel=channel, recipient=recipient, payload=payload, origin=origin)
+    logger.debug("queued a %s message for delivery", channel)

@@ -1,0 +1,117 @@
+"""Haven's REST channel: Rasa's REST JSON in and out, with validation, sanitising and prefixed sender ids."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Awaitable, Callable
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.outbox.rest_callback import RestCallbackSender
+from bot.outbox.senders import register_sender
+from bot.outbox.worker import attach_worker
+from bot.settings import get_settings
+from connectors.channel_common import OutboxOutputChannel, build_user_message
+from connectors.slash_guard import MAX_MESSAGE_CHARS
+
+logger = logging.getLogger(__name__)
+CHANNEL = "rest"
+MAX_BODY_BYTES = 16_384
+MAX_SENDER_CHARS = 190  # the sender id, once prefixed, must fit the 200-character columns
+
+
+class RestCollectingOutputChannel(CollectingOutputChannel):
+    """Rasa's collecting output, named "rest" so channel-specific responses apply."""
+
+    @classmethod
+    def name(cls) -> str:
+        return CHANNEL
+
+
+def _error(message: str, status: int = 400) -> HTTPResponse:
+    return response.json({"error": message}, status=status)
+
+
+def rest_address(sender: str) -> str:
+    """The address part of a REST sender id: "rest:alice" and "alice" are both "alice"."""
+    return sender[len(CHANNEL) + 1 :] if sender.startswith(f"{CHANNEL}:") else sender
+
+
+def parse_request(request: Request) -> tuple[dict[str, Any] | None, str | None]:
+    """(fields, None) for a valid request, or (None, the reason it was refused)."""
+    if not request.body:
+        return None, "the request body is empty; send JSON {\"sender\": ..., \"message\": ...}"
+    if len(request.body) > MAX_BODY_BYTES:
+        return None, f"the request body is larger than {MAX_BODY_BYTES} bytes"
+    try:
+        data = request.json
+    except Exception:  # noqa: BLE001 - Sanic raises its own error type for bad JSON
+        data = None
+    if not isinstance(data, dict):
+        return None, "the request body must be a JSON object"
+    sender, message = data.get("sender"), data.get("message")
+    if not isinstance(sender, str) or not rest_address(sender.strip()):
+        return None, "\"sender\" is required and must be a non-empty string"
+    if len(sender) > MAX_SENDER_CHARS:
+        return None, f"\"sender\" is longer than {MAX_SENDER_CHARS} characters"
+    if not isinstance(message, str) or not message.strip():
+        return None, "\"message\" is required and must be non-empty text"
+    if len(message) > MAX_MESSAGE_CHARS:
+        return None, f"\"message\" is longer than {MAX_MESSAGE_CHARS} characters"
+    metadata = data.get("metadata")
+    if metadata is not None and not isinstance(metadata, dict):
+        return None, "\"metadata\" must be a JSON object"
+    return {"address": rest_address(sender.strip()), "message": message, "metadata": metadata}, None
+
+
+class HavenRestInput(InputChannel):
+    """POST /webhooks/rest/webhook {"sender", "message", "metadata"} -> the bot's replies as a JSON list."""
+
+    @classmethod
+    def name(cls) -> str:
+        return CHANNEL
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> "HavenRestInput":
+        return cls()
+
+    def get_output_channel(self) -> OutboxOutputChannel:
+        return OutboxOutputChannel(CHANNEL)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        # TODO(lead): HAVEN_REST_CALLBACK_URL (settings.rest_callback_url) is where out-of-band messages go.
+        callback_url = get_settings().rest_callback_url
+        if callback_url:
+            register_sender(CHANNEL, RestCallbackSender(callback_url))
+        else:
+            logger.info("HAVEN_REST_CALLBACK_URL is not set: out-of-band REST messages wait in the outbox")
+        blueprint = Blueprint("haven_rest", __name__)
+        attach_worker(blueprint)
+
+        @blueprint.route("/", methods=["GET"])
+        async def health(_request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @blueprint.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            fields, problem = parse_request(request)
+            if fields is None:
+                return _error(problem or "invalid request")
+            collector = RestCollectingOutputChannel()
+            message = build_user_message(
+                channel=CHANNEL, address=fields["address"], text=fields["message"], output_channel=collector,
+                metadata={"client": fields["metadata"]} if fields["metadata"] else None,
+            )
+            if not message.text:
+                return _error("\"message\" has no text left once a leading \"/\" is removed")
+            try:
+                await on_new_message(message)
+            except Exception as error:  # noqa: BLE001 - never let Rasa's failure path log the text
+                logger.error("a REST message failed in Rasa: %s", type(error).__name__)
+                return _error("the assistant could not handle this message; please try again", status=500)
+            return response.json(collector.messages)
+
+        return blueprint

@@ -1,0 +1,159 @@
+"""Haven's Twilio SMS channel: signed webhooks, de-duplication, keywords, numbered options, outbox replies."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Awaitable, Callable
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.db import session_scope
+from bot.outbox.delivery import record_delivery_status
+from bot.outbox.receipts import record_receipt
+from bot.outbox.senders import register_sender
+from bot.outbox.worker import attach_worker
+from bot.settings import get_settings
+from connectors.channel_common import OutboxOutputChannel, hand_to_rasa, make_sender_id
+from connectors.sms_buttons import button_payload
+from connectors.sms_keywords import EMPTY_REPLY, HELP_REPLY, START_REPLY, STOP_REPLY, keyword_of, record_opt_out
+from connectors.sms_render import split_for_outbox
+from connectors.sms_sender import TwilioSmsSender
+from connectors.sms_signature import MAX_FORM_BYTES, first, form_params, is_signed_by_twilio
+
+logger = logging.getLogger(__name__)
+CHANNEL = "sms"
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
+SHUTDOWN_GRACE_SECONDS = 10.0
+
+
+def _twiml_ok() -> HTTPResponse:
+    return response.text(EMPTY_TWIML, content_type="text/xml")
+
+
+class TwilioSmsInput(InputChannel):
+    """POST /webhooks/twilio_sms/webhook (messages) and /webhooks/twilio_sms/status (delivery receipts)."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "twilio_sms"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> "TwilioSmsInput":
+        return cls()  # every secret comes from bot.settings (TWILIO_* environment variables)
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task] = set()
+
+    def get_output_channel(self) -> OutputChannel:
+        return OutboxOutputChannel(CHANNEL)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        register_sender(CHANNEL, TwilioSmsSender.from_settings(get_settings()), split=split_for_outbox)
+        blueprint = Blueprint("haven_twilio_sms", __name__)
+        attach_worker(blueprint)
+        blueprint.listener("before_server_stop")(self._drain)
+
+        @blueprint.route("/", methods=["GET"])
+        async def health(_request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @blueprint.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            params, refusal = self._authenticated_form(request)
+            if refusal is not None:
+                return refusal
+            message_sid = first(params, "MessageSid") or first(params, "SmsSid")
+            address = first(params, "From")
+            if not message_sid or not address:
+                return response.text("MessageSid and From are required", status=400)
+            if await asyncio.to_thread(_is_new_message, message_sid):
+                self._spawn(self._process(on_new_message, request.app, address, first(params, "Body"), message_sid))
+            else:
+                logger.info("twilio retried %s; already received", message_sid)
+            return _twiml_ok()
+
+        @blueprint.route("/status", methods=["POST"])
+        async def status(request: Request) -> HTTPResponse:
+            params, refusal = self._authenticated_form(request)
+            if refusal is not None:
+                return refusal
+            message_sid = first(params, "MessageSid") or first(params, "SmsSid")
+            message_status = first(params, "MessageStatus") or first(params, "SmsStatus")
+            if message_sid and message_status:
+                await asyncio.to_thread(_record_status, message_sid, message_status, first(params, "ErrorCode"))
+            return _twiml_ok()
+
+        return blueprint
+
+    def _authenticated_form(self, request: Request) -> tuple[Any, HTTPResponse | None]:
+        """The form fields, or the response refusing the request (too large, forged, not a form)."""
+        if len(request.body or b"") > MAX_FORM_BYTES:
+            return None, response.text("request too large", status=413)
+        settings = get_settings()
+        params = form_params(request)
+        if not is_signed_by_twilio(
+            request, auth_token=settings.twilio_auth_token, public_base_url=settings.public_base_url, params=params
+        ):
+            if not settings.twilio_auth_token:
+                logger.error("TWILIO_AUTH_TOKEN is not set: every SMS webhook is refused")
+            logger.warning("refused an SMS webhook with a missing or invalid X-Twilio-Signature")
+            return None, response.text("forbidden", status=403)
+        if params is None:
+            return None, response.text("expected application/x-www-form-urlencoded", status=415)
+        return params, None
+
+    def _spawn(self, coroutine: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _drain(self, _app: Any, _loop: Any) -> None:
+        """Let messages already acknowledged to Twilio finish before the server stops."""
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=SHUTDOWN_GRACE_SECONDS)
+
+    async def _process(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]], app: Any, address: str,
+        body: str | None, message_sid: str,
+    ) -> None:
+        """Handle one inbound SMS after Twilio has had its 200 (keywords, options, then Rasa)."""
+        output = OutboxOutputChannel(CHANNEL)
+        try:
+            text = (body or "").strip()
+            keyword = keyword_of(text) if text else None
+            if not text:
+                await output.enqueue(address, {"text": EMPTY_REPLY})
+                return
+            if keyword in ("STOP", "START"):
+                await asyncio.to_thread(record_opt_out, channel=CHANNEL, address=address, opted_out=keyword == "STOP")
+                await output.enqueue(address, {"text": STOP_REPLY if keyword == "STOP" else START_REPLY})
+                return
+            if keyword in ("HELP", "INFO"):
+                await output.enqueue(address, {"text": HELP_REPLY})
+                if keyword == "INFO":
+                    return  # "help" may be distress: it also goes on to Rasa below
+            payload = await button_payload(getattr(app.ctx, "agent", None), make_sender_id(CHANNEL, address), text)
+            await hand_to_rasa(
+                on_new_message, channel=CHANNEL, address=address, text=payload or text, output_channel=output,
+                trusted_payload=payload is not None, message_id=message_sid,
+            )
+        except Exception as error:  # noqa: BLE001 - Twilio already has its 200; record and carry on
+            logger.error("SMS %s could not be processed: %s", message_sid, type(error).__name__)
+            logger.debug("SMS processing failure", exc_info=True)
+
+
+def _is_new_message(message_sid: str) -> bool:
+    with session_scope() as session:
+        return record_receipt(session, provider="twilio", provider_id=message_sid)
+
+
+def _record_status(message_sid: str, message_status: str, error_code: str | None) -> None:
+    with session_scope() as session:
+        if not record_delivery_status(
+            session, provider_message_id=message_sid, status=message_status, error_code=error_code
+        ):
+            logger.info("status callback for an unknown message %s", message_sid)

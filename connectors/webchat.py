@@ -1,0 +1,134 @@
+"""Web chat input channel: rasa-webchat's socket.io protocol at /socket.io, with Rasa's bugs fixed."""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+from typing import Any, Awaitable, Callable
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from socketio import AsyncServer
+
+from bot.settings import get_settings
+from connectors.slash_guard import sanitize_inbound_text
+from connectors.webchat_inbound import (
+    CHANNEL,
+    new_session_id,
+    origin_allowed,
+    parse_user_uttered,
+    problem_reply,
+    requested_session_id,
+    sender_id_for,
+)
+from connectors.webchat_output import NAMESPACE, WebChatOutput, emit_message, emit_typing, make_outbox_sender
+from connectors.webchat_page import SOCKETIO_PATH, add_page_routes, add_root_redirect, root_is_free
+
+logger = logging.getLogger(__name__)
+
+SORRY_REPLY = "Sorry, something went wrong on our side. Please try again in a moment. In an emergency call 999."
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+
+class WebChatBlueprint(Blueprint):
+    """Attaches the socket.io server and keeps its routes at absolute paths whatever prefix Rasa passes."""
+
+    def __init__(self, sio: AsyncServer, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ctx.sio = sio
+
+    def register(self, app: Sanic, options: dict[str, Any]) -> None:
+        self.ctx.sio.attach(app, SOCKETIO_PATH)
+        super().register(app, {**options, "url_prefix": ""})
+        if root_is_free(app):
+            add_root_redirect(app)
+        else:
+            logger.info("Web chat: / is already served (Rasa's API?), so it does not redirect to /chat.")
+
+
+class WebChatInput(InputChannel):
+    """rasa-webchat compatible socket.io channel; sender ids are "webchat:<session id>"."""
+
+    @classmethod
+    def name(cls) -> str:
+        return CHANNEL
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        return cls()
+
+    def __init__(self) -> None:
+        self.sio: AsyncServer | None = None
+
+    def get_output_channel(self) -> OutputChannel | None:
+        return WebChatOutput(self.sio) if self.sio is not None else None
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        settings = get_settings()
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=partial(origin_allowed, settings=settings))
+        self.sio = sio
+        webchat = WebChatBlueprint(sio, "haven_webchat", __name__)
+
+        @webchat.route("/webhooks/webchat/", methods=["GET"], name="haven_webchat_health")
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        add_page_routes(webchat, settings)
+        _install_socket_handlers(sio, on_new_message)
+        _register_outbox_sender(sio)
+        return webchat
+
+
+def _register_outbox_sender(sio: AsyncServer) -> None:
+    """Let the outbox deliver staff replies and notifications to open web chat sessions."""
+    try:
+        from bot.outbox.senders import register_sender  # imported late: the outbox package is built in parallel
+    except ImportError:
+        logger.warning("Web chat: bot.outbox is missing, so out-of-band messages cannot reach web chat.")
+        return
+    register_sender(CHANNEL, make_outbox_sender(sio))
+
+
+def _install_socket_handlers(sio: AsyncServer, on_new_message: OnNewMessage) -> None:
+    """The protocol: session_request -> session_confirm, user_uttered -> bot_uttered (+ bot_typing)."""
+
+    @sio.on("session_request", namespace=NAMESPACE)
+    async def session_request(sid: str, data: Any = None) -> None:
+        session_id = requested_session_id(data) or new_session_id()
+        await sio.enter_room(sid, session_id, namespace=NAMESPACE)  # awaited: Rasa's channel forgot (#13027)
+        await sio.emit("session_confirm", session_id, to=sid, namespace=NAMESPACE)
+
+    @sio.on("user_uttered", namespace=NAMESPACE)
+    async def user_uttered(sid: str, data: Any = None) -> None:
+        inbound = parse_user_uttered(data)
+        if inbound is None:
+            logger.debug("Web chat: ignored a malformed user_uttered event.")
+            return
+        if inbound.session_id not in sio.rooms(sid, namespace=NAMESPACE):
+            logger.debug("Web chat: ignored a message for a session this socket did not request.")
+            return
+        room = inbound.session_id
+        sender_id = sender_id_for(room)
+        text = sanitize_inbound_text(inbound.text)
+        problem = problem_reply(inbound.text, text)
+        if problem is not None:
+            await emit_message(sio, room, {"text": problem})
+            return
+        message = UserMessage(
+            text,
+            WebChatOutput(sio),
+            sender_id,
+            input_channel=CHANNEL,
+            metadata={"channel": CHANNEL, "customData": inbound.custom_data},
+        )
+        await emit_typing(sio, room, True)
+        try:
+            await on_new_message(message)
+        except Exception:
+            logger.exception("Web chat: Rasa failed to handle a message.")
+            await emit_message(sio, room, {"text": SORRY_REPLY})
+        finally:
+            await emit_typing(sio, room, False)

@@ -1,0 +1,132 @@
+"""Render Rasa bot messages as rasa-webchat `bot_uttered` events and emit them to a session's room."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any, Awaitable, Callable
+
+from rasa.core.channels.channel import OutputChannel
+from socketio import AsyncServer
+
+from connectors.webchat_inbound import CHANNEL
+
+logger = logging.getLogger(__name__)
+
+BOT_EVENT = "bot_uttered"
+TYPING_EVENT = "bot_typing"
+NAMESPACE = "/"
+
+OutboxSender = Callable[[str, dict], Awaitable[str]]
+
+
+class WebChatOffline(RuntimeError):
+    """No browser is connected to the session; the outbox should try again later."""
+
+
+def room_of(recipient: str) -> str:
+    """The socket.io room (the session id) for a Rasa sender id or a bare session id."""
+    prefix = f"{CHANNEL}:"
+    return recipient[len(prefix) :] if recipient.startswith(prefix) else recipient
+
+
+def _quick_replies(buttons: list[dict[str, Any]]) -> list[dict[str, str]]:
+    replies = []
+    for button in buttons:
+        if isinstance(button, dict) and button.get("title") and button.get("payload") is not None:
+            replies.append({"content_type": "text", "title": str(button["title"]), "payload": str(button["payload"])})
+    return replies
+
+
+def render(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """rasa-webchat events for one Rasa bot message (text split on blank lines, buttons on the last part)."""
+    events: list[dict[str, Any]] = []
+    text = (message.get("text") or "").strip()
+    if text:
+        events.extend({"text": part} for part in text.split("\n\n") if part.strip())
+    buttons = _quick_replies(message.get("buttons") or message.get("quick_replies") or [])
+    if buttons:
+        if not events:
+            events.append({"text": ""})
+        events[-1]["quick_replies"] = buttons
+    if message.get("image"):
+        events.append({"attachment": {"type": "image", "payload": {"src": message["image"]}}})
+    if message.get("attachment"):
+        events.append({"attachment": message["attachment"]})
+    for element in message.get("elements") or []:
+        events.append(
+            {"attachment": {"type": "template", "payload": {"template_type": "generic", "elements": element}}}
+        )
+    if isinstance(message.get("custom"), dict):
+        events.append(message["custom"])
+    return events
+
+
+def room_has_sockets(sio: AsyncServer, room: str) -> bool:
+    """Whether any socket of this server is in the room (one server; a Redis manager would ask Redis)."""
+    return any(True for _ in sio.manager.get_participants(NAMESPACE, room))
+
+
+async def emit_typing(sio: AsyncServer, room: str, typing: bool) -> None:
+    """Tell the page whether Haven is composing a reply (rasa-webchat ignores this event)."""
+    await sio.emit(TYPING_EVENT, {"typing": typing}, to=room, namespace=NAMESPACE)
+
+
+async def emit_message(sio: AsyncServer, room: str, message: dict[str, Any]) -> int:
+    """Emit one Rasa bot message to the room; returns how many events were sent."""
+    events = render(message)
+    for event in events:
+        await sio.emit(BOT_EVENT, event, to=room, namespace=NAMESPACE)
+    return len(events)
+
+
+class WebChatOutput(OutputChannel):
+    """Sends Rasa's replies straight to the session's room."""
+
+    @classmethod
+    def name(cls) -> str:
+        return CHANNEL
+
+    def __init__(self, sio: AsyncServer) -> None:
+        self.sio = sio
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        await emit_message(self.sio, room_of(recipient_id), message)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"text": text})
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        await self.send_response(recipient_id, {"text": text, "buttons": buttons})
+
+    async def send_quick_replies(
+        self, recipient_id: str, text: str, quick_replies: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        await self.send_response(recipient_id, {"text": text, "buttons": quick_replies})
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"image": image})
+
+    async def send_attachment(self, recipient_id: str, attachment: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        await self.send_response(recipient_id, {"attachment": attachment})
+
+    async def send_elements(self, recipient_id: str, elements: Any, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"elements": list(elements)})
+
+    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"custom": json_message})
+
+
+def make_outbox_sender(sio: AsyncServer) -> OutboxSender:
+    """The outbox sender for channel "webchat": emits to an open session, raises WebChatOffline if none."""
+
+    async def send(recipient: str, payload: dict) -> str:
+        room = room_of(recipient)
+        if not room_has_sockets(sio, room):
+            raise WebChatOffline("no browser is connected to this web chat session")
+        await emit_message(sio, room, payload)
+        return f"webchat-{uuid.uuid4().hex}"
+
+    return send

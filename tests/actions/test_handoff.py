@@ -1,0 +1,118 @@
+"""Hand-off actions: safety advice first, then who will help and when, then the conversation pauses."""
+
+from datetime import timedelta
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActiveLoop, ConversationPaused, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
+
+from actions.handoff import ActionDefaultFallback, ActionEscalate, ActionRequestHuman
+from bot.handoff.queue import claim
+from bot.models.base import utcnow
+from bot.models.handoff import Handoff
+from bot.settings import get_settings
+from tests.handoff.factories import make_handoff, make_staff
+
+NEVER_OPEN = "Sun 00:00-00:00"
+RISK = {"escalate": True, "level": "imminent", "category": "domestic_abuse", "matched": ["going to kill me"]}
+
+
+def expected_advice(category, level, channel):
+    try:
+        from bot.risk.advice import safety_message
+    except ImportError:  # the risk helper's module is not installed yet
+        return "If you are in danger now, call 999."
+    return safety_message(category, level, channel)
+
+
+def make_tracker(sender_id="sms:+447700900123", *, risk=None, active_loop=None):
+    latest = {"text": "...", "intent": {"name": "risk_disclosure", "confidence": 1.0}, "entities": []}
+    if risk is not None:
+        latest["risk"] = risk
+    return Tracker(sender_id=sender_id, slots={"handoff_active": False, "requested_slot": None},
+                   latest_message=latest, events=[], paused=False, followup_action=None,
+                   active_loop={"name": active_loop} if active_loop else {}, latest_action_name="action_listen")
+
+
+@pytest.fixture
+def on_duty(session):
+    """A worker in the console now, whose last claim took three minutes."""
+    staff = make_staff(session)
+    staff.last_seen_at = utcnow()
+    earlier = make_handoff(session, "sms:+447700900999", created_at=utcnow() - timedelta(minutes=20))
+    claim(session, handoff_id=earlier.id, staff=staff, now=earlier.created_at + timedelta(minutes=3))
+    session.commit()
+
+
+@pytest.fixture
+def off_duty(session, monkeypatch):
+    monkeypatch.setenv("HAVEN_GATEWAY_HOURS", NEVER_OPEN)
+    get_settings.cache_clear()
+
+
+def texts(dispatcher):
+    return [message["text"] for message in dispatcher.messages]
+
+
+def recorded(session, sender_id):
+    return session.scalars(select(Handoff).where(Handoff.sender_id == sender_id)).one()
+
+
+async def test_escalate_gives_advice_first_then_the_wait_and_pauses(session, on_duty):
+    dispatcher = CollectingDispatcher()
+    events = await ActionEscalate().run(dispatcher, make_tracker(risk=RISK), {})
+    assert texts(dispatcher) == [
+        expected_advice("domestic_abuse", "imminent", "sms"),
+        "A person from the Southmoor victim gateway will join this chat. Expected wait: about 3 minutes.",
+    ]
+    assert events == [SlotSet("handoff_active", True), ConversationPaused()]
+    handoff = recorded(session, "sms:+447700900123")
+    assert (handoff.reason, handoff.level, handoff.category, handoff.priority, handoff.channel, handoff.status) == (
+        "risk", "imminent", "domestic_abuse", 0, "sms", "waiting")
+
+
+async def test_escalate_out_of_hours_says_what_to_do_now(session, off_duty):
+    dispatcher = CollectingDispatcher()
+    events = await ActionEscalate().run(dispatcher, make_tracker("telegram:42", risk=RISK), {})
+    advice, next_steps = texts(dispatcher)
+    assert advice == expected_advice("domestic_abuse", "imminent", "telegram")
+    assert "call 999" in next_steps
+    assert "National Domestic Abuse Helpline on 0808 2000 247" in next_steps
+    assert "will contact you here when it opens (Sun 00:00-00:00)" in next_steps
+    assert ConversationPaused() in events
+    assert recorded(session, "telegram:42").level == "imminent"
+
+
+async def test_escalate_mid_form_deactivates_the_form(session, off_duty):
+    dispatcher = CollectingDispatcher()
+    events = await ActionEscalate().run(dispatcher, make_tracker(risk=RISK, active_loop="case_update_form"), {})
+    assert events == [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("handoff_active", True),
+                      ConversationPaused()]
+
+
+async def test_asking_for_a_person_records_a_normal_handoff(session, on_duty):
+    dispatcher = CollectingDispatcher()
+    events = await ActionRequestHuman().run(dispatcher, make_tracker("webchat:s-1"), {})
+    assert texts(dispatcher)[-1].startswith("A person from the Southmoor victim gateway will join this chat.")
+    assert events[-2:] == [SlotSet("handoff_active", True), ConversationPaused()]
+    handoff = recorded(session, "webchat:s-1")
+    assert (handoff.reason, handoff.level, handoff.channel) == ("requested", "normal", "webchat")
+
+
+async def test_final_fallback_hands_over_with_the_off_duty_wording(session, off_duty):
+    dispatcher = CollectingDispatcher()
+    events = await ActionDefaultFallback().run(dispatcher, make_tracker("sms:+447700900555"), {})
+    first, second = texts(dispatcher)
+    assert first == "Sorry, I'm still not understanding. I've asked a person from the gateway to pick this up."
+    assert "Victim Support's free Supportline on 0808 168 9111" in second
+    assert events == [SlotSet("handoff_active", True), ConversationPaused()]
+    assert recorded(session, "sms:+447700900555").reason == "fallback"
+
+
+async def test_a_second_escalation_keeps_one_handoff_at_the_higher_level(session, off_duty):
+    await ActionRequestHuman().run(CollectingDispatcher(), make_tracker("sms:+447700900777"), {})
+    await ActionEscalate().run(CollectingDispatcher(), make_tracker("sms:+447700900777", risk=RISK), {})
+    handoff = recorded(session, "sms:+447700900777")
+    assert (handoff.level, handoff.reason) == ("imminent", "risk")

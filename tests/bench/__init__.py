@@ -1,0 +1,1 @@
+"""Haven's benchmarks: `make bench` (python -m tests.bench) measures and writes BENCHMARKS.md."""

@@ -1,0 +1,94 @@
+"""A real Sanic server with WebChatInput registered the way `rasa run` does, and a scripted agent (no tests here)."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import uuid
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import AsyncIterator
+
+import rasa.core.channels.channel
+from rasa.core.channels.channel import UserMessage
+from sanic import Sanic
+
+from connectors.webchat import WebChatInput
+
+GREETING_BUTTONS = [
+    {"title": "Yes please", "payload": "/affirm"},
+    {"title": "No thanks", "payload": "/deny"},
+]
+
+
+@dataclass
+class ScriptedAgent:
+    """Stands in for Rasa's Agent at the channel boundary: records messages, utters scripted replies."""
+
+    received: list[UserMessage] = field(default_factory=list)
+
+    async def handle_message(self, message: UserMessage) -> None:
+        self.received.append(message)
+        out = message.output_channel
+        if message.text == "/affirm":
+            await out.send_response(message.sender_id, {"text": "Thank you. Someone will be in touch."})
+            return
+        await out.send_response(message.sender_id, {"text": f"You said: {message.text}"})
+        await out.send_response(
+            message.sender_id, {"text": "Would you like to hear about support near you?", "buttons": GREETING_BUTTONS}
+        )
+
+
+@dataclass
+class RunningChat:
+    """What a test needs from the running server."""
+
+    base_url: str
+    port: int
+    agent: ScriptedAgent
+    channel: WebChatInput
+    app: Sanic
+
+
+def _listening_socket() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(100)
+    return sock
+
+
+@asynccontextmanager
+async def running_chat_server(*, with_rasa_root: bool = False) -> AsyncIterator[RunningChat]:
+    """Serve WebChatInput on an ephemeral port of 127.0.0.1 for the duration of the block."""
+    Sanic.test_mode = True  # lets several apps start in one process (Sanic 21.12's touch-up runs once otherwise)
+    app = Sanic(f"webchat_test_{uuid.uuid4().hex[:8]}")
+    app.config.ACCESS_LOG = False
+    if with_rasa_root:
+
+        @app.get("/")
+        async def hello(_request):  # what `rasa run --enable-api` serves at /
+            from sanic import response
+
+            return response.text("Hello from Rasa")
+
+    agent = ScriptedAgent()
+    app.ctx.agent = agent
+    channel = WebChatInput()
+    rasa.core.channels.channel.register([channel], app, route="/webhooks/")
+    sock = _listening_socket()
+    port = sock.getsockname()[1]
+    server = await app.create_server(sock=sock, return_asyncio_server=True, access_log=False)
+    assert server is not None
+    await server.startup()
+    await server.before_start()
+    await server.after_start()
+    try:
+        yield RunningChat(base_url=f"http://127.0.0.1:{port}", port=port, agent=agent, channel=channel, app=app)
+    finally:
+        await server.before_stop()
+        server.close()
+        await server.wait_closed()
+        await server.after_stop()
+        sock.close()
+        await asyncio.sleep(0)

@@ -1,0 +1,1 @@
+"""Tests of the agency directory (bot.directory)."""
