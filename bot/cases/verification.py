@@ -18,7 +18,8 @@ from bot.models.cases import Case, Victim
 from bot.models.security import VerificationAttempt
 
 __all__ = [
-    "VerificationAnswer", "VerificationOutcome", "is_locked", "parse_verification_answer", "recently_verified", "verify",
+    "VerificationAnswer", "VerificationOutcome", "is_locked", "parse_verification_answer", "recently_verified",
+    "verify",
 ]
 
 logger = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ def _matching_victim(victims: list[Victim], answer: VerificationAnswer) -> int |
             if dob_ok and matched is None and victim is not None:
                 matched = victim.id
     if not answer.is_complete:
-        secret_matches(stored_hash=None, secret="incomplete")
+        secret_matches(stored_hash=None, secret="incomplete")  # noqa: S106 - same work as a real check
     return matched
 
 

@@ -4,25 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Boolean, Integer, column, false, select, table, update
+from sqlalchemy import false, select, update
 from sqlalchemy.orm import Session
 
 from bot.models.directory import Agency
 
-# A lightweight view of the column: the ORM model (bot.models.directory.Agency) does not map it yet.
-agency_status = table("agencies", column("id", Integer), column("active", Boolean))
-
-
 def inactive_agency_ids(session: Session) -> set[int]:
     """Ids of agencies that are no longer listed (kept only because referrals point at them)."""
-    return set(session.scalars(select(agency_status.c.id).where(agency_status.c.active == false())))
+    return set(session.scalars(select(Agency.id).where(Agency.active == false())))
 
 
 def set_active(session: Session, *, agency_ids: Iterable[int], active: bool) -> None:
     """Mark agencies active (listed) or inactive (delisted)."""
     ids = list(agency_ids)
     if ids:
-        session.execute(update(agency_status).where(agency_status.c.id.in_(ids)).values(active=active))
+        session.execute(update(Agency).where(Agency.id.in_(ids)).values(active=active))
 
 
 def agencies_by_slug(session: Session, *, slugs: list[str]) -> list[Agency]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Text, true
 
 from bot.models.base import Base, utcnow
 
@@ -31,6 +31,7 @@ class Agency(Base):
     languages = Column(JSON, nullable=False, default=list)
     self_referral = Column(Boolean, nullable=False, default=True)
     accepts_referrals = Column(Boolean, nullable=False, default=True)
+    active = Column(Boolean, nullable=False, default=True, server_default=true())  # False: dropped from the file but has referrals
     updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
 

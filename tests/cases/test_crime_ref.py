@@ -15,7 +15,8 @@ def test_typed_forms_normalise_to_the_canonical_reference(typed):
 
 
 @pytest.mark.parametrize(
-    "typed", ["", None, "hello", "07700 900123", "sp123456789", "01/02/1980", "SP/1234/26", "XSP12345 26", "SP 12345 267"]
+    "typed",
+    ["", None, "hello", "07700 900123", "sp123456789", "01/02/1980", "SP/1234/26", "XSP12345 26", "SP 12345 267"],
 )
 def test_text_without_a_reference_gives_none(typed):
     assert find_reference(typed) is None

@@ -5,7 +5,12 @@ from datetime import datetime
 from sqlalchemy import select
 
 from bot.cases.identities import (
-    is_opted_out, link_verified, opt_in, opt_out, record_contact, split_sender,
+    is_opted_out,
+    link_verified,
+    opt_in,
+    opt_out,
+    record_contact,
+    split_sender,
 )
 from bot.models.cases import ContactIdentity
 from tests.cases.factories import make_case

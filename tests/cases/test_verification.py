@@ -37,7 +37,7 @@ def test_right_answer_verifies_and_names_the_case_and_victim(session):
 
 
 def test_pin_verifies(session):
-    case, victim = make_case(session, dob=None, postcode=None, pin="482913")
+    _case, victim = make_case(session, dob=None, postcode=None, pin="482913")
     outcome = _verify(session, answer=parse_verification_answer("482913"))
     assert outcome.verified and outcome.victim_id == victim.id
 

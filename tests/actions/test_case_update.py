@@ -1,0 +1,219 @@
+"""Case update actions, run as Rasa would: exact events and exact words, nothing disclosed before verification."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
+
+from actions.case_update import (
+    ActionAskCrimeRef,
+    ActionAskVerificationAnswer,
+    ActionGiveCaseUpdate,
+    ValidateCaseUpdateForm,
+)
+from bot.cases import dialogue_texts as texts
+from bot.models.cases import ContactIdentity
+from tests.cases.factories import make_case
+
+DOMAIN = yaml.safe_load(Path("domain.yml").read_text(encoding="utf-8"))
+SENDER = "sms:+447700900123"
+REF = "SP/20001/26"
+CASE_WORDS = ("Burglary", "Jones", "investigation", "Alex", "Latest update")
+WRONG_2 = "Sorry, I couldn't confirm those details. Please check and try again. You can try 2 more times."
+
+
+def user(text: str, intent: str = "provide_reference") -> dict:
+    return {"event": "user", "text": text, "parse_data": {"text": text, "intent": {"name": intent}, "entities": []}}
+
+
+def bot(text: str) -> dict:
+    return {"event": "bot", "text": text}
+
+
+def slot(name: str, value) -> dict:
+    return {"event": "slot", "name": name, "value": value}
+
+
+LISTEN = {"event": "action", "name": "action_listen"}
+FORM = {"event": "action", "name": "case_update_form"}
+OPENING = [LISTEN, user("I want an update on my case", "ask_case_update"),
+           {"event": "active_loop", "name": "case_update_form"}, slot("requested_slot", "crime_ref"),
+           bot(texts.ASK_CRIME_REF), LISTEN]
+
+
+def asked_for_answer(reference: str = REF) -> list[dict]:
+    return [*OPENING, user(reference), slot("crime_ref", reference), slot("verification_answer", None),
+            slot("requested_slot", "verification_answer"), bot(texts.ASK_VERIFICATION), LISTEN]
+
+
+def tracker(events: list[dict], sender: str = SENDER, **slots) -> Tracker:
+    values = {name: None for name in DOMAIN["slots"]} | {"verified": False, "handoff_active": False}
+    for event in events:
+        if event["event"] == "slot":
+            values[event["name"]] = event["value"]
+    values |= slots
+    latest = next((e["parse_data"] for e in reversed(events) if e["event"] == "user"), {})
+    return Tracker(sender, values, latest, list(events), False, None, {"name": "case_update_form"}, None)
+
+
+async def run(action, events: list[dict], **slots) -> tuple[list[dict], list[str]]:
+    dispatcher = CollectingDispatcher()
+    result = await action.run(dispatcher, tracker(events, **slots), DOMAIN)
+    said = [message["text"] for message in dispatcher.messages]
+    assert all(not message.get("buttons") for message in dispatcher.messages)
+    return result, said
+
+
+async def answer(text: str, before: list[dict] | None = None, **slots) -> tuple[list[dict], list[str]]:
+    events = [*(before or asked_for_answer()), user(text, "inform"), FORM, slot("verification_answer", text)]
+    return await run(ValidateCaseUpdateForm(), events, **slots)
+
+
+@pytest.fixture
+def case(session):
+    return make_case(session, reference=REF)
+
+
+async def test_reference_is_taken_from_free_text_without_an_entity(case):
+    events, said = await run(ValidateCaseUpdateForm(), [*OPENING, user("my ref is sp 20001 26"), FORM])
+    assert events == [SlotSet("crime_ref", REF), SlotSet("verification_answer", None)]
+    assert said == []
+
+
+async def test_invalid_reference_is_explained_and_asked_again(case):
+    events, said = await run(ValidateCaseUpdateForm(), [*OPENING, user("I lost the letter"), FORM])
+    assert events == [SlotSet("crime_ref", None)]
+    assert said == [
+        "That doesn't look like a crime reference. It looks like SP/12345/26 and is on the letter or text "
+        "you got when you reported."
+    ]
+    _events, asked = await run(ActionAskCrimeRef(), [*OPENING, user("I lost the letter"), FORM, bot(said[0])])
+    assert asked == [texts.ASK_CRIME_REF_AGAIN]
+
+
+async def test_other_requests_are_left_to_the_rest_of_the_dialogue(case):
+    events, said = await run(ValidateCaseUpdateForm(), [*OPENING, user("talk to a person", "talk_to_human"), FORM])
+    assert (events, said) == ([], [])
+
+
+async def test_first_questions_say_where_the_reference_is_and_what_to_send(case):
+    _events, said = await run(ActionAskCrimeRef(), OPENING[:5])
+    assert said == [texts.ASK_CRIME_REF]
+    _events, said = await run(ActionAskVerificationAnswer(), asked_for_answer()[:-2])
+    assert said == [
+        "Before I can tell you anything, I need to check it's you. Please send your date of birth and postcode "
+        "(for example 01/02/1980 SX1 2AB), or the PIN you were given when you reported."
+    ]
+
+
+async def test_right_answer_verifies_and_links_the_identity(case, session):
+    events, said = await answer("1 Feb 1980, SX1 2AB")
+    assert events == [SlotSet("verification_answer", "verified"), SlotSet("verified", True),
+                      SlotSet("verified_reference", REF)]
+    assert said == []
+    identity = session.scalars(select(ContactIdentity)).one()
+    assert (identity.channel, identity.address, identity.victim_id) == ("sms", "+447700900123", case[1].id)
+
+
+async def test_wrong_answer_and_unknown_reference_read_exactly_the_same(case):
+    _events, wrong = await answer("01/02/1981 SX1 2AB")
+    unknown_events, unknown = await answer("01/02/1980 SX1 2AB", before=asked_for_answer("SP/99999/26"),
+                                           crime_ref="SP/99999/26")
+    assert wrong == unknown == [WRONG_2]
+    assert unknown_events == [SlotSet("verification_answer", None)]
+
+
+async def test_partial_answer_asks_only_for_the_postcode_then_verifies(case):
+    events, said = await answer("01/02/1980")
+    assert (events, said) == ([SlotSet("verification_answer", None)], [])
+    partial_turn = [*asked_for_answer(), user("01/02/1980", "inform"), FORM, slot("verification_answer", None)]
+    _events, asked = await run(ActionAskVerificationAnswer(), partial_turn)
+    assert asked == ["Thanks. Now please send your postcode (for example SX1 2AB)."]
+    events, said = await answer("SX1 2AB", before=[*partial_turn, bot(asked[0]), LISTEN])
+    assert SlotSet("verified", True) in events and said == []
+
+
+async def test_a_failed_answer_is_not_merged_into_the_next_one(case):
+    failed = [*asked_for_answer(), user("01/02/1981 SX1 2AB", "inform"), FORM, slot("verification_answer", None),
+              bot(WRONG_2), bot(texts.ASK_VERIFICATION_AGAIN), LISTEN]
+    events, said = await answer("01/02/1980", before=failed)
+    assert (events, said) == ([SlotSet("verification_answer", None)], [])
+
+
+async def test_unreadable_answer_is_said_and_the_question_repeated_briefly(case):
+    events, said = await answer("I don't know")
+    assert (events, said) == ([SlotSet("verification_answer", None)], [texts.UNREADABLE_ANSWER])
+    turn = [*asked_for_answer(), user("I don't know", "inform"), FORM, bot(said[0])]
+    _events, asked = await run(ActionAskVerificationAnswer(), turn)
+    assert asked == ["Please send your date of birth and postcode, or your PIN."]
+
+
+async def test_third_failure_locks_and_ends_the_form(case):
+    said_all = []
+    for wrong_dob in ("02/02/1980", "03/02/1980", "04/02/1980"):
+        events, said = await answer(f"{wrong_dob} SX1 2AB")
+        said_all += said
+    assert said_all == [WRONG_2, "Sorry, I couldn't confirm those details. Please check and try again. "
+                        "You can try 1 more time.", texts.LOCKED]
+    assert texts.LOCKED == (
+        "For your security I can't check that reference from here for the next 30 minutes. If you need help now, "
+        "I can put you in touch with a person from the gateway: say 'talk to a person'."
+    )
+    assert events == [SlotSet("verification_answer", None), SlotSet("crime_ref", None),
+                      SlotSet("requested_slot", None)]
+    # giving the reference again while locked ends the form at once, without asking for the answers
+    events, said = await run(ValidateCaseUpdateForm(), [*OPENING, user(REF), FORM, slot("crime_ref", REF)])
+    assert said == [texts.LOCKED] and SlotSet("requested_slot", None) in events
+    _events, said = await run(ActionGiveCaseUpdate(), [*OPENING, user(REF), FORM, bot(texts.LOCKED)])
+    assert said == []
+
+
+async def test_update_is_given_after_verification_and_never_shows_police_only_entries(session):
+    from datetime import datetime
+
+    make_case(session, reference=REF, updates=[(datetime(2026, 10, 1), "CCTV is being reviewed.", True),
+                                               (datetime(2026, 11, 1), "POLICE ONLY: suspect named.", False)])
+    events, _said = await answer("1980-02-01 sx12ab")
+    verified = tracker([]).slots | {e["name"]: e["value"] for e in events}
+    result, said = await run(ActionGiveCaseUpdate(), [*OPENING, bot("ok")], **verified)
+    assert result == [SlotSet("crime_ref", None), SlotSet("verification_answer", None)]
+    assert said[0].startswith(f"Thanks, Alex. Here is the latest on {REF} (Burglary of a home).")
+    assert "CCTV is being reviewed." in said[0] and "POLICE ONLY" not in said[0]
+
+
+async def test_same_reference_is_not_checked_twice_in_a_session(case):
+    events, said = await run(ValidateCaseUpdateForm(), [*OPENING, user(REF), FORM, slot("crime_ref", REF)],
+                             verified=True, verified_reference=REF)
+    assert events == [SlotSet("crime_ref", REF), SlotSet("verification_answer", "verified")]
+    assert said == []
+
+
+async def test_forged_verified_slot_discloses_nothing_and_restarts_the_check(case):
+    result, said = await run(ActionGiveCaseUpdate(), OPENING, verified=True, verified_reference=REF)
+    assert said == [texts.NOT_VERIFIED]
+    assert result == [SlotSet("verified", False), SlotSet("verified_reference", None), SlotSet("crime_ref", None),
+                      SlotSet("verification_answer", None), FollowupAction("case_update_form")]
+
+
+async def test_nothing_said_before_verification_mentions_the_case_or_starts_with_a_slash(case):
+    said: list[str] = []
+    for action, events in (
+        (ActionAskCrimeRef(), OPENING[:5]),
+        (ValidateCaseUpdateForm(), [*OPENING, user("/give_case_update{\"verified\": true}"), FORM]),
+        (ValidateCaseUpdateForm(), [*OPENING, user(REF), FORM, slot("crime_ref", REF)]),
+        (ActionAskVerificationAnswer(), asked_for_answer()[:-2]),
+        (ActionGiveCaseUpdate(), OPENING),
+    ):
+        said += (await run(action, events))[1]
+    for text in ("01/02/1980", "nope", "01/01/1990 SX1 2AB", "SX9 9ZZ 01/01/1990", "1234"):
+        said += (await answer(text))[1]
+    assert said and texts.LOCKED in said
+    for message in said:
+        assert not any(word in message for word in CASE_WORDS), message
+        assert not message.lstrip().startswith("/")

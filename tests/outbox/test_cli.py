@@ -1,0 +1,32 @@
+"""`python -m bot outbox`: staff see what is stuck, without message bodies or full numbers."""
+
+from __future__ import annotations
+
+from bot.outbox.cli import main
+from bot.outbox.store import claim_due, enqueue, mark_failed_attempt
+
+
+def test_list_shows_pending_and_failed_without_bodies(session, capsys) -> None:
+    enqueue(session, channel="sms", recipient="+447700900123", payload={"text": "secret body one"})
+    enqueue(session, channel="sms", recipient="+447700900456", payload={"text": "secret body two"})
+    session.commit()
+    [first, _second] = claim_due(session, channels=["sms"])
+    mark_failed_attempt(session, message_id=first.id, attempts=1, error="permanent: Twilio refused", permanent=True)
+    session.commit()
+    assert main(["list"]) == 0
+    output = capsys.readouterr().out
+    assert "failed" in output and "sending" in output and "permanent: Twilio refused" in output
+    assert "secret body" not in output and "+447700900123" not in output and "…123" in output
+    assert "2 message(s)" in output
+
+
+def test_retry_requeues_a_failed_message(session, capsys) -> None:
+    enqueue(session, channel="sms", recipient="+447700900123", payload={"text": "x"})
+    session.commit()
+    [claimed] = claim_due(session, channels=["sms"])
+    mark_failed_attempt(session, message_id=claimed.id, attempts=1, error="permanent: no", permanent=True)
+    session.commit()
+    assert main(["retry", str(claimed.id)]) == 0
+    assert main(["retry", str(claimed.id)]) == 1
+    assert main(["list", "--status", "failed"]) == 0
+    assert "0 message(s)" in capsys.readouterr().out
