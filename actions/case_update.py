@@ -28,6 +28,7 @@ VERIFIED_WITHIN = timedelta(hours=24)  # a verified slot is honoured only with a
 SKIP_INTENTS = frozenset(
     {"risk_disclosure", "talk_to_human", "opt_out", "bot_challenge", "ask_rights", "report_crime", "find_support"}
 )
+EXIT_INTENTS = frozenset({"deny", "goodbye"})
 END_FORM: dict[str, Any] = {"crime_ref": None, "verification_answer": None, "requested_slot": None}
 
 
@@ -72,6 +73,8 @@ class ValidateCaseUpdateForm(FormValidationAction):
         reference = find_reference(text)
         if reference:
             return {"crime_ref": reference}
+        if ((tracker.latest_message or {}).get("intent") or {}).get("name") in EXIT_INTENTS:
+            return {}  # "no" or "bye": let the dialogue's rules end or redirect the form
         # pass the text on so validate_crime_ref can say what a reference looks like
         return {"crime_ref": text} if requested == "crime_ref" and text.strip() else {}
 
@@ -168,14 +171,15 @@ class ActionGiveCaseUpdate(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         reference = tracker.get_slot("verified_reference")
+        asked_for = tracker.get_slot("crime_ref")
         clear = [SlotSet("crime_ref", None), SlotSet("verification_answer", None)]
-        if tracker.get_slot("verified") is True and is_valid_reference(reference):
+        if said_since_user(tracker.events, [texts.LOCKED]):
+            return clear  # the form ended on a lock-out; the lock message already said what to do
+        if tracker.get_slot("verified") is True and is_valid_reference(reference) and asked_for in (None, reference):
             message = self._message_for(tracker.sender_id, reference)
             if message is not None:
                 dispatcher.utter_message(text=message)
                 return clear
-        if said_since_user(tracker.events, [texts.LOCKED]):
-            return clear  # the form ended on a lock-out; the lock message already said what to do
         dispatcher.utter_message(text=texts.NOT_VERIFIED)
         return [SlotSet("verified", False), SlotSet("verified_reference", None), *clear,
                 FollowupAction("case_update_form")]

@@ -62,9 +62,7 @@ class ActionEscalate(Action):
     def name(self) -> str:
         return "action_escalate"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         risk = tracker.latest_message.get("risk") or {}
         level = risk.get("level") or DEFAULT_RISK_LEVEL
         category = risk.get("category")
@@ -78,9 +76,7 @@ class ActionRequestHuman(Action):
     def name(self) -> str:
         return "action_request_human"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         dispatcher.utter_message(text=wording.REQUEST_MESSAGE)
         return hand_to_person(dispatcher, tracker, reason="requested", level="normal", category=None)
 
@@ -91,8 +87,6 @@ class ActionDefaultFallback(Action):
     def name(self) -> str:
         return "action_default_fallback"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         dispatcher.utter_message(text=wording.FALLBACK_MESSAGE)
         return hand_to_person(dispatcher, tracker, reason="fallback", level="normal", category=None)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
 
+import aiohttp
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.outbox.rest_callback import RestCallbackSender
-from bot.outbox.senders import register_sender
+from bot.outbox.senders import PermanentDeliveryError, register_sender
 from bot.outbox.worker import attach_worker
 from bot.settings import get_settings
 from connectors.channel_common import OutboxOutputChannel, build_user_message
@@ -21,6 +23,7 @@ logger = logging.getLogger(__name__)
 CHANNEL = "rest"
 MAX_BODY_BYTES = 16_384
 MAX_SENDER_CHARS = 190  # the sender id, once prefixed, must fit the 200-character columns
+CALLBACK_TIMEOUT_SECONDS = 15
 
 
 class RestCollectingOutputChannel(CollectingOutputChannel):
@@ -29,6 +32,27 @@ class RestCollectingOutputChannel(CollectingOutputChannel):
     @classmethod
     def name(cls) -> str:
         return CHANNEL
+
+
+class RestCallbackSender:
+    """POST {"recipient_id": "rest:<sender>", "text": ..., ...} to `callback_url`; 2xx means delivered."""
+
+    def __init__(self, callback_url: str) -> None:
+        self.callback_url = callback_url
+
+    async def __call__(self, recipient: str, payload: dict[str, Any]) -> str:
+        recipient_id = recipient if recipient.startswith(f"{CHANNEL}:") else f"{CHANNEL}:{recipient}"
+        message_id = uuid.uuid4().hex
+        body = {"recipient_id": recipient_id, "message_id": message_id, **payload}
+        timeout = aiohttp.ClientTimeout(total=CALLBACK_TIMEOUT_SECONDS)
+        async with (
+            aiohttp.ClientSession(timeout=timeout) as session,
+            session.post(self.callback_url, json=body) as reply,
+        ):
+            if 400 <= reply.status < 500 and reply.status not in (408, 429):
+                raise PermanentDeliveryError(f"callback refused the message (HTTP {reply.status})")
+            reply.raise_for_status()
+        return message_id
 
 
 def _error(message: str, status: int = 400) -> HTTPResponse:
@@ -43,27 +67,27 @@ def rest_address(sender: str) -> str:
 def parse_request(request: Request) -> tuple[dict[str, Any] | None, str | None]:
     """(fields, None) for a valid request, or (None, the reason it was refused)."""
     if not request.body:
-        return None, "the request body is empty; send JSON {\"sender\": ..., \"message\": ...}"
+        return None, 'the request body is empty; send JSON {"sender": ..., "message": ...}'
     if len(request.body) > MAX_BODY_BYTES:
         return None, f"the request body is larger than {MAX_BODY_BYTES} bytes"
     try:
         data = request.json
-    except Exception:  # noqa: BLE001 - Sanic raises its own error type for bad JSON
+    except Exception:
         data = None
     if not isinstance(data, dict):
         return None, "the request body must be a JSON object"
     sender, message = data.get("sender"), data.get("message")
     if not isinstance(sender, str) or not rest_address(sender.strip()):
-        return None, "\"sender\" is required and must be a non-empty string"
+        return None, '"sender" is required and must be a non-empty string'
     if len(sender) > MAX_SENDER_CHARS:
-        return None, f"\"sender\" is longer than {MAX_SENDER_CHARS} characters"
+        return None, f'"sender" is longer than {MAX_SENDER_CHARS} characters'
     if not isinstance(message, str) or not message.strip():
-        return None, "\"message\" is required and must be non-empty text"
+        return None, '"message" is required and must be non-empty text'
     if len(message) > MAX_MESSAGE_CHARS:
-        return None, f"\"message\" is longer than {MAX_MESSAGE_CHARS} characters"
+        return None, f'"message" is longer than {MAX_MESSAGE_CHARS} characters'
     metadata = data.get("metadata")
     if metadata is not None and not isinstance(metadata, dict):
-        return None, "\"metadata\" must be a JSON object"
+        return None, '"metadata" must be a JSON object'
     return {"address": rest_address(sender.strip()), "message": message, "metadata": metadata}, None
 
 
@@ -75,7 +99,7 @@ class HavenRestInput(InputChannel):
         return CHANNEL
 
     @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> "HavenRestInput":
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> HavenRestInput:
         return cls()
 
     def get_output_channel(self) -> OutboxOutputChannel:
@@ -102,14 +126,17 @@ class HavenRestInput(InputChannel):
                 return _error(problem or "invalid request")
             collector = RestCollectingOutputChannel()
             message = build_user_message(
-                channel=CHANNEL, address=fields["address"], text=fields["message"], output_channel=collector,
+                channel=CHANNEL,
+                address=fields["address"],
+                text=fields["message"],
+                output_channel=collector,
                 metadata={"client": fields["metadata"]} if fields["metadata"] else None,
             )
             if not message.text:
-                return _error("\"message\" has no text left once a leading \"/\" is removed")
+                return _error('"message" has no text left once a leading "/" is removed')
             try:
                 await on_new_message(message)
-            except Exception as error:  # noqa: BLE001 - never let Rasa's failure path log the text
+            except Exception as error:
                 logger.error("a REST message failed in Rasa: %s", type(error).__name__)
                 return _error("the assistant could not handle this message; please try again", status=500)
             return response.json(collector.messages)

@@ -35,7 +35,7 @@ class TwilioSmsSender:
         self._loop: asyncio.AbstractEventLoop | None = None
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "TwilioSmsSender":
+    def from_settings(cls, settings: Settings) -> TwilioSmsSender:
         return cls(
             account_sid=settings.twilio_account_sid,
             auth_token=settings.twilio_auth_token,
@@ -76,7 +76,8 @@ class TwilioSmsSender:
                 )
             except TwilioRestException as error:
                 if 400 <= error.status < 500 and error.status not in RETRYABLE_STATUSES:
-                    raise PermanentDeliveryError(f"Twilio refused the message (HTTP {error.status}, code {error.code})")
+                    refusal = f"Twilio refused the message (HTTP {error.status}, code {error.code})"
+                    raise PermanentDeliveryError(refusal) from error
                 raise
             sid = str(message.sid)
         return sid

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
@@ -18,8 +19,15 @@ from bot.outbox.senders import register_sender
 from bot.outbox.worker import attach_worker
 from bot.settings import get_settings
 from connectors.channel_common import OutboxOutputChannel, hand_to_rasa, make_sender_id
-from connectors.sms_buttons import button_payload
-from connectors.sms_keywords import EMPTY_REPLY, HELP_REPLY, START_REPLY, STOP_REPLY, keyword_of, record_opt_out
+from connectors.sms_inbound import (
+    EMPTY_REPLY,
+    HELP_REPLY,
+    START_REPLY,
+    STOP_REPLY,
+    button_payload,
+    keyword_of,
+    record_opt_out,
+)
 from connectors.sms_render import split_for_outbox
 from connectors.sms_sender import TwilioSmsSender
 from connectors.sms_signature import MAX_FORM_BYTES, first, form_params, is_signed_by_twilio
@@ -42,7 +50,7 @@ class TwilioSmsInput(InputChannel):
         return "twilio_sms"
 
     @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> "TwilioSmsInput":
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> TwilioSmsInput:
         return cls()  # every secret comes from bot.settings (TWILIO_* environment variables)
 
     def __init__(self) -> None:
@@ -117,8 +125,12 @@ class TwilioSmsInput(InputChannel):
             await asyncio.wait(list(self._tasks), timeout=SHUTDOWN_GRACE_SECONDS)
 
     async def _process(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]], app: Any, address: str,
-        body: str | None, message_sid: str,
+        self,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        app: Any,
+        address: str,
+        body: str | None,
+        message_sid: str,
     ) -> None:
         """Handle one inbound SMS after Twilio has had its 200 (keywords, options, then Rasa)."""
         output = OutboxOutputChannel(CHANNEL)
@@ -138,10 +150,15 @@ class TwilioSmsInput(InputChannel):
                     return  # "help" may be distress: it also goes on to Rasa below
             payload = await button_payload(getattr(app.ctx, "agent", None), make_sender_id(CHANNEL, address), text)
             await hand_to_rasa(
-                on_new_message, channel=CHANNEL, address=address, text=payload or text, output_channel=output,
-                trusted_payload=payload is not None, message_id=message_sid,
+                on_new_message,
+                channel=CHANNEL,
+                address=address,
+                text=payload or text,
+                output_channel=output,
+                trusted_payload=payload is not None,
+                message_id=message_sid,
             )
-        except Exception as error:  # noqa: BLE001 - Twilio already has its 200; record and carry on
+        except Exception as error:
             logger.error("SMS %s could not be processed: %s", message_sid, type(error).__name__)
             logger.debug("SMS processing failure", exc_info=True)
 

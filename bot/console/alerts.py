@@ -13,9 +13,7 @@ from bot.models.security import StaffAlert
 
 def open_alerts(session: Session, *, limit: int = 50) -> list[dict[str, Any]]:
     """Unacknowledged alerts, newest first."""
-    query = (
-        select(StaffAlert).where(StaffAlert.acknowledged_at.is_(None)).order_by(StaffAlert.id.desc()).limit(limit)
-    )
+    query = select(StaffAlert).where(StaffAlert.acknowledged_at.is_(None)).order_by(StaffAlert.id.desc()).limit(limit)
     return [
         {
             "id": alert.id,

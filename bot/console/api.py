@@ -53,8 +53,9 @@ async def queue_api(request: Request) -> HTTPResponse:
 async def conversation_api(request: Request, handoff_id: int) -> HTTPResponse:
     """One hand-off with its notes and full transcript."""
     try:
-        view = await operations.view_conversation(request.app.ctx.agent, handoff_id=handoff_id, staff_id=None,
-                                                  via="api")
+        view = await operations.view_conversation(
+            request.app.ctx.agent, handoff_id=handoff_id, staff_id=None, via="api"
+        )
     except HandoffError as error:
         return _error(error)
     return response.json(view)
@@ -78,8 +79,13 @@ async def reply_api(request: Request, handoff_id: int) -> HTTPResponse:
     if staff_id is None:
         return _unknown_staff()
     try:
-        await operations.reply(request.app.ctx.agent, handoff_id=handoff_id, staff_id=staff_id,
-                               text=str(_body(request).get("text") or ""), via="api")
+        await operations.reply(
+            request.app.ctx.agent,
+            handoff_id=handoff_id,
+            staff_id=staff_id,
+            text=str(_body(request).get("text") or ""),
+            via="api",
+        )
     except HandoffError as error:
         return _error(error)
     return response.json({"ok": True})
@@ -92,8 +98,9 @@ async def notes_api(request: Request, handoff_id: int) -> HTTPResponse:
         return _unknown_staff()
     body = _body(request)
     try:
-        operations.add_note(handoff_id=handoff_id, staff_id=staff_id, body=str(body.get("body") or body.get("text")
-                                                                                or ""), via="api")
+        operations.add_note(
+            handoff_id=handoff_id, staff_id=staff_id, body=str(body.get("body") or body.get("text") or ""), via="api"
+        )
     except HandoffError as error:
         return _error(error)
     return response.json({"ok": True})
@@ -106,9 +113,14 @@ async def close_api(request: Request, handoff_id: int) -> HTTPResponse:
         return _unknown_staff()
     body = _body(request)
     try:
-        await operations.close(request.app.ctx.agent, handoff_id=handoff_id, staff_id=staff_id,
-                               outcome=str(body.get("outcome") or ""), resolution=str(body.get("resolution") or ""),
-                               via="api")
+        await operations.close(
+            request.app.ctx.agent,
+            handoff_id=handoff_id,
+            staff_id=staff_id,
+            outcome=str(body.get("outcome") or ""),
+            resolution=str(body.get("resolution") or ""),
+            via="api",
+        )
     except HandoffError as error:
         return _error(error)
     return response.json({"ok": True})

@@ -84,8 +84,11 @@ def create_session(session: Session, *, staff: Staff, now: datetime | None = Non
     now = now or utcnow()
     token = secrets.token_urlsafe(32)
     row = StaffSession(
-        token_hash=token_digest(token), staff_id=staff.id, csrf_token=secrets.token_urlsafe(32),
-        created_at=now, expires_at=now + SESSION_LIFETIME,
+        token_hash=token_digest(token),
+        staff_id=staff.id,
+        csrf_token=secrets.token_urlsafe(32),
+        created_at=now,
+        expires_at=now + SESSION_LIFETIME,
     )
     session.add(row)
     session.flush()

@@ -12,8 +12,13 @@ from bot.models.cases import Case
 
 logger = logging.getLogger(__name__)
 FACTS = (
-    ("reference", "Crime reference"), ("offence", "Offence"), ("status_label", "Status"), ("district", "District"),
-    ("officer_name", "Officer in charge"), ("officer_contact", "Officer contact"), ("reported_on", "Reported on"),
+    ("reference", "Crime reference"),
+    ("offence", "Offence"),
+    ("status_label", "Status"),
+    ("district", "District"),
+    ("officer_name", "Officer in charge"),
+    ("officer_contact", "Officer contact"),
+    ("reported_on", "Reported on"),
     ("next_hearing", "Next hearing"),
 )
 
@@ -22,8 +27,11 @@ def _present(summary: dict[str, Any]) -> dict[str, Any]:
     """The cases helper's summary dict as facts (label, value) and a timeline for the template."""
     facts = [(label, str(summary[key])) for key, label in FACTS if summary.get(key)]
     timeline = [
-        {"at": str(item.get("occurred_at", ""))[:10], "summary": str(item.get("summary", "")),
-         "shareable": bool(item.get("shareable"))}
+        {
+            "at": str(item.get("occurred_at", ""))[:10],
+            "summary": str(item.get("summary", "")),
+            "shareable": bool(item.get("shareable")),
+        }
         for item in summary.get("timeline") or []
     ]
     return {"facts": facts, "timeline": timeline}

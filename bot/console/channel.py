@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, Sanic
@@ -42,7 +43,7 @@ class ConsoleInput(InputChannel):
         return "console"
 
     @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> "ConsoleInput":
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> ConsoleInput:
         return cls()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

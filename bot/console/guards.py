@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from functools import wraps
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from sanic import response
 from sanic.request import Request
@@ -63,8 +64,9 @@ def api_token(handler: Handler) -> Handler:
             return response.json({"error": "the console API is disabled"}, status=404)
         scheme, _space, given = (request.headers.get("Authorization") or "").partition(" ")
         if scheme.lower() != "bearer" or not tokens_match(expected, given.strip()):
-            return response.json({"error": "unauthorised"}, status=401,
-                                 headers={"WWW-Authenticate": 'Bearer realm="haven-console"'})
+            return response.json(
+                {"error": "unauthorised"}, status=401, headers={"WWW-Authenticate": 'Bearer realm="haven-console"'}
+            )
         return await handler(request, *args, **kwargs)
 
     return guarded

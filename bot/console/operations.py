@@ -40,8 +40,9 @@ def _deliver(session: Any, *, handoff: Any, text: str) -> bool:
         logger.error("bot.outbox.store is missing: staff message for hand-off %s not delivered", handoff.id)
         return False
     _channel, _sep, address = handoff.sender_id.partition(":")
-    enqueue(session, channel=handoff.channel, recipient=address or handoff.sender_id, payload={"text": text},
-            origin="staff")
+    enqueue(
+        session, channel=handoff.channel, recipient=address or handoff.sender_id, payload={"text": text}, origin="staff"
+    )
     return True
 
 
@@ -55,15 +56,28 @@ async def view_conversation(agent: Any, *, handoff_id: int, staff_id: int | None
         ]
         holder = session.get(Staff, handoff.claimed_by) if handoff.claimed_by else None
         summary = {
-            "id": handoff.id, "sender_id": handoff.sender_id, "channel": handoff.channel, "level": handoff.level,
-            "category": handoff.category, "reason": handoff.reason, "status": handoff.status,
-            "claimed_by": holder.username if holder else None, "claimed_by_id": handoff.claimed_by,
+            "id": handoff.id,
+            "sender_id": handoff.sender_id,
+            "channel": handoff.channel,
+            "level": handoff.level,
+            "category": handoff.category,
+            "reason": handoff.reason,
+            "status": handoff.status,
+            "claimed_by": holder.username if holder else None,
+            "claimed_by_id": handoff.claimed_by,
             "claimed_by_name": holder.display_name if holder else None,
             "created_at": handoff.created_at.isoformat(timespec="seconds"),
-            "outcome": handoff.outcome, "resolution": handoff.resolution,
+            "outcome": handoff.outcome,
+            "resolution": handoff.resolution,
         }
-        audit.record(session, staff_id=staff_id, action="view_conversation", target=handoff.sender_id,
-                     handoff_id=handoff_id, via=via)
+        audit.record(
+            session,
+            staff_id=staff_id,
+            action="view_conversation",
+            target=handoff.sender_id,
+            handoff_id=handoff_id,
+            via=via,
+        )
     summary["notes"] = notes
     summary["transcript"] = await load_transcript(agent, sender_id=summary["sender_id"])
     return summary
@@ -74,8 +88,9 @@ def claim(*, handoff_id: int, staff_id: int, via: str) -> None:
     with session_scope() as session:
         staff = _staff(session, staff_id)
         handoff = queue.claim(session, handoff_id=handoff_id, staff=staff)
-        audit.record(session, staff_id=staff.id, action="claim", target=handoff.sender_id,
-                     handoff_id=handoff_id, via=via)
+        audit.record(
+            session, staff_id=staff.id, action="claim", target=handoff.sender_id, handoff_id=handoff_id, via=via
+        )
 
 
 def reassign(*, handoff_id: int, staff_id: int, to_username: str, via: str) -> None:
@@ -88,8 +103,15 @@ def reassign(*, handoff_id: int, staff_id: int, to_username: str, via: str) -> N
         if target is None:
             raise queue.HandoffError("No staff account with that username.")
         handoff = queue.reassign(session, handoff_id=handoff_id, supervisor=supervisor, to_staff=target)
-        audit.record(session, staff_id=supervisor.id, action="reassign", target=handoff.sender_id,
-                     handoff_id=handoff_id, to=target.username, via=via)
+        audit.record(
+            session,
+            staff_id=supervisor.id,
+            action="reassign",
+            target=handoff.sender_id,
+            handoff_id=handoff_id,
+            to=target.username,
+            via=via,
+        )
 
 
 async def reply(agent: Any, *, handoff_id: int, staff_id: int, text: str, via: str) -> None:
@@ -106,8 +128,16 @@ async def reply(agent: Any, *, handoff_id: int, staff_id: int, text: str, via: s
     with session_scope() as session:
         handoff = queue.get_handoff(session, handoff_id=handoff_id)
         delivered = _deliver(session, handoff=handoff, text=text)
-        audit.record(session, staff_id=staff_id, action="reply", target=sender_id, handoff_id=handoff_id,
-                     via=via, queued=delivered, length=len(text))
+        audit.record(
+            session,
+            staff_id=staff_id,
+            action="reply",
+            target=sender_id,
+            handoff_id=handoff_id,
+            via=via,
+            queued=delivered,
+            length=len(text),
+        )
 
 
 def add_note(*, handoff_id: int, staff_id: int, body: str, via: str) -> None:
@@ -115,8 +145,15 @@ def add_note(*, handoff_id: int, staff_id: int, body: str, via: str) -> None:
     with session_scope() as session:
         staff = _staff(session, staff_id)
         note = queue.add_note(session, handoff_id=handoff_id, staff=staff, body=body)
-        audit.record(session, staff_id=staff.id, action="add_note", target=str(handoff_id),
-                     handoff_id=handoff_id, note_id=note.id, via=via)
+        audit.record(
+            session,
+            staff_id=staff.id,
+            action="add_note",
+            target=str(handoff_id),
+            handoff_id=handoff_id,
+            note_id=note.id,
+            via=via,
+        )
 
 
 async def close(agent: Any, *, handoff_id: int, staff_id: int, outcome: str, resolution: str, via: str) -> None:
@@ -125,8 +162,16 @@ async def close(agent: Any, *, handoff_id: int, staff_id: int, outcome: str, res
         staff = _staff(session, staff_id)
         handoff = queue.close(session, handoff_id=handoff_id, staff=staff, outcome=outcome, resolution=resolution)
         sender_id, display_name = handoff.sender_id, staff.display_name
-        audit.record(session, staff_id=staff.id, action="close", target=sender_id, handoff_id=handoff_id,
-                     outcome=outcome, resolution=resolution, via=via)
+        audit.record(
+            session,
+            staff_id=staff.id,
+            action="close",
+            target=sender_id,
+            handoff_id=handoff_id,
+            outcome=outcome,
+            resolution=resolution,
+            via=via,
+        )
     await append_events(agent, sender_id=sender_id, events=closing_events(resolution, display_name=display_name))
     with session_scope() as session:
         handoff = queue.get_handoff(session, handoff_id=handoff_id)

@@ -10,16 +10,24 @@ from bot.console import operations
 from bot.console.canned import canned_responses
 from bot.console.case_view import case_summary_for
 from bot.console.guards import staff_page, staff_post, supervisor_only
+from bot.console.pages_queue import REASON_LABELS
 from bot.console.staff_store import list_staff
 from bot.console.transcript import current_slots, load_transcript
 from bot.console.web import ConsoleUser, form_value, redirect_to, render
 from bot.db import session_scope
 from bot.handoff.queue import OUTCOMES, ClaimConflict, HandoffError, HandoffNotFound, get_handoff
 
-NOTICES = {"claimed": "You are now handling this conversation.", "sent": "Reply sent.", "noted": "Note saved.",
-           "closed": "Conversation closed.", "reassigned": "Conversation reassigned."}
-ERRORS = {"conflict": "Another worker is handling this conversation. A supervisor can reassign it.",
-          "invalid": "That couldn't be done. Check the form (a reply or note can't be empty) and try again."}
+NOTICES = {
+    "claimed": "You are now handling this conversation.",
+    "sent": "Reply sent.",
+    "noted": "Note saved.",
+    "closed": "Conversation closed.",
+    "reassigned": "Conversation reassigned.",
+}
+ERRORS = {
+    "conflict": "Another worker is handling this conversation. A supervisor can reassign it.",
+    "invalid": "That couldn't be done. Check the form (a reply or note can't be empty) and try again.",
+}
 OUTCOME_LABELS = {outcome: outcome.replace("_", " ").capitalize() for outcome in OUTCOMES}
 
 
@@ -31,21 +39,34 @@ def _agent(request: Request):  # type: ignore[no-untyped-def]
 async def conversation_page(request: Request, user: ConsoleUser, handoff_id: int) -> HTTPResponse:
     """Transcript, case summary (if verified), notes, and the claim/reply/close controls."""
     try:
-        view = await operations.view_conversation(_agent(request), handoff_id=handoff_id, staff_id=user.staff_id,
-                                                  via="console")
+        view = await operations.view_conversation(
+            _agent(request), handoff_id=handoff_id, staff_id=user.staff_id, via="console"
+        )
     except HandoffNotFound:
-        return render("message.html", user=user, title="Not found",
-                      message="There is no such conversation in the queue.", status=404)
+        return render(
+            "message.html",
+            user=user,
+            title="Not found",
+            message="There is no such conversation in the queue.",
+            status=404,
+        )
     slots = await current_slots(_agent(request), sender_id=view["sender_id"])
     colleagues = []
     if user.is_supervisor:
         with session_scope() as session:
             colleagues = [(s.username, s.display_name) for s in list_staff(session) if s.active]
     return render(
-        "conversation.html", user=user, view=view, case_summary=case_summary_for(slots),
-        canned=canned_responses(), outcomes=OUTCOME_LABELS, colleagues=colleagues,
-        notice=NOTICES.get(request.args.get("notice", "")), error=ERRORS.get(request.args.get("error", "")),
+        "conversation.html",
+        user=user,
+        view=view,
+        case_summary=case_summary_for(slots),
+        canned=canned_responses(),
+        outcomes=OUTCOME_LABELS,
+        colleagues=colleagues,
+        notice=NOTICES.get(request.args.get("notice", "")),
+        error=ERRORS.get(request.args.get("error", "")),
         holds=view["claimed_by_id"] == user.staff_id,
+        reasons=REASON_LABELS,
     )
 
 
@@ -80,8 +101,13 @@ async def claim_post(request: Request, user: ConsoleUser, handoff_id: int) -> HT
 @staff_post
 async def reply_post(request: Request, user: ConsoleUser, handoff_id: int) -> HTTPResponse:
     try:
-        await operations.reply(_agent(request), handoff_id=handoff_id, staff_id=user.staff_id,
-                               text=form_value(request, "text"), via="console")
+        await operations.reply(
+            _agent(request),
+            handoff_id=handoff_id,
+            staff_id=user.staff_id,
+            text=form_value(request, "text"),
+            via="console",
+        )
     except HandoffError as error:
         return _back(handoff_id, error=error)
     return _back(handoff_id, notice="sent")
@@ -90,8 +116,9 @@ async def reply_post(request: Request, user: ConsoleUser, handoff_id: int) -> HT
 @staff_post
 async def note_post(request: Request, user: ConsoleUser, handoff_id: int) -> HTTPResponse:
     try:
-        operations.add_note(handoff_id=handoff_id, staff_id=user.staff_id, body=form_value(request, "body"),
-                            via="console")
+        operations.add_note(
+            handoff_id=handoff_id, staff_id=user.staff_id, body=form_value(request, "body"), via="console"
+        )
     except HandoffError as error:
         return _back(handoff_id, error=error)
     return _back(handoff_id, notice="noted")
@@ -100,9 +127,14 @@ async def note_post(request: Request, user: ConsoleUser, handoff_id: int) -> HTT
 @staff_post
 async def close_post(request: Request, user: ConsoleUser, handoff_id: int) -> HTTPResponse:
     try:
-        await operations.close(_agent(request), handoff_id=handoff_id, staff_id=user.staff_id,
-                               outcome=form_value(request, "outcome"), resolution=form_value(request, "resolution"),
-                               via="console")
+        await operations.close(
+            _agent(request),
+            handoff_id=handoff_id,
+            staff_id=user.staff_id,
+            outcome=form_value(request, "outcome"),
+            resolution=form_value(request, "resolution"),
+            via="console",
+        )
     except HandoffError as error:
         return _back(handoff_id, error=error)
     return _back(handoff_id, notice="closed")
@@ -114,8 +146,9 @@ async def reassign_post(request: Request, user: ConsoleUser, handoff_id: int) ->
     if refused:
         return refused
     try:
-        operations.reassign(handoff_id=handoff_id, staff_id=user.staff_id, to_username=form_value(request, "to"),
-                            via="console")
+        operations.reassign(
+            handoff_id=handoff_id, staff_id=user.staff_id, to_username=form_value(request, "to"), via="console"
+        )
     except HandoffError as error:
         return _back(handoff_id, error=error)
     return _back(handoff_id, notice="reassigned")
@@ -126,6 +159,11 @@ def register(blueprint: Blueprint) -> None:
     base = "/conversations/<handoff_id:int>"
     blueprint.add_route(conversation_page, base, methods=["GET"], name="conversation_page")
     blueprint.add_route(transcript_feed, f"{base}/transcript.json", methods=["GET"], name="transcript_feed")
-    for action, handler in (("claim", claim_post), ("reply", reply_post), ("notes", note_post),
-                            ("close", close_post), ("reassign", reassign_post)):
+    for action, handler in (
+        ("claim", claim_post),
+        ("reply", reply_post),
+        ("notes", note_post),
+        ("close", close_post),
+        ("reassign", reassign_post),
+    ):
         blueprint.add_route(handler, f"{base}/{action}", methods=["POST"], name=f"{action}_post")

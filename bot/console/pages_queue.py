@@ -14,8 +14,12 @@ from bot.handoff.queue import QueueItem, list_queue
 from bot.handoff.rota import staff_on_duty
 
 LEVEL_LABELS = {"imminent": "Imminent risk", "high": "High risk", "medium": "Medium risk", "normal": "Normal"}
-REASON_LABELS = {"risk": "Risk detected", "requested": "Asked for a person", "fallback": "Bot didn't understand",
-                 "verification": "Verification problem"}
+REASON_LABELS = {
+    "risk": "Risk detected",
+    "requested": "Asked for a person",
+    "fallback": "Bot didn't understand",
+    "verification": "Verification problem",
+}
 
 
 def masked_contact(sender_id: str) -> str:
@@ -74,5 +78,6 @@ def register(blueprint: Blueprint) -> None:
     """Add the queue routes to the console blueprint."""
     blueprint.add_route(queue_page, "", methods=["GET"], name="queue_page", strict_slashes=False)
     blueprint.add_route(queue_feed, "/queue.json", methods=["GET"], name="queue_feed")
-    blueprint.add_route(acknowledge_alert, "/alerts/<alert_id:int>/acknowledge", methods=["POST"],
-                        name="acknowledge_alert")
+    blueprint.add_route(
+        acknowledge_alert, "/alerts/<alert_id:int>/acknowledge", methods=["POST"], name="acknowledge_alert"
+    )

@@ -35,8 +35,12 @@ def add_staff(session: Session, *, username: str, display_name: str, role: str, 
     except ValueError as error:
         raise StaffError(str(error)) from error
     staff = Staff(
-        username=username, display_name=display_name.strip(), role=role,
-        password_hash=password_hash, active=True, created_at=utcnow(),
+        username=username,
+        display_name=display_name.strip(),
+        role=role,
+        password_hash=password_hash,
+        active=True,
+        created_at=utcnow(),
     )
     session.add(staff)
     session.flush()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -18,6 +19,7 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.handoff import wording
+from bot.settings import get_settings
 
 ACTION_LISTEN = "action_listen"
 SYSTEM_NOTES = {
@@ -31,6 +33,14 @@ def _iso(timestamp: float | None) -> str | None:
     if timestamp is None:
         return None
     return datetime.fromtimestamp(timestamp, tz=timezone.utc).isoformat(timespec="seconds")
+
+
+def _label(timestamp: float | None) -> str:
+    """'24 Nov, 20:55' in the gateway's time zone."""
+    if timestamp is None:
+        return ""
+    local = datetime.fromtimestamp(timestamp, tz=ZoneInfo(get_settings().timezone))
+    return local.strftime("%-d %b, %H:%M")
 
 
 def transcript_entries(events: list[Event]) -> list[dict[str, Any]]:
@@ -48,6 +58,7 @@ def transcript_entries(events: list[Event]) -> list[dict[str, Any]]:
             entry = {"kind": "system", "text": SYSTEM_NOTES[type(event)]}
         if entry is not None:
             entry["at"] = _iso(event.timestamp)
+            entry["at_label"] = _label(event.timestamp)
             entry["index"] = len(entries)
             entries.append(entry)
     return entries

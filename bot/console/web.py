@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import response
@@ -47,15 +49,26 @@ class ConsoleUser:
         return self.role == "supervisor"
 
 
+def local_time(value: str | None) -> str:
+    """Template filter: an ISO time (naive means UTC) as '24 Nov 2026, 20:56' in the gateway's time zone."""
+    if not value:
+        return ""
+    moment = datetime.fromisoformat(value)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(ZoneInfo(get_settings().timezone)).strftime("%-d %b %Y, %H:%M")
+
+
 @lru_cache(maxsize=1)
 def templates() -> Environment:
     """The console's Jinja2 environment (autoescaping on)."""
-    return Environment(
+    environment = Environment(
         loader=FileSystemLoader(CONSOLE_ROOT / "templates"),
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.filters["local_time"] = local_time
+    return environment
 
 
 def render(name: str, *, status: int = 200, **context: Any) -> HTTPResponse:

@@ -79,8 +79,14 @@ def open_handoff(
         session.flush()
         return existing
     handoff = Handoff(
-        sender_id=sender_id, channel=channel, reason=reason, level=level,
-        category=category, priority=priority_for(level), status="waiting", created_at=utcnow(),
+        sender_id=sender_id,
+        channel=channel,
+        reason=reason,
+        level=level,
+        category=category,
+        priority=priority_for(level),
+        status="waiting",
+        created_at=utcnow(),
     )
     session.add(handoff)
     session.flush()
@@ -106,9 +112,15 @@ def list_queue(session: Session, now: datetime | None = None) -> list[QueueItem]
     )
     return [
         QueueItem(
-            id=handoff.id, sender_id=handoff.sender_id, channel=handoff.channel, level=handoff.level,
-            category=handoff.category, reason=handoff.reason, status=handoff.status,
-            waiting_seconds=max(0, int((now - handoff.created_at).total_seconds())), claimed_by=username,
+            id=handoff.id,
+            sender_id=handoff.sender_id,
+            channel=handoff.channel,
+            level=handoff.level,
+            category=handoff.category,
+            reason=handoff.reason,
+            status=handoff.status,
+            waiting_seconds=max(0, int((now - handoff.created_at).total_seconds())),
+            claimed_by=username,
         )
         for handoff, username in session.execute(query).all()
     ]

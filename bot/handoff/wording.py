@@ -51,6 +51,4 @@ HANDBACK_MESSAGE = (
     "The gateway worker has handed you back to Haven, the automated assistant. "
     "You can ask to talk to a person again at any time. In an emergency, call 999."
 )
-END_MESSAGE = (
-    "The gateway worker has ended this chat. You can message again at any time. In an emergency, call 999."
-)
+END_MESSAGE = "The gateway worker has ended this chat. You can message again at any time. In an emergency, call 999."

@@ -7,7 +7,11 @@ import argparse
 from bot.db import session_scope
 from bot.outbox.delivery import list_messages, retry_failed
 
-STATUS_CHOICES = {"pending": ("pending", "sending"), "failed": ("failed",), "problems": ("pending", "sending", "failed")}
+STATUS_CHOICES = {
+    "pending": ("pending", "sending"),
+    "failed": ("failed",),
+    "problems": ("pending", "sending", "failed"),
+}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -24,12 +28,16 @@ def _parser() -> argparse.ArgumentParser:
 def _print_list(status: str, limit: int) -> int:
     with session_scope() as session:
         rows = list_messages(session, statuses=STATUS_CHOICES[status], limit=limit)
-    print(f"{'id':>6}  {'channel':<9} {'to':<6} {'origin':<12} {'status':<10} {'tries':>5}  "
-          f"{'delivery':<12} {'next attempt (UTC)':<19}  error")
+    print(
+        f"{'id':>6}  {'channel':<9} {'to':<6} {'origin':<12} {'status':<10} {'tries':>5}  "
+        f"{'delivery':<12} {'next attempt (UTC)':<19}  error"
+    )
     for row in rows:
-        print(f"{row.id:>6}  {row.channel:<9} {row.recipient_hint:<6} {row.origin:<12} {row.status:<10} "
-              f"{row.attempts:>5}  {row.delivery_status or '-':<12} {row.next_attempt_at:%Y-%m-%d %H:%M:%S}  "
-              f"{row.last_error or ''}")
+        print(
+            f"{row.id:>6}  {row.channel:<9} {row.recipient_hint:<6} {row.origin:<12} {row.status:<10} "
+            f"{row.attempts:>5}  {row.delivery_status or '-':<12} {row.next_attempt_at:%Y-%m-%d %H:%M:%S}  "
+            f"{row.last_error or ''}"
+        )
     print(f"{len(rows)} message(s)")
     return 0
 

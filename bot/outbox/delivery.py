@@ -12,8 +12,17 @@ from bot.models import OutboxMessage
 from bot.models.base import utcnow
 
 # Later stages win; callbacks can arrive out of order ("sent" after "delivered").
-_STAGE = {"accepted": 0, "queued": 0, "scheduled": 0, "sending": 1, "sent": 2,
-          "delivered": 3, "undelivered": 3, "failed": 3, "read": 4}
+_STAGE = {
+    "accepted": 0,
+    "queued": 0,
+    "scheduled": 0,
+    "sending": 1,
+    "sent": 2,
+    "delivered": 3,
+    "undelivered": 3,
+    "failed": 3,
+    "read": 4,
+}
 PROBLEM_DELIVERY = ("undelivered", "failed")
 
 
@@ -38,9 +47,7 @@ def record_delivery_status(
 ) -> bool:
     """Store a provider status callback on the matching row; False when no row has that id."""
     status = (status or "").strip().lower()[:30]
-    row = session.scalars(
-        select(OutboxMessage).where(OutboxMessage.provider_message_id == provider_message_id)
-    ).first()
+    row = session.scalars(select(OutboxMessage).where(OutboxMessage.provider_message_id == provider_message_id)).first()
     if row is None or not status:
         return False
     current = _STAGE.get(row.delivery_status or "", -1)
@@ -66,8 +73,18 @@ def list_messages(session: Session, *, statuses: tuple[str, ...], limit: int = 1
         .limit(limit)
     ).all()
     return [
-        OutboxSummary(row.id, row.channel, _hint(row.recipient), row.origin, row.status, row.attempts,
-                      row.delivery_status, row.last_error, row.created_at, row.next_attempt_at)
+        OutboxSummary(
+            row.id,
+            row.channel,
+            _hint(row.recipient),
+            row.origin,
+            row.status,
+            row.attempts,
+            row.delivery_status,
+            row.last_error,
+            row.created_at,
+            row.next_attempt_at,
+        )
         for row in rows
     ]
 

@@ -1,9 +1,10 @@
-"""Registry of per-channel outbox senders (and optional splitters) that the connectors install."""
+"""In-process registries: per-channel outbox senders (and splitters), and wake-up listeners for workers."""
 
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable, Protocol
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +24,7 @@ class PermanentDeliveryError(Exception):
 
 _SENDERS: dict[str, Sender] = {}
 _SPLITTERS: dict[str, Splitter] = {}
+_LISTENERS: set[Callable[[], None]] = set()
 
 
 def register_sender(channel: str, sender: Sender, *, split: Splitter | None = None) -> None:
@@ -66,5 +68,21 @@ async def aclose_senders() -> None:
             continue
         try:
             await closer()
-        except Exception as error:  # noqa: BLE001 - closing must not stop the others
+        except Exception as error:
             logger.warning("closing the %s sender failed: %s", channel, type(error).__name__)
+
+
+def add_listener(callback: Callable[[], None]) -> None:
+    """Call `callback` (thread-safe, non-blocking) whenever new messages are committed."""
+    _LISTENERS.add(callback)
+
+
+def remove_listener(callback: Callable[[], None]) -> None:
+    """Stop calling `callback`."""
+    _LISTENERS.discard(callback)
+
+
+def notify_enqueued() -> None:
+    """Wake every listening worker; safe to call from any thread."""
+    for callback in list(_LISTENERS):
+        callback()

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import and_, event, exists, select, update
 from sqlalchemy.orm import Session, aliased
 
 from bot.models import OutboxMessage
 from bot.models.base import utcnow
-from bot.outbox import senders, signals
+from bot.outbox import senders
 from bot.outbox.optout import is_opted_out
 from bot.outbox.policy import DEFAULT_POLICY, RetryPolicy
 
@@ -46,7 +47,7 @@ def _notify_after_commit(session: Session) -> None:
 
     def _after_commit(committed: Session) -> None:
         if committed.info.pop(_NOTIFY_PENDING, False):
-            signals.notify_enqueued()
+            senders.notify_enqueued()
 
     event.listen(session, "after_commit", _after_commit)
 
@@ -142,7 +143,9 @@ def mark_sent(session: Session, *, message_id: int, provider_message_id: str, no
     session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.status == "sending")
-        .values(status="sent", provider_message_id=provider_message_id or None, sent_at=now or utcnow(), last_error=None)
+        .values(
+            status="sent", provider_message_id=provider_message_id or None, sent_at=now or utcnow(), last_error=None
+        )
         .execution_options(synchronize_session=False)
     )
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from bot.db import session_scope
-from bot.outbox import senders, signals, store
+from bot.outbox import senders, store
 from bot.outbox.policy import DEFAULT_POLICY, RetryPolicy
 
 logger = logging.getLogger(__name__)
@@ -48,6 +48,7 @@ class OutboxWorker:
         self._task: asyncio.Task | None = None
         self._wake_event: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._stopping = False
 
     @property
     def running(self) -> bool:
@@ -59,17 +60,24 @@ class OutboxWorker:
             return
         self._loop = asyncio.get_running_loop()
         self._wake_event = asyncio.Event()
-        signals.add_listener(self.wake)
+        self._stopping = False
+        senders.add_listener(self.wake)
         self._task = asyncio.create_task(self._run(), name="haven-outbox-worker")
 
-    async def stop(self) -> None:
-        """Stop after the current step; a message mid-send is retried once its lease expires."""
-        signals.remove_listener(self.wake)
+    async def stop(self, grace_seconds: float = 10.0) -> None:
+        """Finish the batch in hand (up to `grace_seconds`), then stop; an unfinished send is retried
+        once its lease expires."""
+        senders.remove_listener(self.wake)
         task, self._task = self._task, None
         if task is not None:
-            task.cancel()
-            with suppress(asyncio.CancelledError):
-                await task
+            self._stopping = True
+            self.wake()
+            try:
+                await asyncio.wait_for(asyncio.shield(task), grace_seconds)
+            except asyncio.TimeoutError:
+                task.cancel()
+                with suppress(asyncio.CancelledError):
+                    await task
         await senders.aclose_senders()
 
     def wake(self) -> None:
@@ -95,12 +103,12 @@ class OutboxWorker:
 
     async def _run(self) -> None:
         assert self._wake_event is not None
-        while True:
+        while not self._stopping:
             try:
                 handled = await self.run_once()
             except asyncio.CancelledError:
                 raise
-            except Exception as error:  # noqa: BLE001 - the worker must outlive a database hiccup
+            except Exception as error:
                 logger.error("outbox cycle failed: %s", type(error).__name__)
                 handled = 0
             if handled:
@@ -121,12 +129,17 @@ class OutboxWorker:
             provider_id = await asyncio.wait_for(sender(message.recipient, message.payload), self.send_timeout)
         except asyncio.CancelledError:
             raise
-        except Exception as error:  # noqa: BLE001 - every failure is recorded and retried
+        except Exception as error:
             permanent = isinstance(error, senders.PermanentDeliveryError)
             status = await asyncio.to_thread(self._record_failure, message, describe_error(error), permanent)
             log = logger.error if status == "failed" else logger.warning
-            log("outbox message %s attempt %s failed (%s): %s", message.id, message.attempts, status,
-                type(error).__name__)
+            log(
+                "outbox message %s attempt %s failed (%s): %s",
+                message.id,
+                message.attempts,
+                status,
+                type(error).__name__,
+            )
             return
         await asyncio.to_thread(self._record_sent, message.id, str(provider_id or ""))
         logger.debug("outbox message %s sent on %s", message.id, message.channel)
@@ -138,8 +151,12 @@ class OutboxWorker:
     def _record_failure(self, message: store.ClaimedMessage, error: str, permanent: bool) -> str:
         with session_scope(self._engine) as session:
             return store.mark_failed_attempt(
-                session, message_id=message.id, attempts=message.attempts, error=error,
-                permanent=permanent, policy=self.policy,
+                session,
+                message_id=message.id,
+                attempts=message.attempts,
+                error=error,
+                permanent=permanent,
+                policy=self.policy,
             )
 
 

@@ -35,6 +35,23 @@ def is_known_word(word: str) -> bool:
     return word in table or word in base_forms
 
 
+SUFFIXES = (("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("es", ""), ("s", ""), ("d", ""))
+
+
+def base_form(lower: str, lemma: str, vocabulary: frozenset[str]) -> str:
+    """The lemma, or for a word the lookup table does not know ("headbutted"), a stem the patterns use."""
+    if lemma != lower:
+        return lemma
+    for suffix, replacement in SUFFIXES:
+        if lower.endswith(suffix) and len(lower) > len(suffix) + 2:
+            stem = lower[: -len(suffix)] + replacement
+            if stem in vocabulary:
+                return stem
+            if len(stem) > 2 and stem[-1] == stem[-2] and stem[:-1] in vocabulary:
+                return stem[:-1]
+    return lemma
+
+
 @lru_cache(maxsize=4096)
 def lemmas_of(text: str) -> tuple[str, ...]:
     """The lemmas of the tokens of `text` as the pipeline sees them (lower case).

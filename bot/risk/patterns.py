@@ -57,6 +57,8 @@ def _read_yaml(path: Path) -> dict:
 def _strings(value: object, where: str) -> tuple[str, ...]:
     if value is None:
         return ()
+    if isinstance(value, list) and any(isinstance(item, bool) for item in value):
+        raise PatternError(f"{where}: put words like no/yes/on/off in quotes (YAML reads them as true/false)")
     if not isinstance(value, list) or not all(isinstance(item, (str, int)) for item in value):
         raise PatternError(f"{where}: expected a list of texts")
     return tuple(str(item) for item in value)

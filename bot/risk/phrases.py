@@ -45,11 +45,11 @@ def _chunk_tokens(
         words = _alternatives(body, phrase, word_sets)
         split = [lemmas(word) for word in words]
         if len(words) == 1 and len(split[0]) > 1:
-            specs = [{"LEMMA": lemma} for lemma in split[0]]
+            specs = [{"NORM": lemma} for lemma in split[0]]
         else:
             if any(len(parts) != 1 for parts in split):
                 raise PhraseError(f"alternatives must be single words in {chunk!r} of phrase {phrase!r}")
-            specs = [{"LEMMA": {"IN": sorted({parts[0] for parts in split})}}]
+            specs = [{"NORM": {"IN": sorted({parts[0] for parts in split})}}]
     if optional:
         specs = [dict(spec, OP="?") for spec in specs]
     return specs
@@ -58,7 +58,10 @@ def _chunk_tokens(
 def compile_phrase(
     phrase: str, word_sets: dict[str, tuple[str, ...]], lemmas: Callable[[str], tuple[str, ...]]
 ) -> CompiledPhrase:
-    """Turn one phrase into Matcher token patterns; `lemmas` splits and lemmatises a word as the text is."""
+    """Turn one phrase into Matcher token patterns on NORM (the base form the screener writes there).
+
+    `lemmas` splits and reduces a word to base forms exactly as the screener does for message text.
+    """
     chunks = phrase.split()
     while chunks and chunks[0] in {"...", "*"}:
         chunks.pop(0)

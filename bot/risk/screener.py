@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 from bot.risk.context import adjusted_level, is_negated
-from bot.risk.language import get_nlp, is_known_word, lemmas_of
+from bot.risk.language import base_form, get_nlp, is_known_word, lemmas_of
 from bot.risk.normalise import SmsNormaliser, load_replacements
 from bot.risk.patterns import PatternEntry, RiskContext, load_context, load_entries
 from bot.risk.phrases import CompiledPhrase, compile_phrase
@@ -58,8 +58,14 @@ class RiskScreener:
         """True for words the patterns use or the lemmatizer knows."""
         return word in self.vocabulary or is_known_word(word)
 
+    def _base_forms(self, word: str) -> tuple[str, ...]:
+        lemmas = lemmas_of(word)
+        if len(lemmas) != 1 or word.startswith("'"):
+            return lemmas
+        return (base_form(word.lower(), lemmas[0], self.vocabulary),)
+
     def _add(self, matcher: "Matcher", key: str, entry: Optional[PatternEntry], phrase: str) -> None:
-        compiled = compile_phrase(phrase, self.context.word_sets, lemmas_of)
+        compiled = compile_phrase(phrase, self.context.word_sets, self._base_forms)
         self._phrases[key] = (entry, compiled)
         matcher.add(key, [compiled.tokens])
 
@@ -77,8 +83,11 @@ class RiskScreener:
         return matcher
 
     def parse(self, text: str) -> "Doc":
-        """The spaCy doc of the normalised text."""
-        return self.nlp(self.normalise(text))
+        """The spaCy doc of the normalised text, each token's NORM set to its base form."""
+        doc = self.nlp(self.normalise(text))
+        for token in doc:
+            token.norm_ = base_form(token.lower_, token.lemma_.lower(), self.vocabulary)
+        return doc
 
     def hits(self, text: str) -> list[Hit]:
         """Every pattern that matches `text`, after negation and past/resolved context."""

@@ -97,8 +97,18 @@ async def test_invalid_reference_is_explained_and_asked_again(case):
     assert asked == [texts.ASK_CRIME_REF_AGAIN]
 
 
-async def test_other_requests_are_left_to_the_rest_of_the_dialogue(case):
-    events, said = await run(ValidateCaseUpdateForm(), [*OPENING, user("talk to a person", "talk_to_human"), FORM])
+@pytest.mark.parametrize(
+    ("text", "intent"), [("talk to a person", "talk_to_human"), ("no", "deny"), ("bye", "goodbye")]
+)
+async def test_other_requests_are_left_to_the_rest_of_the_dialogue(case, text, intent):
+    events, said = await run(ValidateCaseUpdateForm(), [*OPENING, user(text, intent), FORM])
+    assert (events, said) == ([], [])
+
+
+async def test_a_risk_disclosure_is_never_taken_as_a_reference(case):
+    message = user("he is outside my house now", "inform")
+    message["parse_data"]["risk"] = {"escalate": True, "level": "imminent"}
+    events, said = await run(ValidateCaseUpdateForm(), [*OPENING, message, FORM])
     assert (events, said) == ([], [])
 
 
@@ -185,6 +195,17 @@ async def test_update_is_given_after_verification_and_never_shows_police_only_en
     assert result == [SlotSet("crime_ref", None), SlotSet("verification_answer", None)]
     assert said[0].startswith(f"Thanks, Alex. Here is the latest on {REF} (Burglary of a home).")
     assert "CCTV is being reviewed." in said[0] and "POLICE ONLY" not in said[0]
+
+
+async def test_a_lock_on_another_reference_does_not_show_the_verified_one(case):
+    events, _said = await answer("01/02/1980 SX1 2AB")
+    verified = {e["name"]: e["value"] for e in events}
+    _events, said = await run(ActionGiveCaseUpdate(), [*OPENING, user("SP/99999/26"), FORM, bot(texts.LOCKED)],
+                              **verified)
+    assert said == []
+    _events, said = await run(ActionGiveCaseUpdate(), [*OPENING, user("SP/99999/26"), FORM],
+                              **verified, crime_ref="SP/99999/26")
+    assert said == [texts.NOT_VERIFIED]
 
 
 async def test_same_reference_is_not_checked_twice_in_a_session(case):

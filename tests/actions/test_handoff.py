@@ -31,9 +31,16 @@ def make_tracker(sender_id="sms:+447700900123", *, risk=None, active_loop=None):
     latest = {"text": "...", "intent": {"name": "risk_disclosure", "confidence": 1.0}, "entities": []}
     if risk is not None:
         latest["risk"] = risk
-    return Tracker(sender_id=sender_id, slots={"handoff_active": False, "requested_slot": None},
-                   latest_message=latest, events=[], paused=False, followup_action=None,
-                   active_loop={"name": active_loop} if active_loop else {}, latest_action_name="action_listen")
+    return Tracker(
+        sender_id=sender_id,
+        slots={"handoff_active": False, "requested_slot": None},
+        latest_message=latest,
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": active_loop} if active_loop else {},
+        latest_action_name="action_listen",
+    )
 
 
 @pytest.fixture
@@ -70,7 +77,13 @@ async def test_escalate_gives_advice_first_then_the_wait_and_pauses(session, on_
     assert events == [SlotSet("handoff_active", True), ConversationPaused()]
     handoff = recorded(session, "sms:+447700900123")
     assert (handoff.reason, handoff.level, handoff.category, handoff.priority, handoff.channel, handoff.status) == (
-        "risk", "imminent", "domestic_abuse", 0, "sms", "waiting")
+        "risk",
+        "imminent",
+        "domestic_abuse",
+        0,
+        "sms",
+        "waiting",
+    )
 
 
 async def test_escalate_out_of_hours_says_what_to_do_now(session, off_duty):
@@ -88,8 +101,12 @@ async def test_escalate_out_of_hours_says_what_to_do_now(session, off_duty):
 async def test_escalate_mid_form_deactivates_the_form(session, off_duty):
     dispatcher = CollectingDispatcher()
     events = await ActionEscalate().run(dispatcher, make_tracker(risk=RISK, active_loop="case_update_form"), {})
-    assert events == [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("handoff_active", True),
-                      ConversationPaused()]
+    assert events == [
+        ActiveLoop(None),
+        SlotSet("requested_slot", None),
+        SlotSet("handoff_active", True),
+        ConversationPaused(),
+    ]
 
 
 async def test_asking_for_a_person_records_a_normal_handoff(session, on_duty):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, AsyncIterator
+from collections.abc import AsyncIterator
+from typing import Any
 
 import aiohttp
 import pytest
@@ -58,8 +59,9 @@ class RestHarness:
     async def post(self, body: Any, *, raw: bytes | None = None) -> tuple[int, Any]:
         async with aiohttp.ClientSession() as client:
             data = raw if raw is not None else json.dumps(body).encode()
-            async with client.post(self.base_url + URL, data=data,
-                                   headers={"Content-Type": "application/json"}) as reply:
+            async with client.post(
+                self.base_url + URL, data=data, headers={"Content-Type": "application/json"}
+            ) as reply:
                 return reply.status, await reply.json(content_type=None)
 
 
@@ -86,15 +88,25 @@ async def rest(db_url: str, monkeypatch) -> AsyncIterator[RestHarness]:
 async def test_replies_come_back_in_rasas_rest_format(rest: RestHarness) -> None:
     status, replies = await rest.post({"sender": "alice", "message": "hello"})
     assert status == 200
-    assert replies == [{"recipient_id": "rest:alice", "text": "Hello, I'm Haven.\n\nHow can I help?",
-                        "buttons": [{"title": "Case", "payload": "/greet"}]}]
+    assert replies == [
+        {
+            "recipient_id": "rest:alice",
+            "text": "Hello, I'm Haven.\n\nHow can I help?",
+            "buttons": [{"title": "Case", "payload": "/greet"}],
+        }
+    ]
     [message] = rest.agent.received
     assert (message.sender_id, message.input_channel, message.metadata) == ("rest:alice", "rest", {"channel": "rest"})
 
 
-@pytest.mark.parametrize(("sender", "expected"), [
-    ("rest:bob", "rest:bob"), ("sms:+447700900123", "rest:sms:+447700900123"), (" carol ", "rest:carol"),
-])
+@pytest.mark.parametrize(
+    ("sender", "expected"),
+    [
+        ("rest:bob", "rest:bob"),
+        ("sms:+447700900123", "rest:sms:+447700900123"),
+        (" carol ", "rest:carol"),
+    ],
+)
 async def test_sender_ids_are_prefixed_once_and_cannot_claim_another_channel(rest: RestHarness, sender, expected):
     status, _replies = await rest.post({"sender": sender, "message": "hi"})
     assert status == 200 and rest.agent.received[-1].sender_id == expected
@@ -112,20 +124,23 @@ async def test_client_metadata_cannot_override_the_channel(rest: RestHarness) ->
     assert rest.agent.received[-1].metadata == {"channel": "rest", "client": {"channel": "sms", "verified": True}}
 
 
-@pytest.mark.parametrize(("body", "raw", "reason"), [
-    (None, b"", "empty"),
-    (None, b"not json", "JSON object"),
-    (["sender", "message"], None, "JSON object"),
-    ({"message": "hi"}, None, "sender"),
-    ({"sender": "", "message": "hi"}, None, "sender"),
-    ({"sender": "erin"}, None, "message"),
-    ({"sender": "erin", "message": "   "}, None, "message"),
-    ({"sender": "erin", "message": 42}, None, "message"),
-    ({"sender": "erin", "message": "x" * 2001}, None, "longer than 2000"),
-    ({"sender": "erin", "message": "hi", "metadata": "x"}, None, "metadata"),
-    ({"sender": "erin", "message": "/"}, None, "no text left"),
-    (None, b'{"sender": "erin", "message": "' + b"x" * 20_000 + b'"}', "larger than"),
-])
+@pytest.mark.parametrize(
+    ("body", "raw", "reason"),
+    [
+        (None, b"", "empty"),
+        (None, b"not json", "JSON object"),
+        (["sender", "message"], None, "JSON object"),
+        ({"message": "hi"}, None, "sender"),
+        ({"sender": "", "message": "hi"}, None, "sender"),
+        ({"sender": "erin"}, None, "message"),
+        ({"sender": "erin", "message": "   "}, None, "message"),
+        ({"sender": "erin", "message": 42}, None, "message"),
+        ({"sender": "erin", "message": "x" * 2001}, None, "longer than 2000"),
+        ({"sender": "erin", "message": "hi", "metadata": "x"}, None, "metadata"),
+        ({"sender": "erin", "message": "/"}, None, "no text left"),
+        (None, b'{"sender": "erin", "message": "' + b"x" * 20_000 + b'"}', "larger than"),
+    ],
+)
 async def test_bad_requests_get_a_clear_400_and_reach_nothing(rest: RestHarness, body, raw, reason) -> None:
     status, reply = await rest.post(body, raw=raw)
     assert status == 400 and reason in reply["error"]
@@ -143,8 +158,9 @@ async def test_message_text_is_never_logged_even_when_rasa_fails(rest: RestHarne
 
 async def test_out_of_band_messages_are_posted_to_the_callback_url(rest: RestHarness) -> None:
     with session_scope() as session:
-        enqueue(session, channel="rest", recipient="rest:alice", payload={"text": "A worker has replied."},
-                origin="staff")
+        enqueue(
+            session, channel="rest", recipient="rest:alice", payload={"text": "A worker has replied."}, origin="staff"
+        )
     await wait_until(lambda: rest.callback.received)
     [posted] = rest.callback.received
     assert posted["recipient_id"] == "rest:alice" and posted["text"] == "A worker has replied."

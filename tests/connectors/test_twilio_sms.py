@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, AsyncIterator
+from collections.abc import AsyncIterator
+from typing import Any
 
 import aiohttp
 import pytest
@@ -14,7 +15,7 @@ from bot.models import ContactIdentity, OutboxMessage
 from bot.outbox.policy import RetryPolicy
 from bot.outbox.worker import OutboxWorker
 from bot.settings import get_settings
-from connectors.sms_keywords import EMERGENCY
+from connectors.sms_inbound import EMERGENCY
 from connectors.twilio_sms import TwilioSmsInput
 from tests.fakes import wait_until
 from tests.fakes.rasa_boundary import RecordingAgent, bound_socket, serve_channels
@@ -29,8 +30,12 @@ FAST = RetryPolicy(base_seconds=0.05, cap_seconds=0.2, max_attempts=5)
 def safety_script(message: UserMessage) -> list[dict[str, Any]]:
     if message.text == "/affirm":
         return [{"text": "Good. What would you like to do?"}]
-    return [{"text": "Are you safe right now?",
-             "buttons": [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]}]
+    return [
+        {
+            "text": "Are you safe right now?",
+            "buttons": [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}],
+        }
+    ]
 
 
 class SmsHarness:
@@ -43,19 +48,32 @@ class SmsHarness:
     def sign(self, path: str, params: dict[str, str]) -> str:
         return RequestValidator(AUTH_TOKEN).compute_signature(self.base_url + path, params)
 
-    async def post(self, path: str, params: dict[str, str], *, signature: str | None = None,
-                   headers: dict[str, str] | None = None, data: Any = None) -> tuple[int, str, str]:
+    async def post(
+        self,
+        path: str,
+        params: dict[str, str],
+        *,
+        signature: str | None = None,
+        headers: dict[str, str] | None = None,
+        data: Any = None,
+    ) -> tuple[int, str, str]:
         sent_headers = {"X-Twilio-Signature": self.sign(path, params) if signature is None else signature}
         sent_headers.update(headers or {})
-        async with aiohttp.ClientSession() as client:
-            async with client.post(self.base_url + path, data=params if data is None else data,
-                                   headers=sent_headers) as reply:
-                return reply.status, await reply.text(), reply.headers.get("content-type", "")
+        url, form = self.base_url + path, params if data is None else data
+        async with aiohttp.ClientSession() as client, client.post(url, data=form, headers=sent_headers) as reply:
+            return reply.status, await reply.text(), reply.headers.get("content-type", "")
 
     async def text_in(self, body: str | None, *, sid: str | None = None, sender: str = VICTIM) -> tuple[int, str, str]:
         self.counter += 1
-        params = {"MessageSid": sid or f"SM{self.counter:032d}", "AccountSid": ACCOUNT_SID, "From": sender,
-                  "To": FROM_NUMBER, "NumMedia": "0", "FromCity": "", "FromCountry": "GB"}
+        params = {
+            "MessageSid": sid or f"SM{self.counter:032d}",
+            "AccountSid": ACCOUNT_SID,
+            "From": sender,
+            "To": FROM_NUMBER,
+            "NumMedia": "0",
+            "FromCity": "",
+            "FromCountry": "GB",
+        }
         if body is not None:
             params["Body"] = body
         return await self.post(WEBHOOK, params)
@@ -143,11 +161,13 @@ async def test_huge_body_is_refused_and_a_long_one_is_cut(sms: SmsHarness) -> No
 
 
 async def test_non_form_content_type_is_refused_clearly(sms: SmsHarness) -> None:
-    status, body, _type = await sms.post(WEBHOOK, {}, data='{"Body": "hi"}',
-                                         headers={"Content-Type": "application/json"})
+    status, body, _type = await sms.post(
+        WEBHOOK, {}, data='{"Body": "hi"}', headers={"Content-Type": "application/json"}
+    )
     assert (status, body) == (415, "expected application/x-www-form-urlencoded")
-    status, _body, _type = await sms.post(WEBHOOK, {}, signature="", data='{"Body": "hi"}',
-                                          headers={"Content-Type": "application/json"})
+    status, _body, _type = await sms.post(
+        WEBHOOK, {}, signature="", data='{"Body": "hi"}', headers={"Content-Type": "application/json"}
+    )
     assert status == 403
 
 
@@ -215,8 +235,14 @@ async def test_status_callbacks_are_recorded_on_the_outbox_row(sms: SmsHarness, 
     await sms.text_in("hello")
     [sent] = await sms.fake.wait_for(1)
     await sms.agent.wait_for(1)
-    callback = {"MessageSid": sent["sid"], "MessageStatus": "undelivered", "ErrorCode": "30003",
-                "AccountSid": ACCOUNT_SID, "To": VICTIM, "From": FROM_NUMBER}
+    callback = {
+        "MessageSid": sent["sid"],
+        "MessageStatus": "undelivered",
+        "ErrorCode": "30003",
+        "AccountSid": ACCOUNT_SID,
+        "To": VICTIM,
+        "From": FROM_NUMBER,
+    }
     await wait_until(lambda: outbox_rows(session)[0].provider_message_id == sent["sid"])
     assert (await sms.post(STATUS, callback))[0] == 200
     assert (await sms.post(STATUS, callback | {"MessageStatus": "sent"}))[0] == 200  # late, out of order

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 import socket
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any
 
 import aiohttp
 import pytest
@@ -86,7 +87,10 @@ async def csrf_from(client: aiohttp.ClientSession, url: str) -> str:
 async def log_in(client: aiohttp.ClientSession, base_url: str, username: str, password: str = PASSWORD):
     """Log in through the form; returns the response (303 on success)."""
     token = await csrf_from(client, f"{base_url}/console/login")
-    response = await client.post(f"{base_url}/console/login", allow_redirects=False,
-                                 data={"csrf_token": token, "username": username, "password": password})
+    response = await client.post(
+        f"{base_url}/console/login",
+        allow_redirects=False,
+        data={"csrf_token": token, "username": username, "password": password},
+    )
     await response.read()
     return response

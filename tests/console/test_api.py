@@ -33,15 +33,23 @@ def api_enabled(monkeypatch):
 @pytest.fixture
 async def paused_conversation(console, session):
     """A victim whose risky message paused the conversation, waiting in the queue."""
-    await console.seed(SENDER, [
-        ActionExecuted("action_listen"),
-        UserUttered("he said he will hurt me tonight", parse_data={
-            "intent": {"name": "risk_disclosure", "confidence": 1.0}, "entities": [],
-            "risk": {"escalate": True, "level": "high", "category": "domestic_abuse", "matched": ["hurt me"]}}),
-        BotUttered("If you are in danger now, call 999."),
-        SlotSet("handoff_active", True),
-        ConversationPaused(),
-    ])
+    await console.seed(
+        SENDER,
+        [
+            ActionExecuted("action_listen"),
+            UserUttered(
+                "he said he will hurt me tonight",
+                parse_data={
+                    "intent": {"name": "risk_disclosure", "confidence": 1.0},
+                    "entities": [],
+                    "risk": {"escalate": True, "level": "high", "category": "domestic_abuse", "matched": ["hurt me"]},
+                },
+            ),
+            BotUttered("If you are in danger now, call 999."),
+            SlotSet("handoff_active", True),
+            ConversationPaused(),
+        ],
+    )
     return make_handoff(session, SENDER, level="high", reason="risk", category="domestic_abuse")
 
 
@@ -65,8 +73,13 @@ async def test_queue_lists_open_conversations(console, http, api_enabled, paused
     async with http.get(f"{console.base_url}/console/api/queue", headers=AUTH) as response:
         [item] = (await response.json())["items"]
     assert {key: item[key] for key in ("id", "sender_id", "channel", "level", "category", "status")} == {
-        "id": paused_conversation.id, "sender_id": SENDER, "channel": "sms", "level": "high",
-        "category": "domestic_abuse", "status": "waiting"}
+        "id": paused_conversation.id,
+        "sender_id": SENDER,
+        "channel": "sms",
+        "level": "high",
+        "category": "domestic_abuse",
+        "status": "waiting",
+    }
     assert item["waiting_seconds"] >= 0
 
 
@@ -75,8 +88,11 @@ async def test_transcript_shows_messages_and_risk(console, http, api_enabled, pa
     async with http.get(url, headers=AUTH) as response:
         view = await response.json()
     user, bot, paused = view["transcript"]
-    assert (user["kind"], user["text"], user["risk"]["category"]) == ("user", "he said he will hurt me tonight",
-                                                                      "domestic_abuse")
+    assert (user["kind"], user["text"], user["risk"]["category"]) == (
+        "user",
+        "he said he will hurt me tonight",
+        "domestic_abuse",
+    )
     assert (bot["kind"], paused["kind"]) == ("bot", "system")
 
 
@@ -85,10 +101,13 @@ async def test_claim_reply_note_and_hand_back(console, http, session, api_enable
     base = f"{console.base_url}/console/api/conversations/{paused_conversation.id}"
     assert await post(http, f"{base}/claim", {"staff": "jo.worker"}) == (200, {"ok": True})
     assert await post(http, f"{base}/reply", {"staff": "jo.worker", "text": "Are you safe right now?"}) == (
-        200, {"ok": True})
+        200,
+        {"ok": True},
+    )
     assert await post(http, f"{base}/notes", {"staff": "jo.worker", "body": "Advised 999."}) == (200, {"ok": True})
-    assert await post(http, f"{base}/close", {"staff": "jo.worker", "outcome": "advice_given",
-                                              "resolution": "handback"}) == (200, {"ok": True})
+    assert await post(
+        http, f"{base}/close", {"staff": "jo.worker", "outcome": "advice_given", "resolution": "handback"}
+    ) == (200, {"ok": True})
 
     events = await console.events(SENDER)
     staff_reply, handback, resumed, slot, listen = events[-5:]
@@ -104,7 +123,11 @@ async def test_claim_reply_note_and_hand_back(console, http, session, api_enable
     session.expire_all()
     handoff = session.get(Handoff, paused_conversation.id)
     assert (handoff.status, handoff.outcome, handoff.resolution, handoff.claimed_by) == (
-        "closed", "advice_given", "handback", jo.id)
+        "closed",
+        "advice_given",
+        "handback",
+        jo.id,
+    )
     assert session.scalars(select(HandoffNote.body)).all() == ["Advised 999."]
     outbox = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
     assert [(m.channel, m.recipient, m.payload["text"], m.origin) for m in outbox] == [
@@ -113,7 +136,11 @@ async def test_claim_reply_note_and_hand_back(console, http, session, api_enable
     ]
     audit = session.scalars(select(AuditEntry).where(AuditEntry.staff_id == jo.id).order_by(AuditEntry.id)).all()
     assert [(entry.action, entry.detail["via"]) for entry in audit] == [
-        ("claim", "api"), ("reply", "api"), ("add_note", "api"), ("close", "api")]
+        ("claim", "api"),
+        ("reply", "api"),
+        ("add_note", "api"),
+        ("close", "api"),
+    ]
     assert "Are you safe" not in str([entry.detail for entry in audit])  # no message text in the audit log
 
 
@@ -121,8 +148,9 @@ async def test_ending_restarts_the_conversation(console, http, session, api_enab
     make_staff(session, "jo.worker")
     base = f"{console.base_url}/console/api/conversations/{paused_conversation.id}"
     await post(http, f"{base}/claim", {"staff": "jo.worker"})
-    status, _ = await post(http, f"{base}/close", {"staff": "jo.worker", "outcome": "safeguarding_referral",
-                                                   "resolution": "end"})
+    status, _ = await post(
+        http, f"{base}/close", {"staff": "jo.worker", "outcome": "safeguarding_referral", "resolution": "end"}
+    )
     assert status == 200
     events = await console.events(SENDER)
     assert events[-5].text == wording.END_MESSAGE

@@ -84,8 +84,11 @@ async def test_wrong_password_lock_out_and_unknown_user_all_get_the_same_message
 async def test_login_form_needs_its_csrf_token(console, http, session):
     make_staff(session)
     await csrf_from(http, f"{console.base_url}/console/login")
-    response = await http.post(f"{console.base_url}/console/login", allow_redirects=False,
-                               data={"csrf_token": "forged", "username": "jo.worker", "password": PASSWORD})
+    response = await http.post(
+        f"{console.base_url}/console/login",
+        allow_redirects=False,
+        data={"csrf_token": "forged", "username": "jo.worker", "password": PASSWORD},
+    )
     assert response.status == 403
 
 
@@ -124,8 +127,14 @@ async def test_strangers_are_refused_everywhere(console, http, session, monkeypa
         async with http.post(base + path, allow_redirects=False) as response:
             assert response.status == 303, path
     api = f"{base}/api/conversations/{handoff.id}"
-    for method, url in (("GET", f"{base}/api/queue"), ("GET", api), ("POST", f"{api}/claim"),
-                        ("POST", f"{api}/reply"), ("POST", f"{api}/notes"), ("POST", f"{api}/close")):
+    for method, url in (
+        ("GET", f"{base}/api/queue"),
+        ("GET", api),
+        ("POST", f"{api}/claim"),
+        ("POST", f"{api}/reply"),
+        ("POST", f"{api}/notes"),
+        ("POST", f"{api}/close"),
+    ):
         async with http.request(method, url, allow_redirects=False) as response:
             assert response.status == 401, url
     session.expire_all()
@@ -136,8 +145,7 @@ async def test_logout_ends_the_session(console, http, session):
     make_staff(session)
     await log_in(http, console.base_url, "jo.worker")
     token = await csrf_from(http, f"{console.base_url}/console/")
-    response = await http.post(f"{console.base_url}/console/logout", data={"csrf_token": token},
-                               allow_redirects=False)
+    response = await http.post(f"{console.base_url}/console/logout", data={"csrf_token": token}, allow_redirects=False)
     assert response.status == 303
     assert session.scalars(select(StaffSession)).all() == []
     async with http.get(f"{console.base_url}/console/", allow_redirects=False) as page:

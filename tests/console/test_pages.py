@@ -15,9 +15,11 @@ RISKY = {"escalate": True, "level": "imminent", "category": "suicide", "matched"
 
 
 async def seed_conversation(console, *, verified_reference=None):
-    events = [ActionExecuted("action_listen"),
-              UserUttered("I want to end it all", parse_data={"intent": {"name": "risk_disclosure"}, "risk": RISKY}),
-              BotUttered("Please call Samaritans on 116 123.")]
+    events = [
+        ActionExecuted("action_listen"),
+        UserUttered("I want to end it all", parse_data={"intent": {"name": "risk_disclosure"}, "risk": RISKY}),
+        BotUttered("Please call Samaritans on 116 123."),
+    ]
     if verified_reference:
         events += [SlotSet("verified", True), SlotSet("verified_reference", verified_reference)]
     await console.seed(SENDER, events)
@@ -74,9 +76,12 @@ async def test_claim_reply_note_and_close_through_the_forms(console, http, sessi
     await log_in(http, console.base_url, "jo.worker")
     url = f"{console.base_url}/console/conversations/{handoff.id}"
     token = await csrf_from(http, url)
-    for action, form in (("claim", {}), ("reply", {"text": "I'm here. Are you safe?"}),
-                         ("notes", {"body": "Gave Samaritans number."}),
-                         ("close", {"outcome": "advice_given", "resolution": "handback"})):
+    for action, form in (
+        ("claim", {}),
+        ("reply", {"text": "I'm here. Are you safe?"}),
+        ("notes", {"body": "Gave Samaritans number."}),
+        ("close", {"outcome": "advice_given", "resolution": "handback"}),
+    ):
         response = await http.post(f"{url}/{action}", data={"csrf_token": token, **form}, allow_redirects=False)
         assert response.status == 303, action
         assert "error" not in response.headers["Location"], action
@@ -86,8 +91,7 @@ async def test_claim_reply_note_and_close_through_the_forms(console, http, sessi
     session.expire_all()
     assert session.get(Handoff, handoff.id).status == "closed"
     actions = session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
-    assert [a for a in actions if a not in ("view_conversation", "login")] == [
-        "claim", "reply", "add_note", "close"]
+    assert [a for a in actions if a not in ("view_conversation", "login")] == ["claim", "reply", "add_note", "close"]
 
 
 async def test_a_second_worker_is_told_someone_else_has_it(console, http, session):
@@ -112,8 +116,9 @@ async def test_supervisors_see_and_acknowledge_alerts_workers_cannot(console, ht
     await log_in(http, console.base_url, "jo.worker")
     assert "verification failures" not in await page(http, f"{console.base_url}/console/")
     token = await csrf_from(http, f"{console.base_url}/console/")
-    response = await http.post(f"{console.base_url}/console/alerts/1/acknowledge", data={"csrf_token": token},
-                               allow_redirects=False)
+    response = await http.post(
+        f"{console.base_url}/console/alerts/1/acknowledge", data={"csrf_token": token}, allow_redirects=False
+    )
     assert response.status == 403
     http.cookie_jar.clear()
     await log_in(http, console.base_url, "lee.super")

@@ -75,6 +75,7 @@ class HavenStack:
     env: dict
     processes: list[subprocess.Popen] = field(default_factory=list)
     log_path: Path | None = None
+    ready_seconds: float | None = None  # from starting the Rasa server to its first answer on /
 
     def post_json(self, path: str, payload: dict, headers: dict | None = None) -> tuple[int, object]:
         """POST JSON to the Rasa server; returns (status, decoded body)."""
@@ -118,8 +119,20 @@ def _send(request: urllib.request.Request) -> tuple[int, object]:
         return status, raw.decode(errors="replace")
 
 
-def start_stack(*, workdir: Path, model: Path, extra_env: dict) -> HavenStack:
-    """Migrate and seed a fresh database, then start the action server and the Rasa server."""
+def start_stack(
+    *,
+    workdir: Path,
+    model: Path,
+    extra_env: dict,
+    credentials: str | Path = "credentials.yml",
+    rasa_command: list[str] | None = None,
+    start_timeout: float = 240.0,
+) -> HavenStack:
+    """Migrate and seed a fresh database, then start the action server and the Rasa server.
+
+    `credentials` picks the channel list; `rasa_command` replaces the `rasa` executable (e.g. a
+    profiling launcher taking the same arguments); `start_timeout` bounds the wait for readiness.
+    """
     port, action_port = free_port(), free_port()
     env = dict(
         os.environ,
@@ -141,17 +154,19 @@ def start_stack(*, workdir: Path, model: Path, extra_env: dict) -> HavenStack:
         [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
         cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
     stack.processes.append(subprocess.Popen(  # noqa: S603
-        [str(VENV_BIN / "rasa"), "run", "--model", str(model), "--enable-api", "--auth-token", env["HAVEN_RASA_API_TOKEN"],
-         "--credentials", "credentials.yml", "--endpoints", "endpoints.yml", "--interface", "127.0.0.1",
-         "--port", str(port)],
+        [*(rasa_command or [str(VENV_BIN / "rasa")]), "run", "--model", str(model), "--enable-api",
+         "--auth-token", env["HAVEN_RASA_API_TOKEN"], "--credentials", str(credentials),
+         "--endpoints", "endpoints.yml", "--interface", "127.0.0.1", "--port", str(port)],
         cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
-    deadline = time.monotonic() + 240
+    started = time.monotonic()
+    deadline = started + start_timeout
     while time.monotonic() < deadline:
         if any(process.poll() is not None for process in stack.processes):
             break
         try:
             status, _ = stack.get_json("/")
             if status == 200:
+                stack.ready_seconds = time.monotonic() - started
                 return stack
         except OSError:
             pass

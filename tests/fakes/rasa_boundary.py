@@ -6,8 +6,9 @@ from __future__ import annotations
 import asyncio
 import socket
 import uuid
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any, AsyncIterator, Callable
+from typing import Any
 
 from rasa.core.channels.channel import InputChannel, UserMessage, register
 from rasa.core.tracker_store import InMemoryTrackerStore

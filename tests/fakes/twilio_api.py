@@ -76,8 +76,12 @@ class FakeTwilioApi:
     @staticmethod
     def _error(status: int, code: int, message: str) -> web.Response:
         return web.json_response(
-            {"code": code, "message": message, "more_info": f"https://www.twilio.com/docs/errors/{code}",
-             "status": status},
+            {
+                "code": code,
+                "message": message,
+                "more_info": f"https://www.twilio.com/docs/errors/{code}",
+                "status": status,
+            },
             status=status,
         )
 
@@ -105,11 +109,24 @@ class FakeTwilioApi:
         self._arrived.set()
         return web.json_response(
             {
-                "account_sid": self.account_sid, "api_version": "2010-04-01", "body": record["Body"],
-                "date_created": now, "date_sent": None, "date_updated": now, "direction": "outbound-api",
-                "error_code": None, "error_message": None, "from": record.get("From"),
-                "messaging_service_sid": record.get("MessagingServiceSid"), "num_media": "0", "num_segments": "1",
-                "price": None, "price_unit": "USD", "sid": sid, "status": "queued", "to": record["To"],
+                "account_sid": self.account_sid,
+                "api_version": "2010-04-01",
+                "body": record["Body"],
+                "date_created": now,
+                "date_sent": None,
+                "date_updated": now,
+                "direction": "outbound-api",
+                "error_code": None,
+                "error_message": None,
+                "from": record.get("From"),
+                "messaging_service_sid": record.get("MessagingServiceSid"),
+                "num_media": "0",
+                "num_segments": "1",
+                "price": None,
+                "price_unit": "USD",
+                "sid": sid,
+                "status": "queued",
+                "to": record["To"],
                 "subresource_uris": {"media": f"/2010-04-01/Accounts/{self.account_sid}/Messages/{sid}/Media.json"},
                 "uri": f"/2010-04-01/Accounts/{self.account_sid}/Messages/{sid}.json",
             },

@@ -20,8 +20,14 @@ def test_opening_twice_for_one_sender_returns_the_open_handoff(session):
 
 def test_a_more_urgent_level_raises_the_priority_and_a_lesser_one_does_not(session):
     handoff = make_handoff(session, "sms:+447700900001", level="medium", reason="risk", category="stalking")
-    raised = queue.open_handoff(session, sender_id="sms:+447700900001", channel="sms", reason="risk",
-                                level="imminent", category="domestic_abuse")
+    raised = queue.open_handoff(
+        session,
+        sender_id="sms:+447700900001",
+        channel="sms",
+        reason="risk",
+        level="imminent",
+        category="domestic_abuse",
+    )
     assert (raised.id, raised.level, raised.priority, raised.category) == (handoff.id, "imminent", 0, "domestic_abuse")
     kept = queue.open_handoff(session, sender_id="sms:+447700900001", channel="sms", reason="requested")
     assert (kept.level, kept.priority) == ("imminent", 0)
@@ -29,16 +35,30 @@ def test_a_more_urgent_level_raises_the_priority_and_a_lesser_one_does_not(sessi
 
 def test_queue_is_ordered_by_priority_then_longest_wait(session):
     old_normal = make_handoff(session, "sms:+447700900002", created_at=NOW - timedelta(minutes=30))
-    new_high = make_handoff(session, "sms:+447700900003", level="high", reason="risk",
-                            created_at=NOW - timedelta(minutes=1))
+    new_high = make_handoff(
+        session, "sms:+447700900003", level="high", reason="risk", created_at=NOW - timedelta(minutes=1)
+    )
     old_high = make_handoff(session, "webchat:abc", level="high", reason="risk", created_at=NOW - timedelta(minutes=9))
-    imminent = make_handoff(session, "telegram:77", level="imminent", reason="risk", category="suicide",
-                            created_at=NOW - timedelta(seconds=5))
+    imminent = make_handoff(
+        session,
+        "telegram:77",
+        level="imminent",
+        reason="risk",
+        category="suicide",
+        created_at=NOW - timedelta(seconds=5),
+    )
     items = queue.list_queue(session, NOW)
     assert [item.id for item in items] == [imminent.id, old_high.id, new_high.id, old_normal.id]
     assert items[0].to_dict() == {
-        "id": imminent.id, "sender_id": "telegram:77", "channel": "telegram", "level": "imminent",
-        "category": "suicide", "reason": "risk", "status": "waiting", "waiting_seconds": 5, "claimed_by": None,
+        "id": imminent.id,
+        "sender_id": "telegram:77",
+        "channel": "telegram",
+        "level": "imminent",
+        "category": "suicide",
+        "reason": "risk",
+        "status": "waiting",
+        "waiting_seconds": 5,
+        "claimed_by": None,
     }
 
 

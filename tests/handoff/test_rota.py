@@ -23,9 +23,15 @@ def test_parses_the_published_hours():
     assert hours[5] == [(datetime(1, 1, 1, 9).time(), datetime(1, 1, 1, 17).time())]
 
 
-@pytest.mark.parametrize(("now", "expected"), [
-    (TUESDAY_NOON, True), (TUESDAY_NIGHT, False), (SUNDAY_NOON, False), (SATURDAY_SUMMER_0830_UTC, True),
-])
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        (TUESDAY_NOON, True),
+        (TUESDAY_NIGHT, False),
+        (SUNDAY_NOON, False),
+        (SATURDAY_SUMMER_0830_UTC, True),
+    ],
+)
 def test_on_duty_within_opening_hours_in_london_time(session, now, expected):
     assert rota.staff_on_duty(session, now) is expected
 

@@ -35,7 +35,12 @@ def add(session, recipient: str, text: str, channel: str = "sms", origin: str = 
 def test_enqueue_stores_the_bare_address_and_the_payload(session) -> None:
     row = add(session, "sms:+447700900123", "hello")
     assert (row.channel, row.recipient, row.payload, row.status, row.attempts) == (
-        "sms", "+447700900123", {"text": "hello"}, "pending", 0)
+        "sms",
+        "+447700900123",
+        {"text": "hello"},
+        "pending",
+        0,
+    )
 
 
 def test_only_the_oldest_unsent_message_per_recipient_is_claimed(session) -> None:
@@ -78,8 +83,14 @@ def test_failures_back_off_exponentially_then_give_up_visibly(session) -> None:
     for attempt in range(1, 4):
         now = start + timedelta(hours=attempt)
         [claimed] = claim_due(session, channels=["sms"], now=now, policy=NO_JITTER)
-        status = mark_failed_attempt(session, message_id=claimed.id, attempts=claimed.attempts,
-                                     error="TwilioRestException status 500", policy=NO_JITTER, now=now)
+        status = mark_failed_attempt(
+            session,
+            message_id=claimed.id,
+            attempts=claimed.attempts,
+            error="TwilioRestException status 500",
+            policy=NO_JITTER,
+            now=now,
+        )
         session.commit()
         session.refresh(row)
         delays.append((row.next_attempt_at - now).total_seconds() if status == "pending" else status)

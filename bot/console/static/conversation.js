@@ -31,7 +31,8 @@
     }
     var time = document.createElement("time");
     time.className = "msg-at";
-    time.textContent = entry.at || "";
+    time.setAttribute("datetime", entry.at || "");
+    time.textContent = entry.at_label || "";
     li.appendChild(time);
     return li;
   }

@@ -1,0 +1,111 @@
+"""The bench's Haven stack: bench channels (plain REST, SMS, web chat, console) and a timestamping fake Twilio."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import time
+from collections import defaultdict
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, AsyncIterator
+
+from aiohttp import web
+
+from tests.e2e.stack import PROJECT_ROOT, HavenStack, start_stack
+from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, FakeTwilioApi
+
+MODEL = PROJECT_ROOT / "models" / "haven.tar.gz"
+CREDENTIALS = PROJECT_ROOT / "tests" / "bench" / "credentials_bench.yml"
+CONSOLE_TOKEN = "bench-console-token"  # noqa: S105 (a throwaway token for a loopback-only stack)
+
+
+class TimedTwilioApi(FakeTwilioApi):
+    """The fake Twilio Messages API, also noting when each accepted message arrived, per recipient."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.arrivals: dict[str, list[float]] = defaultdict(list)
+        self._waiters: dict[str, asyncio.Event] = {}
+
+    async def _create_message(self, request: web.Request) -> web.Response:
+        before = len(self.received)
+        reply = await super()._create_message(request)
+        if len(self.received) > before:  # accepted (201): no await since the append, so it is ours
+            recipient = self.received[-1]["To"]
+            self.arrivals[recipient].append(time.perf_counter())
+            self._waiter(recipient).set()
+        return reply
+
+    def _waiter(self, recipient: str) -> asyncio.Event:
+        return self._waiters.setdefault(recipient, asyncio.Event())
+
+    async def wait_count(self, recipient: str, count: int, deadline: float) -> bool:
+        """Wait (until perf_counter() reaches `deadline`) for `recipient` to have `count` messages."""
+        event = self._waiter(recipient)
+        while len(self.arrivals[recipient]) < count:
+            event.clear()
+            remaining = deadline - time.perf_counter()
+            if remaining <= 0:
+                return False
+            try:
+                await asyncio.wait_for(event.wait(), remaining)
+            except asyncio.TimeoutError:
+                return len(self.arrivals[recipient]) >= count
+        return True
+
+
+@dataclass
+class BenchStack:
+    """The running stack, the fake Twilio it sends SMS to, and the tokens to reach it."""
+
+    haven: HavenStack
+    twilio: TimedTwilioApi
+    api_token: str
+
+    @property
+    def base_url(self) -> str:
+        return self.haven.base_url
+
+    @property
+    def rasa_pid(self) -> int:
+        return self.haven.processes[1].pid
+
+    @property
+    def action_pid(self) -> int:
+        return self.haven.processes[0].pid
+
+    def console_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {CONSOLE_TOKEN}"}
+
+
+def bench_env(twilio_url: str, api_token: str) -> dict[str, Any]:
+    """Environment for the bench stack: fake Twilio, console API token, quiet logs."""
+    return {
+        "HAVEN_RASA_API_TOKEN": api_token,
+        "HAVEN_CONSOLE_API_TOKEN": CONSOLE_TOKEN,
+        "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "TWILIO_FROM_NUMBER": FROM_NUMBER,
+        "TWILIO_API_BASE_URL": twilio_url,
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+@asynccontextmanager
+async def running_stack(workdir: Path, *, rasa_command: list[str] | None = None) -> AsyncIterator[BenchStack]:
+    """Start the fake Twilio in this event loop, then Haven's processes; stop both afterwards."""
+    twilio = TimedTwilioApi()
+    twilio_url = await twilio.start()
+    api_token = secrets.token_urlsafe(16)
+    workdir.mkdir(parents=True, exist_ok=True)
+    haven = await asyncio.to_thread(
+        start_stack, workdir=workdir, model=MODEL, extra_env=bench_env(twilio_url, api_token),
+        credentials=CREDENTIALS, rasa_command=rasa_command,
+    )
+    try:
+        yield BenchStack(haven=haven, twilio=twilio, api_token=api_token)
+    finally:
+        await asyncio.to_thread(haven.stop)
+        await twilio.stop()
