@@ -12,7 +12,8 @@ COMMANDS = {
     "risk": ("bot.risk.cli", "main", "screen one message per line from stdin, JSON lines out"),
     "staff": ("bot.console.staff_cli", "main", "manage staff accounts: staff add USERNAME --role worker"),
     "telegram": ("connectors.telegram_cli", "main", "telegram set-webhook: register the webhook"),
-    "outbox": ("bot.outbox_cli", "main", "inspect the outbox"),
+    "outbox": ("bot.outbox.cli", "main", "inspect the outbox (no message bodies)"),
+    "case": ("bot.cli.case_feed", "main", "case add-update REF --summary ... [--status S]: feed a case event"),
     "run": ("bot.cli.serve", "main", "start the Rasa server and the action server"),
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -55,6 +56,8 @@ class TwilioSmsInput(InputChannel):
 
     def __init__(self) -> None:
         self._tasks: set[asyncio.Task] = set()
+        # one lock per number while it has messages in flight, so texts are handled in arrival order
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     def get_output_channel(self) -> OutputChannel:
         return OutboxOutputChannel(CHANNEL)
@@ -108,7 +111,10 @@ class TwilioSmsInput(InputChannel):
         ):
             if not settings.twilio_auth_token:
                 logger.error("TWILIO_AUTH_TOKEN is not set: every SMS webhook is refused")
-            logger.warning("refused an SMS webhook with a missing or invalid X-Twilio-Signature")
+            logger.warning(
+                "refused an SMS webhook: missing or invalid X-Twilio-Signature "
+                "(HAVEN_PUBLIC_BASE_URL must match the URL configured in Twilio)"
+            )
             return None, response.text("forbidden", status=403)
         if params is None:
             return None, response.text("expected application/x-www-form-urlencoded", status=415)
@@ -133,6 +139,18 @@ class TwilioSmsInput(InputChannel):
         message_sid: str,
     ) -> None:
         """Handle one inbound SMS after Twilio has had its 200 (keywords, options, then Rasa)."""
+        lock = self._locks.setdefault(address, asyncio.Lock())
+        async with lock:
+            await self._handle(on_new_message, app, address, body, message_sid)
+
+    async def _handle(
+        self,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        app: Any,
+        address: str,
+        body: str | None,
+        message_sid: str,
+    ) -> None:
         output = OutboxOutputChannel(CHANNEL)
         try:
             text = (body or "").strip()

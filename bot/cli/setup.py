@@ -24,13 +24,13 @@ def migrate_main(argv: list[str]) -> int:
 
 def _ensure_demo_staff(session) -> str | None:  # type: ignore[no-untyped-def]
     """Create the demo supervisor with a fresh random password; None if it already exists."""
-    from bot.console.accounts import create_staff
+    from bot.console.staff_store import add_staff
     from bot.models import Staff
 
     if session.scalars(select(Staff).where(Staff.username == DEMO_USERNAME)).first():
         return None
     password = secrets.token_urlsafe(12)
-    create_staff(session, username=DEMO_USERNAME, display_name="Demo Supervisor", role="supervisor", password=password)
+    add_staff(session, username=DEMO_USERNAME, display_name="Demo Supervisor", role="supervisor", password=password)
     return password
 
 

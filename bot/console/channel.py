@@ -10,6 +10,7 @@ from sanic import Blueprint, Sanic
 
 from bot.console import api, pages_auth, pages_conversation, pages_queue
 from bot.console.web import CONSOLE_ROOT, PREFIX, add_security_headers
+from bot.notify import attach_notifier
 
 
 class ConsoleBlueprint(Blueprint):
@@ -47,4 +48,7 @@ class ConsoleInput(InputChannel):
         return cls()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        return build_blueprint()
+        """The console's routes, plus the loop that queues case-update notifications in this process."""
+        blueprint = build_blueprint()
+        attach_notifier(blueprint)
+        return blueprint

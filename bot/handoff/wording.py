@@ -8,7 +8,7 @@ GATEWAY = "the Southmoor victim gateway"
 # Free national helplines open 24 hours a day, matched on words in the risk category.
 HELPLINES_24_7: tuple[tuple[tuple[str, ...], str], ...] = (
     (("suicid", "self_harm", "self-harm", "selfharm"), "Samaritans on 116 123"),
-    (("domestic", "partner", "coercive"), "the National Domestic Abuse Helpline on 0808 2000 247"),
+    (("domestic", "partner", "coercive", "strangul"), "the National Domestic Abuse Helpline on 0808 2000 247"),
     (("sexual", "rape"), "the Rape Crisis 24/7 Support Line on 0808 500 2222"),
     (("child",), "Childline on 0800 1111 (for children and young people)"),
     (("slavery", "trafficking", "exploitation"), "the Modern Slavery Helpline on 08000 121 700"),

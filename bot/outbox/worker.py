@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from contextlib import suppress
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -14,6 +15,17 @@ from bot.outbox import senders, store
 from bot.outbox.policy import DEFAULT_POLICY, RetryPolicy
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one claimed message: a provider id, or a storable error summary."""
+
+    message: store.ClaimedMessage
+    provider_id: str | None
+    error: str | None
+    permanent: bool
+    error_type: str | None
 
 
 def describe_error(error: BaseException) -> str:
@@ -98,7 +110,8 @@ class OutboxWorker:
             return 0
         claimed = await asyncio.to_thread(self._claim, channels)
         if claimed:
-            await asyncio.gather(*(self._deliver(message) for message in claimed))
+            outcomes = await asyncio.gather(*(self._deliver(message) for message in claimed))
+            await asyncio.to_thread(self._record, list(outcomes))
         return len(claimed)
 
     async def _run(self) -> None:
@@ -121,7 +134,8 @@ class OutboxWorker:
         with session_scope(self._engine) as session:
             return store.claim_due(session, channels=channels, limit=self.batch_size, policy=self.policy)
 
-    async def _deliver(self, message: store.ClaimedMessage) -> None:
+    async def _deliver(self, message: store.ClaimedMessage) -> Outcome:
+        """Send one message; the outcome is recorded with the rest of the batch in one transaction."""
         sender = senders.get_sender(message.channel)
         try:
             if sender is None:
@@ -131,33 +145,33 @@ class OutboxWorker:
             raise
         except Exception as error:
             permanent = isinstance(error, senders.PermanentDeliveryError)
-            status = await asyncio.to_thread(self._record_failure, message, describe_error(error), permanent)
-            log = logger.error if status == "failed" else logger.warning
-            log(
-                "outbox message %s attempt %s failed (%s): %s",
-                message.id,
-                message.attempts,
-                status,
-                type(error).__name__,
-            )
-            return
-        await asyncio.to_thread(self._record_sent, message.id, str(provider_id or ""))
-        logger.debug("outbox message %s sent on %s", message.id, message.channel)
+            return Outcome(message, None, describe_error(error), permanent, type(error).__name__)
+        return Outcome(message, str(provider_id or ""), None, False, None)
 
-    def _record_sent(self, message_id: int, provider_id: str) -> None:
+    def _record(self, outcomes: list[Outcome]) -> None:
         with session_scope(self._engine) as session:
-            store.mark_sent(session, message_id=message_id, provider_message_id=provider_id)
-
-    def _record_failure(self, message: store.ClaimedMessage, error: str, permanent: bool) -> str:
-        with session_scope(self._engine) as session:
-            return store.mark_failed_attempt(
-                session,
-                message_id=message.id,
-                attempts=message.attempts,
-                error=error,
-                permanent=permanent,
-                policy=self.policy,
-            )
+            for outcome in outcomes:
+                message = outcome.message
+                if outcome.error is None:
+                    store.mark_sent(session, message_id=message.id, provider_message_id=outcome.provider_id or "")
+                    logger.debug("outbox message %s sent on %s", message.id, message.channel)
+                    continue
+                status = store.mark_failed_attempt(
+                    session,
+                    message_id=message.id,
+                    attempts=message.attempts,
+                    error=outcome.error,
+                    permanent=outcome.permanent,
+                    policy=self.policy,
+                )
+                log = logger.error if status == "failed" else logger.warning
+                log(
+                    "outbox message %s attempt %s failed (%s): %s",
+                    message.id,
+                    message.attempts,
+                    status,
+                    outcome.error_type,
+                )
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:

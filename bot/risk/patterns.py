@@ -44,6 +44,7 @@ class RiskContext:
     resolved_markers: tuple[str, ...] = ()
     word_sets: dict[str, tuple[str, ...]] = field(default_factory=dict)
     category_priority: tuple[str, ...] = ()
+    lemma_overrides: dict[str, str] = field(default_factory=dict)
 
 
 def _read_yaml(path: Path) -> dict:
@@ -129,4 +130,5 @@ def load_context(directory: Path) -> RiskContext:
         resolved_markers=_strings(data.get("resolved_markers"), "resolved_markers"),
         word_sets=word_sets,
         category_priority=_strings(data.get("category_priority"), "category_priority"),
+        lemma_overrides={str(k): str(v) for k, v in (data.get("lemma_overrides") or {}).items()},
     )

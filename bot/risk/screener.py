@@ -58,11 +58,18 @@ class RiskScreener:
         """True for words the patterns use or the lemmatizer knows."""
         return word in self.vocabulary or is_known_word(word)
 
+    def _norm(self, lower: str, lemma: str) -> str:
+        """The form matched against: an override from context.yml, else the lemma or a known stem."""
+        return self.context.lemma_overrides.get(lower) or base_form(lower, lemma, self.vocabulary)
+
     def _base_forms(self, word: str) -> tuple[str, ...]:
-        lemmas = lemmas_of(word)
-        if len(lemmas) != 1 or word.startswith("'"):
+        lower = word.lower()
+        if lower in self.context.lemma_overrides:
+            return (self.context.lemma_overrides[lower],)
+        lemmas = lemmas_of(lower)
+        if len(lemmas) != 1 or lower.startswith("'"):
             return lemmas
-        return (base_form(word.lower(), lemmas[0], self.vocabulary),)
+        return (self._norm(lower, lemmas[0]),)
 
     def _add(self, matcher: "Matcher", key: str, entry: Optional[PatternEntry], phrase: str) -> None:
         compiled = compile_phrase(phrase, self.context.word_sets, self._base_forms)
@@ -86,7 +93,7 @@ class RiskScreener:
         """The spaCy doc of the normalised text, each token's NORM set to its base form."""
         doc = self.nlp(self.normalise(text))
         for token in doc:
-            token.norm_ = base_form(token.lower_, token.lemma_.lower(), self.vocabulary)
+            token.norm_ = self._norm(token.lower_, token.lemma_.lower())
         return doc
 
     def hits(self, text: str) -> list[Hit]:

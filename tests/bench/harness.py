@@ -18,6 +18,7 @@ from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, FakeTwi
 
 MODEL = PROJECT_ROOT / "models" / "haven.tar.gz"
 CREDENTIALS = PROJECT_ROOT / "tests" / "bench" / "credentials_bench.yml"
+ENDPOINTS = PROJECT_ROOT / "tests" / "bench" / "endpoints_bench.yml"
 CONSOLE_TOKEN = "bench-console-token"  # noqa: S105 (a throwaway token for a loopback-only stack)
 
 
@@ -102,7 +103,7 @@ async def running_stack(workdir: Path, *, rasa_command: list[str] | None = None)
     workdir.mkdir(parents=True, exist_ok=True)
     haven = await asyncio.to_thread(
         start_stack, workdir=workdir, model=MODEL, extra_env=bench_env(twilio_url, api_token),
-        credentials=CREDENTIALS, rasa_command=rasa_command,
+        credentials=CREDENTIALS, endpoints=ENDPOINTS, rasa_command=rasa_command,
     )
     try:
         yield BenchStack(haven=haven, twilio=twilio, api_token=api_token)

@@ -249,3 +249,10 @@ async def test_status_callbacks_are_recorded_on_the_outbox_row(sms: SmsHarness, 
     [row] = outbox_rows(session)
     assert (row.delivery_status, row.last_error) == ("undelivered", "provider reported undelivered (error 30003)")
     assert (await sms.post(STATUS, callback | {"MessageStatus": "delivered"}, signature="forged"))[0] == 403
+
+
+async def test_texts_from_one_number_reach_rasa_in_arrival_order(sms: SmsHarness) -> None:
+    for number in range(5):
+        await sms.text_in(f"part {number}")
+    messages = await sms.agent.wait_for(5)
+    assert [message.text for message in messages] == [f"part {number}" for number in range(5)]

@@ -86,9 +86,17 @@ async def running_chat_server(*, with_rasa_root: bool = False) -> AsyncIterator[
     try:
         yield RunningChat(base_url=f"http://127.0.0.1:{port}", port=port, agent=agent, channel=channel, app=app)
     finally:
-        await server.before_stop()
-        server.close()
-        await server.wait_closed()
-        await server.after_stop()
+        await _stop(server, channel)
         sock.close()
-        await asyncio.sleep(0)
+
+
+async def _stop(server, channel: WebChatInput) -> None:
+    """Close sockets, then every open HTTP connection (long-polls would otherwise hold the server open)."""
+    if channel.sio is not None:
+        await asyncio.wait_for(channel.sio.shutdown(), 5)
+    await server.before_stop()
+    server.close()
+    for connection in list(server.connections):
+        connection.close_if_idle() or connection.abort()
+    await asyncio.wait_for(server.wait_closed(), 5)
+    await server.after_stop()

@@ -17,6 +17,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
+E2E_WORKER = "e2e.worker"
 
 
 def free_port() -> int:
@@ -125,12 +126,13 @@ def start_stack(
     model: Path,
     extra_env: dict,
     credentials: str | Path = "credentials.yml",
+    endpoints: str | Path = "endpoints.yml",
     rasa_command: list[str] | None = None,
     start_timeout: float = 240.0,
 ) -> HavenStack:
     """Migrate and seed a fresh database, then start the action server and the Rasa server.
 
-    `credentials` picks the channel list; `rasa_command` replaces the `rasa` executable (e.g. a
+    `credentials` and `endpoints` pick Rasa's files; `rasa_command` replaces the `rasa` executable (e.g. a
     profiling launcher taking the same arguments); `start_timeout` bounds the wait for readiness.
     """
     port, action_port = free_port(), free_port()
@@ -148,6 +150,10 @@ def start_stack(
     python = str(VENV_BIN / "python")
     for command in (["-m", "bot", "migrate"], ["-m", "bot", "seed", "--no-demo-staff"]):
         subprocess.run([python, *command], cwd=PROJECT_ROOT, env=env, check=True, capture_output=True)  # noqa: S603
+    subprocess.run(  # noqa: S603
+        [python, "-m", "bot", "staff", "add", E2E_WORKER, "--role", "worker", "--name", "E2E Worker", "--password-stdin"],
+        cwd=PROJECT_ROOT, env=env, check=True, capture_output=True, input=b"correct horse battery staple\n",
+    )
     log = open(workdir / "haven-e2e.log", "w")  # noqa: SIM115 (closed with the processes)
     stack = HavenStack(base_url=f"http://127.0.0.1:{port}", env=env, log_path=workdir / "haven-e2e.log")
     stack.processes.append(subprocess.Popen(  # noqa: S603
@@ -156,7 +162,7 @@ def start_stack(
     stack.processes.append(subprocess.Popen(  # noqa: S603
         [*(rasa_command or [str(VENV_BIN / "rasa")]), "run", "--model", str(model), "--enable-api",
          "--auth-token", env["HAVEN_RASA_API_TOKEN"], "--credentials", str(credentials),
-         "--endpoints", "endpoints.yml", "--interface", "127.0.0.1", "--port", str(port)],
+         "--endpoints", str(endpoints), "--interface", "127.0.0.1", "--port", str(port)],
         cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
     started = time.monotonic()
     deadline = started + start_timeout
