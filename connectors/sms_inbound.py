@@ -10,7 +10,7 @@ from typing import Any
 from rasa.shared.core.events import BotUttered, UserUttered
 
 from bot.db import session_scope
-from bot.outbox.optout import set_opted_out
+from bot.cases.identities import opt_in, opt_out
 from connectors.sms_render import message_buttons
 
 logger = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ def keyword_of(text: str) -> str | None:
 def record_opt_out(*, channel: str, address: str, opted_out: bool) -> None:
     """Store STOP / START for the address (blocking: run it in a thread)."""
     with session_scope() as session:
-        set_opted_out(session, channel=channel, address=address, opted_out=opted_out)
+        (opt_out if opted_out else opt_in)(session, channel=channel, address=address)
 
 
 _NUMBER = re.compile(r"^\s*(\d{1,2})[.)]?\s*$")

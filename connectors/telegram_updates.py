@@ -11,7 +11,7 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 from telegram import CallbackQuery, Message, Update
 
 from bot.db import session_scope
-from bot.outbox.optout import set_opted_out
+from bot.cases.identities import opt_out
 from connectors import telegram_texts as texts
 from connectors.channel_common import hand_to_rasa, make_sender_id
 from connectors.slash_guard import sanitize_inbound_text
@@ -133,15 +133,10 @@ def _callback_text(chat_id: int, query: CallbackQuery) -> tuple[str | None, bool
 
 
 def _opt_out(chat_id: int) -> bool:
-    """Record the opt-out (the case service's when present, else the outbox's flag); False on failure."""
+    """Record the opt-out of proactive messages; False on failure."""
     try:
         with session_scope() as session:
-            try:
-                from bot.cases.identities import opt_out
-            except ImportError:
-                set_opted_out(session, channel=CHANNEL, address=str(chat_id), opted_out=True)
-            else:
-                opt_out(session, channel=CHANNEL, address=str(chat_id))
+            opt_out(session, channel=CHANNEL, address=str(chat_id))
     except Exception:
         logger.exception("telegram opt-out failed")
         return False

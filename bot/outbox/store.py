@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, aliased
 from bot.models import OutboxMessage
 from bot.models.base import utcnow
 from bot.outbox import senders
-from bot.outbox.optout import is_opted_out
+from bot.cases.identities import is_opted_out
 from bot.outbox.policy import DEFAULT_POLICY, RetryPolicy
 
 UNSENT = ("pending", "sending")

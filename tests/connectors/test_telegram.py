@@ -174,7 +174,7 @@ async def test_help_explains_haven_and_emergency_numbers(tg, api):
 
 
 async def test_stop_opts_out_of_proactive_messages(tg, api, session):
-    from bot.outbox.optout import is_opted_out
+    from bot.cases.identities import is_opted_out
 
     await tg.post(text_update(CHAT, "/stop"))
     [sent] = await wait_for_calls(api, "sendMessage")

@@ -37,6 +37,12 @@ class WidgetClient:
         # the browser test covers the websocket transport.
         await self.sio.connect(base_url, socketio_path="/socket.io", transports=["polling"])
 
+    async def close(self, server: socketio.AsyncServer) -> None:
+        """Hang up from the server side: a client-side hang-up waits for its pending long-poll (25 s)."""
+        if self.sio.connected:
+            await server.disconnect(self.sio.get_sid())
+        await self.sio.disconnect()
+
     async def next(self, name: str) -> Any:
         return await asyncio.wait_for(self.events[name].get(), WAIT)
 
@@ -67,7 +73,7 @@ async def widget(chat: RunningChat) -> AsyncIterator[WidgetClient]:
     client = WidgetClient()
     await client.connect(chat.base_url)
     yield client
-    await client.sio.disconnect()
+    await client.close(chat.channel.sio)
 
 
 async def test_session_request_is_confirmed_with_a_new_id_or_the_one_resumed(widget: WidgetClient) -> None:
@@ -99,7 +105,7 @@ async def test_a_message_gets_typing_then_replies_with_quick_replies(chat: Runni
 
 async def test_replies_reach_the_session_after_a_reconnect(chat: RunningChat, widget: WidgetClient) -> None:
     session_id = await widget.start_session()
-    await widget.sio.disconnect()
+    await widget.close(chat.channel.sio)
 
     again = WidgetClient()
     await again.connect(chat.base_url)
@@ -108,7 +114,7 @@ async def test_replies_reach_the_session_after_a_reconnect(chat: RunningChat, wi
         await again.say(session_id, "/affirm")
         assert await again.next("bot_uttered") == {"text": "Thank you. Someone will be in touch."}
     finally:
-        await again.sio.disconnect()
+        await again.close(chat.channel.sio)
     assert [m.sender_id for m in chat.agent.received] == [f"webchat:{session_id}"]
 
 

@@ -12,7 +12,7 @@ from bot.models import OutboxMessage
 from bot.models.base import utcnow
 from bot.outbox import senders
 from bot.outbox.delivery import list_messages, record_delivery_status, retry_failed
-from bot.outbox.optout import set_opted_out
+from bot.cases.identities import opt_out
 from bot.outbox.policy import RetryPolicy
 from bot.outbox.receipts import record_receipt
 from bot.outbox.store import claim_due, enqueue, mark_failed_attempt, mark_sent
@@ -145,7 +145,7 @@ async def _never_called(recipient: str, payload: dict) -> str:
 
 
 def test_notifications_to_an_opted_out_number_are_suppressed(session) -> None:
-    set_opted_out(session, channel="sms", address="+447700900001", opted_out=True)
+    opt_out(session, channel="sms", address="+447700900001")
     session.commit()
     notice = add(session, "+447700900001", "Your case was updated", origin="notification")
     reply = add(session, "+447700900001", "A direct reply", origin="bot")

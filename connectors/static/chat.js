@@ -1,0 +1,169 @@
+/* Haven chat page: rasa-webchat's socket.io protocol, a quick exit, and nothing kept beyond the tab. */
+(function () {
+  "use strict";
+
+  var SESSION_KEY = "haven.chat.session";
+  var LOG_KEY = "haven.chat.log";
+  var MAX_KEPT = 100;
+
+  var body = document.body;
+  var exitUrl = body.getAttribute("data-quick-exit-url") || "https://www.bbc.co.uk/weather";
+  var socketPath = body.getAttribute("data-socket-path") || "/socket.io";
+  var log = document.getElementById("log");
+  var typing = document.getElementById("typing");
+  var replies = document.getElementById("quick-replies");
+  var form = document.getElementById("composer");
+  var input = document.getElementById("message");
+  var send = document.getElementById("send");
+  var statusLine = document.getElementById("status");
+  var socket = null;
+  var sessionId = null;
+  var leaving = false;
+
+  function store(key, value) {
+    try { sessionStorage.setItem(key, value); } catch (e) { /* storage may be disabled: chat still works */ }
+  }
+
+  function read(key) {
+    try { return sessionStorage.getItem(key); } catch (e) { return null; }
+  }
+
+  function kept() {
+    try { return JSON.parse(read(LOG_KEY) || "[]"); } catch (e) { return []; }
+  }
+
+  function keep(entry) {
+    var entries = kept();
+    entries.push(entry);
+    store(LOG_KEY, JSON.stringify(entries.slice(-MAX_KEPT)));
+  }
+
+  function quickExit(event) {
+    if (event) { event.preventDefault(); }
+    if (leaving) { return; }
+    leaving = true;
+    body.hidden = true;
+    log.textContent = "";
+    replies.textContent = "";
+    input.value = "";
+    try { sessionStorage.clear(); } catch (e) { /* nothing to clear */ }
+    if (socket) { socket.disconnect(); }
+    window.location.replace(exitUrl);
+  }
+
+  function showMessage(from, text, remember) {
+    var bubble = document.createElement("p");
+    bubble.className = "message " + from;
+    var who = document.createElement("span");
+    who.className = "visually-hidden";
+    who.textContent = from === "bot" ? "Haven said: " : "You said: ";
+    bubble.appendChild(who);
+    bubble.appendChild(document.createTextNode(text));
+    log.appendChild(bubble);
+    log.scrollTop = log.scrollHeight;
+    if (remember) { keep({ from: from, text: text }); }
+  }
+
+  function clearReplies() {
+    replies.textContent = "";
+    replies.hidden = true;
+  }
+
+  function showReplies(quickReplies) {
+    clearReplies();
+    quickReplies.forEach(function (reply) {
+      if (!reply || typeof reply.title !== "string") { return; }
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "quick-reply";
+      button.textContent = reply.title;
+      button.addEventListener("click", function () {
+        sendMessage(reply.title, String(reply.payload));
+        input.focus();
+      });
+      replies.appendChild(button);
+    });
+    replies.hidden = replies.childNodes.length === 0;
+  }
+
+  function setTyping(on) {
+    typing.hidden = !on;
+  }
+
+  function setReady(ready, message) {
+    input.disabled = !ready;
+    send.disabled = !ready;
+    statusLine.textContent = message;
+  }
+
+  function sendMessage(shown, payload) {
+    if (!socket || !sessionId || !payload.trim()) { return; }
+    showMessage("user", shown, true);
+    clearReplies();
+    socket.emit("user_uttered", { message: payload, session_id: sessionId });
+  }
+
+  function onBotMessage(message) {
+    if (!message || typeof message !== "object") { return; }
+    setTyping(false);
+    if (typeof message.text === "string" && message.text.trim()) {
+      showMessage("bot", message.text, true);
+    }
+    if (message.attachment && message.attachment.payload && message.attachment.payload.src) {
+      showMessage("bot", "(Haven sent a picture, which this page does not show.)", true);
+    }
+    if (Array.isArray(message.quick_replies) && message.quick_replies.length) {
+      showReplies(message.quick_replies);
+    }
+  }
+
+  function connect() {
+    if (typeof window.io !== "function") {
+      setReady(false, "Sorry, the chat could not load. Please refresh the page.");
+      return;
+    }
+    socket = window.io({ path: socketPath, reconnection: true });
+    socket.on("connect", function () {
+      socket.emit("session_request", { session_id: read(SESSION_KEY) });
+    });
+    socket.on("session_confirm", function (confirmed) {
+      sessionId = typeof confirmed === "string" ? confirmed : (confirmed && confirmed.session_id);
+      if (!sessionId) { return; }
+      store(SESSION_KEY, sessionId);
+      setReady(true, "Connected. Type your message and press Enter or Send.");
+    });
+    socket.on("bot_uttered", onBotMessage);
+    socket.on("bot_typing", function (state) { setTyping(Boolean(state && state.typing)); });
+    socket.on("disconnect", function () {
+      if (!leaving) { setReady(false, "Connection lost. Trying to reconnect…"); }
+      setTyping(false);
+    });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = input.value.trim();
+    if (!text) {
+      statusLine.textContent = "Please type a message first.";
+      input.focus();
+      return;
+    }
+    input.value = "";
+    sendMessage(text, text);
+  });
+
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+
+  document.getElementById("quick-exit").addEventListener("click", quickExit);
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" || event.key === "Esc") { quickExit(event); }
+  });
+
+  kept().forEach(function (entry) { showMessage(entry.from === "user" ? "user" : "bot", String(entry.text), false); });
+  connect();
+}());

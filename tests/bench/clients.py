@@ -1,0 +1,193 @@
+"""The three ways a simulated victim reaches the model: plain REST, Haven's SMS webhook, Haven's web chat socket.
+
+Where a turn ends (the latency clock stops):
+- plain REST: the HTTP response (it carries every reply of the turn) has been read;
+- SMS: the fake Twilio API has accepted the last SMS of the turn for that number. How many SMS a turn
+  sends is learnt once per run by calibration (each script alone, a turn ending after 1.5 s of silence);
+  in the timed runs the turn ends at the arrival of the n-th SMS, n being that count;
+- web chat: the client has received `bot_typing {"typing": false}`, which Haven's channel emits after
+  Rasa has finished the message and every `bot_uttered` of the turn has been emitted.
+A reply missing at the hard turn timeout counts as lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import aiohttp
+import socketio
+from twilio.request_validator import RequestValidator
+
+from tests.bench.harness import BenchStack
+from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER
+
+SMS_WEBHOOK = "/webhooks/twilio_sms/webhook"
+QUIET_SECONDS = 1.5
+_numbers = itertools.count(1)
+
+
+@dataclass
+class TurnResult:
+    """What one user message produced."""
+
+    latency: float | None = None  # seconds; None when the turn failed or timed out
+    replies: list[str] = field(default_factory=list)
+    error: str | None = None
+    lost: int = 0
+
+
+class Conversation(Protocol):
+    async def turn(self, text: str, expected: int | None, timeout: float) -> TurnResult: ...
+
+    async def close(self) -> None: ...
+
+
+class RestConversation:
+    """Rasa's built-in REST channel: POST /webhooks/rest/webhook, replies in the response."""
+
+    def __init__(self, http: aiohttp.ClientSession, base_url: str, sender: str) -> None:
+        self.http, self.url, self.sender = http, base_url + "/webhooks/rest/webhook", sender
+
+    async def turn(self, text: str, expected: int | None, timeout: float) -> TurnResult:
+        started = time.perf_counter()
+        try:
+            async with self.http.post(self.url, json={"sender": self.sender, "message": text},
+                                      timeout=aiohttp.ClientTimeout(total=timeout)) as reply:
+                body = await reply.json(content_type=None)
+                if reply.status != 200:
+                    return TurnResult(error=f"HTTP {reply.status}")
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+            return TurnResult(error=type(error).__name__, lost=expected or 0)
+        latency = time.perf_counter() - started
+        texts = [str(message.get("text") or "") for message in body or []]
+        return TurnResult(latency=latency, replies=texts, lost=max(0, (expected or 0) - len(texts)))
+
+    async def close(self) -> None:
+        return None
+
+
+class SmsConversation:
+    """Signed Twilio webhooks in; replies observed at the fake Twilio Messages API."""
+
+    def __init__(self, http: aiohttp.ClientSession, stack: BenchStack) -> None:
+        self.http, self.stack = http, stack
+        self.url = stack.base_url + SMS_WEBHOOK
+        self.number = f"+4477009{next(_numbers):05d}"
+        self.validator = RequestValidator(AUTH_TOKEN)
+
+    async def turn(self, text: str, expected: int | None, timeout: float) -> TurnResult:
+        params = {"MessageSid": "SM" + uuid.uuid4().hex, "AccountSid": ACCOUNT_SID, "From": self.number,
+                  "To": FROM_NUMBER, "Body": text, "NumMedia": "0"}
+        headers = {"X-Twilio-Signature": self.validator.compute_signature(self.url, params)}
+        arrivals = self.stack.twilio.arrivals[self.number]
+        before = len(arrivals)
+        started = time.perf_counter()
+        try:
+            async with self.http.post(self.url, data=params, headers=headers,
+                                      timeout=aiohttp.ClientTimeout(total=timeout)) as reply:
+                await reply.read()
+                if reply.status != 200:
+                    return TurnResult(error=f"HTTP {reply.status}")
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+            return TurnResult(error=type(error).__name__, lost=expected or 0)
+        if expected is None:
+            await self._until_quiet(before, started + timeout)
+            count = len(arrivals) - before
+        else:
+            await self.stack.twilio.wait_count(self.number, before + expected, started + timeout)
+            count = min(len(arrivals) - before, expected)
+        replies = self._bodies()[before:before + count]
+        if expected is not None and count < expected:
+            return TurnResult(replies=replies, lost=expected - count, error="timeout")
+        latency = (arrivals[before + count - 1] - started) if count else None
+        return TurnResult(latency=latency, replies=replies)
+
+    async def _until_quiet(self, before: int, deadline: float) -> None:
+        arrivals = self.stack.twilio.arrivals[self.number]
+        seen = before
+        while time.perf_counter() < deadline:
+            await self.stack.twilio.wait_count(self.number, seen + 1, min(deadline, time.perf_counter() + QUIET_SECONDS))
+            if len(arrivals) == seen:
+                return
+            seen = len(arrivals)
+
+    def _bodies(self) -> list[str]:
+        return [message["Body"] for message in self.stack.twilio.received if message.get("To") == self.number]
+
+    async def close(self) -> None:
+        return None
+
+
+class WebChatConversation:
+    """A python-socketio client speaking rasa-webchat's protocol to Haven's channel."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.client = socketio.AsyncClient(reconnection=False)
+        self.session_id: str | None = None
+        self.replies: list[str] = []
+        self._confirmed = asyncio.Event()
+        self._done = asyncio.Event()
+        self._ended_at = 0.0
+        self.client.on("session_confirm", self._on_confirm)
+        self.client.on("bot_uttered", self._on_bot)
+        self.client.on("bot_typing", self._on_typing)
+
+    async def _on_confirm(self, session_id: str) -> None:
+        self.session_id = session_id
+        self._confirmed.set()
+
+    async def _on_bot(self, message: dict) -> None:
+        self.replies.append(str((message or {}).get("text") or ""))
+
+    async def _on_typing(self, data: dict) -> None:
+        if not (data or {}).get("typing"):
+            self._ended_at = time.perf_counter()
+            self._done.set()
+
+    async def open(self, timeout: float) -> None:
+        await self.client.connect(self.base_url, socketio_path="/socket.io", transports=["websocket"],
+                                  wait_timeout=timeout)
+        await self.client.emit("session_request", {"session_id": None})
+        await asyncio.wait_for(self._confirmed.wait(), timeout)
+
+    async def turn(self, text: str, expected: int | None, timeout: float) -> TurnResult:
+        before = len(self.replies)
+        self._done.clear()
+        started = time.perf_counter()
+        try:
+            await self.client.emit("user_uttered", {"message": text, "session_id": self.session_id})
+            await asyncio.wait_for(self._done.wait(), timeout)
+        except (asyncio.TimeoutError, socketio.exceptions.SocketIOError) as error:
+            got = len(self.replies) - before
+            return TurnResult(error=type(error).__name__, lost=max(0, (expected or 0) - got))
+        replies = self.replies[before:]
+        return TurnResult(latency=self._ended_at - started, replies=replies,
+                          lost=max(0, (expected or 0) - len(replies)))
+
+    async def close(self) -> None:
+        await self.client.disconnect()
+
+
+class Path:
+    """Opens conversations on one path; `name` is how the report labels it."""
+
+    def __init__(self, name: str, stack: BenchStack, http: aiohttp.ClientSession) -> None:
+        self.name, self.stack, self.http = name, stack, http
+
+    async def open(self, conversation_id: str, timeout: float) -> Conversation:
+        if self.name == "plain REST (Rasa built-in)":
+            return RestConversation(self.http, self.stack.base_url, f"rest:{conversation_id}")
+        if self.name == "SMS webhook (Haven)":
+            return SmsConversation(self.http, self.stack)
+        chat = WebChatConversation(self.stack.base_url)
+        await chat.open(timeout)
+        return chat
+
+
+PATH_NAMES = ("plain REST (Rasa built-in)", "SMS webhook (Haven)", "web chat socket.io (Haven)")
