@@ -53,6 +53,7 @@ class Settings:
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     gateway_hours: str = "Mon-Fri 08:00-20:00, Sat 09:00-17:00"
     rest_callback_url: str = ""
+    rest_token: str = field(default="", repr=False)
     quick_exit_url: str = "https://www.bbc.co.uk/weather"
     verification_max_failures: int = 3
     verification_lock_minutes: int = 30
@@ -90,6 +91,7 @@ class Settings:
             "telegram_api_base_url": _env("TELEGRAM_API_BASE_URL", cls.telegram_api_base_url),
             "gateway_hours": _env("HAVEN_GATEWAY_HOURS", cls.gateway_hours),
             "rest_callback_url": _env("HAVEN_REST_CALLBACK_URL"),
+            "rest_token": _env("HAVEN_REST_TOKEN"),
             "quick_exit_url": _env("HAVEN_QUICK_EXIT_URL", cls.quick_exit_url),
             "verification_max_failures": _env_int("HAVEN_VERIFY_MAX_FAILURES", cls.verification_max_failures),
             "verification_lock_minutes": _env_int("HAVEN_VERIFY_LOCK_MINUTES", cls.verification_lock_minutes),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hmac
+
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -59,6 +61,19 @@ def _error(message: str, status: int = 400) -> HTTPResponse:
     return response.json({"error": message}, status=status)
 
 
+def rest_refusal(request: Request) -> HTTPResponse | None:
+    """A 401/403 unless the caller may use the REST channel (bearer HAVEN_REST_TOKEN; open in development)."""
+    settings = get_settings()
+    if not settings.rest_token:
+        if settings.is_development:
+            return None
+        return _error("the REST channel is disabled: set HAVEN_REST_TOKEN to enable it", status=403)
+    scheme, _, token = (request.headers.get("authorization") or "").partition(" ")
+    if scheme.lower() == "bearer" and hmac.compare_digest(token.strip().encode(), settings.rest_token.encode()):
+        return None
+    return _error("a valid 'Authorization: Bearer <token>' header is required", status=401)
+
+
 def rest_address(sender: str) -> str:
     """The address part of a REST sender id: "rest:alice" and "alice" are both "alice"."""
     return sender[len(CHANNEL) + 1 :] if sender.startswith(f"{CHANNEL}:") else sender
@@ -106,7 +121,6 @@ class HavenRestInput(InputChannel):
         return OutboxOutputChannel(CHANNEL)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        # TODO(lead): HAVEN_REST_CALLBACK_URL (settings.rest_callback_url) is where out-of-band messages go.
         callback_url = get_settings().rest_callback_url
         if callback_url:
             register_sender(CHANNEL, RestCallbackSender(callback_url))
@@ -121,6 +135,9 @@ class HavenRestInput(InputChannel):
 
         @blueprint.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            refusal = rest_refusal(request)
+            if refusal is not None:
+                return refusal
             fields, problem = parse_request(request)
             if fields is None:
                 return _error(problem or "invalid request")

@@ -56,12 +56,13 @@ class RestHarness:
     def __init__(self, base_url: str, agent: RecordingAgent, callback: CallbackServer) -> None:
         self.base_url, self.agent, self.callback = base_url, agent, callback
 
-    async def post(self, body: Any, *, raw: bytes | None = None) -> tuple[int, Any]:
+    async def post(self, body: Any, *, raw: bytes | None = None, token: str | None = None) -> tuple[int, Any]:
+        headers = {"Content-Type": "application/json"}
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
         async with aiohttp.ClientSession() as client:
             data = raw if raw is not None else json.dumps(body).encode()
-            async with client.post(
-                self.base_url + URL, data=data, headers={"Content-Type": "application/json"}
-            ) as reply:
+            async with client.post(self.base_url + URL, data=data, headers=headers) as reply:
                 return reply.status, await reply.json(content_type=None)
 
 
@@ -172,3 +173,23 @@ def test_sender_id_helpers_round_trip() -> None:
     assert split_sender_id("sms:+447700900123") == ("sms", "+447700900123")
     assert split_sender_id("rest:sms:+44") == ("rest", "sms:+44")
     assert split_sender_id("no-prefix") == ("", "no-prefix")
+
+
+async def test_with_a_rest_token_only_bearers_of_it_are_served(rest: RestHarness, monkeypatch) -> None:
+    monkeypatch.setenv("HAVEN_REST_TOKEN", "s3cret-rest-token")
+    get_settings.cache_clear()
+    body = {"sender": "alice", "message": "hello"}
+    assert (await rest.post(body))[0] == 401
+    assert (await rest.post(body, token="wrong"))[0] == 401
+    status, replies = await rest.post(body, token="s3cret-rest-token")
+    assert status == 200 and replies[0]["text"].startswith("Hello")
+    assert [message.text for message in rest.agent.received] == ["hello"]
+
+
+async def test_outside_development_the_channel_is_closed_without_a_token(rest: RestHarness, monkeypatch) -> None:
+    monkeypatch.setenv("HAVEN_ENV", "production")
+    monkeypatch.setenv("HAVEN_SECRET_KEY", "a-long-random-production-secret-value")
+    get_settings.cache_clear()
+    status, reply = await rest.post({"sender": "alice", "message": "hello"})
+    assert status == 403 and "HAVEN_REST_TOKEN" in reply["error"]
+    assert rest.agent.received == []
