@@ -30,9 +30,7 @@ class ActionDefaultAskAffirmation(Action):
     def name(self) -> str:
         return "action_default_ask_affirmation"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         intent = intent_to_confirm(tracker)
         response = f"utter_ask_{intent}"
         if intent and intent not in NEVER_ASKED and response in (domain.get("responses") or {}):

@@ -17,9 +17,7 @@ class ActionExplainRights(Action):
     def name(self) -> str:
         return "action_explain_rights"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         topic = find_rights_topic(tracker.latest_message.get("text"))
         if topic is not None:
             dispatcher.utter_message(text=topic.text)
@@ -35,9 +33,7 @@ class ActionExplainProcess(Action):
     def name(self) -> str:
         return "action_explain_process"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         verified = tracker.get_slot("verified") is True
         for message in process_messages(tracker.latest_message.get("text"), verified=verified):
             dispatcher.utter_message(text=message)

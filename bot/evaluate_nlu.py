@@ -14,6 +14,7 @@ from bot.settings import PROJECT_ROOT
 DEFAULT_MODEL = PROJECT_ROOT / "models" / "haven.tar.gz"
 DEFAULT_TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu_heldout.yml"
 DEFAULT_OUT = PROJECT_ROOT / "results" / "nlu"
+SUMMARY_ROWS = frozenset({"macro avg", "weighted avg", "micro avg", "accuracy"})
 
 
 def run_rasa_test(*, model: Path, nlu: Path, out: Path) -> None:
@@ -27,7 +28,9 @@ def run_rasa_test(*, model: Path, nlu: Path, out: Path) -> None:
 
 def confusion_pairs(errors: list[dict]) -> list[tuple[str, str, int]]:
     """(expected, predicted, count) for every wrong prediction, most frequent first."""
-    counts = Counter((error["intent"], (error.get("intent_prediction") or {}).get("name") or "None") for error in errors)
+    counts = Counter(
+        (error["intent"], (error.get("intent_prediction") or {}).get("name") or "None") for error in errors
+    )
     return [(expected, predicted, count) for (expected, predicted), count in counts.most_common()]
 
 
@@ -48,11 +51,12 @@ def summarise(out: Path, *, top: int = 10) -> str:
     if pairs:
         lines.append("worst confusions (expected -> predicted: count):")
         lines += [f"  {expected} -> {predicted}: {count}" for expected, predicted, count in pairs]
-    weakest = sorted(
-        (name, values["f1-score"]) for name, values in report.items() if isinstance(values, dict) and "f1-score" in values
-        and name not in {"macro avg", "weighted avg", "micro avg"}
-    )
-    low = [f"{name} {f1:.2f}" for name, f1 in sorted(weakest, key=lambda item: item[1])[:5] if f1 < 1.0]
+    per_intent = [
+        (name, values["f1-score"])
+        for name, values in report.items()
+        if isinstance(values, dict) and "f1-score" in values and name not in SUMMARY_ROWS
+    ]
+    low = [f"{name} {f1:.2f}" for name, f1 in sorted(per_intent, key=lambda item: item[1])[:5] if f1 < 1.0]
     if low:
         lines.append("lowest per-intent F1: " + ", ".join(low))
     return "\n".join(lines)

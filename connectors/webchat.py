@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import logging
 from functools import partial
-from typing import Any, Awaitable, Callable
+from typing import Any
 
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, OutputChannel
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from bot.outbox.senders import register_sender
+from bot.outbox.worker import attach_worker
 from bot.settings import get_settings
+from connectors.channel_common import OnNewMessage, build_user_message
 from connectors.slash_guard import sanitize_inbound_text
 from connectors.webchat_inbound import (
     CHANNEL,
@@ -21,7 +24,6 @@ from connectors.webchat_inbound import (
     parse_user_uttered,
     problem_reply,
     requested_session_id,
-    sender_id_for,
 )
 from connectors.webchat_output import NAMESPACE, WebChatOutput, emit_message, emit_typing, make_outbox_sender
 from connectors.webchat_page import SOCKETIO_PATH, add_page_routes, add_root_redirect, root_is_free
@@ -29,8 +31,6 @@ from connectors.webchat_page import SOCKETIO_PATH, add_page_routes, add_root_red
 logger = logging.getLogger(__name__)
 
 SORRY_REPLY = "Sorry, something went wrong on our side. Please try again in a moment. In an emergency call 999."
-
-OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
 class WebChatBlueprint(Blueprint):
@@ -78,18 +78,9 @@ class WebChatInput(InputChannel):
 
         add_page_routes(webchat, settings)
         _install_socket_handlers(sio, on_new_message)
-        _register_outbox_sender(sio)
+        register_sender(CHANNEL, make_outbox_sender(sio))  # staff replies and notifications
+        attach_worker(webchat)
         return webchat
-
-
-def _register_outbox_sender(sio: AsyncServer) -> None:
-    """Let the outbox deliver staff replies and notifications to open web chat sessions."""
-    try:
-        from bot.outbox.senders import register_sender  # imported late: the outbox package is built in parallel
-    except ImportError:
-        logger.warning("Web chat: bot.outbox is missing, so out-of-band messages cannot reach web chat.")
-        return
-    register_sender(CHANNEL, make_outbox_sender(sio))
 
 
 def _install_socket_handlers(sio: AsyncServer, on_new_message: OnNewMessage) -> None:
@@ -111,18 +102,16 @@ def _install_socket_handlers(sio: AsyncServer, on_new_message: OnNewMessage) -> 
             logger.debug("Web chat: ignored a message for a session this socket did not request.")
             return
         room = inbound.session_id
-        sender_id = sender_id_for(room)
-        text = sanitize_inbound_text(inbound.text)
-        problem = problem_reply(inbound.text, text)
+        problem = problem_reply(inbound.text, sanitize_inbound_text(inbound.text))
         if problem is not None:
             await emit_message(sio, room, {"text": problem})
             return
-        message = UserMessage(
-            text,
-            WebChatOutput(sio),
-            sender_id,
-            input_channel=CHANNEL,
-            metadata={"channel": CHANNEL, "customData": inbound.custom_data},
+        message = build_user_message(
+            channel=CHANNEL,
+            address=room,
+            text=inbound.text,
+            output_channel=WebChatOutput(sio),
+            metadata={"customData": inbound.custom_data},
         )
         await emit_typing(sio, room, True)
         try:

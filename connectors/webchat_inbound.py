@@ -39,11 +39,6 @@ def new_session_id() -> str:
     return uuid.uuid4().hex
 
 
-def sender_id_for(session_id: str) -> str:
-    """Rasa's conversation id for a web chat session."""
-    return f"{CHANNEL}:{session_id}"
-
-
 def valid_session_id(value: Any) -> str | None:
     """The value if it has the shape of a session id, else None."""
     if isinstance(value, str) and _SESSION_ID.match(value):

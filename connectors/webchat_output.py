@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import OutputChannel
 from socketio import AsyncServer
 
+from connectors.channel_common import split_sender_id
 from connectors.webchat_inbound import CHANNEL
 
 logger = logging.getLogger(__name__)
@@ -26,8 +28,8 @@ class WebChatOffline(RuntimeError):
 
 def room_of(recipient: str) -> str:
     """The socket.io room (the session id) for a Rasa sender id or a bare session id."""
-    prefix = f"{CHANNEL}:"
-    return recipient[len(prefix) :] if recipient.startswith(prefix) else recipient
+    channel, address = split_sender_id(recipient)
+    return address if channel == CHANNEL else recipient
 
 
 def _quick_replies(buttons: list[dict[str, Any]]) -> list[dict[str, str]]:

@@ -23,6 +23,7 @@ STATIC_FILES = {
     "chat.css": "text/css; charset=utf-8",
     "chat.js": "text/javascript; charset=utf-8",
     "vendor/socket.io.min.js": "text/javascript; charset=utf-8",
+    "favicon.svg": "image/svg+xml",
 }
 
 PAGE_HEADERS = {

@@ -2,19 +2,45 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
-
-from bot.risk.result import RiskResult
 
 if TYPE_CHECKING:
     from bot.risk.screener import RiskScreener
 
-__all__ = ["RiskResult", "RiskScreener", "default_screener", "screen"]
+__all__ = ["LEVELS", "RiskResult", "RiskScreener", "default_screener", "level_rank", "screen"]
+
+LEVELS = ("medium", "high", "imminent")
+LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS, start=1)}
+
+
+def level_rank(level: str | None) -> int:
+    """0 for no level, then medium < high < imminent."""
+    return LEVEL_RANK.get(level or "", 0)
+
+
+@dataclass(frozen=True)
+class RiskResult:
+    """Whether a message must reach a person, how urgently, why, and which phrases matched."""
+
+    escalate: bool = False
+    level: str | None = None
+    category: str | None = None
+    matched: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """The JSON-friendly form put into Rasa's parse data as `risk`."""
+        return {
+            "escalate": self.escalate,
+            "level": self.level,
+            "category": self.category,
+            "matched": list(self.matched),
+        }
 
 
 @lru_cache(maxsize=1)
-def default_screener() -> "RiskScreener":
+def default_screener() -> RiskScreener:
     """The screener for the configured patterns directory, built on first use."""
     from bot.risk.screener import RiskScreener
 

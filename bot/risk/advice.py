@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
 
 import yaml
 
@@ -24,7 +23,7 @@ def is_gsm7(text: str) -> bool:
 
 
 @lru_cache(maxsize=4)
-def load_advice(patterns_dir: Optional[Path] = None) -> dict:
+def load_advice(patterns_dir: Path | None = None) -> dict:
     """The advice texts from data/risk/advice.yml (or the given directory)."""
     if patterns_dir is None:
         from bot.settings import get_settings
@@ -35,7 +34,7 @@ def load_advice(patterns_dir: Optional[Path] = None) -> dict:
 
 
 def safety_message(
-    category: Optional[str], level: Optional[str], channel: Optional[str], *, patterns_dir: Optional[Path] = None
+    category: str | None, level: str | None, channel: str | None, *, patterns_dir: Path | None = None
 ) -> str:
     """The safety message for this risk category and level, worded for the channel."""
     advice = load_advice(patterns_dir)

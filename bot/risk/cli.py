@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Optional, TextIO
+from typing import TextIO
 
 
 def screen_lines(lines: TextIO, out: TextIO) -> int:
@@ -23,7 +23,7 @@ def screen_lines(lines: TextIO, out: TextIO) -> int:
     return count
 
 
-def main(argv: Optional[list[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     """Entry point for `python -m bot risk` (no arguments)."""
     args = list(argv or [])
     if args and args[0] in {"-h", "--help"}:

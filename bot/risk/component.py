@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -20,21 +20,31 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.risk.result import RiskResult
+from bot.risk import RiskResult
 
 RISK_KEY = "risk"
 RISK_INTENT = "risk_disclosure"
 logger = logging.getLogger(__name__)
 
 
-def _intent(name: str, confidence: float) -> Dict[Text, Any]:
+def _intent(name: str, confidence: float) -> dict[str, Any]:
     return {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
+
+
+def classifier_verdict(message: Message, threshold: float | None) -> RiskResult | None:
+    """A medium escalation when the intent classifier is confident of risk_disclosure (if enabled)."""
+    intent = message.get(INTENT) or {}
+    if threshold is None or intent.get(INTENT_NAME_KEY) != RISK_INTENT:
+        return None
+    if float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) < threshold:
+        return None
+    return RiskResult(escalate=True, level="medium", category=None, matched=[f"classifier:{RISK_INTENT}"])
 
 
 def apply_verdict(message: Message, result: RiskResult) -> None:
     """Put `risk` into the parse data and make the intent agree with the verdict."""
     message.set(RISK_KEY, result.to_dict(), add_to_output=True)
-    ranking: List[Dict[Text, Any]] = list(message.get(INTENT_RANKING_KEY) or [])
+    ranking: list[dict[str, Any]] = list(message.get(INTENT_RANKING_KEY) or [])
     others = [entry for entry in ranking if entry.get(INTENT_NAME_KEY) != RISK_INTENT]
     if result.escalate:
         forced = _intent(RISK_INTENT, 1.0)
@@ -52,26 +62,29 @@ def apply_verdict(message: Message, result: RiskResult) -> None:
 class RiskScreen(GraphComponent):
     """Screens every message for risk; on escalation the intent becomes `risk_disclosure`.
 
-    Config: `patterns_dir` (optional) overrides settings.risk_patterns_dir.
+    Config: `patterns_dir` (optional) overrides settings.risk_patterns_dir;
+    `trust_classifier_above` (optional, off by default): when the screen finds nothing but the
+    intent classifier predicted risk_disclosure with at least this confidence, escalate at medium
+    instead of discarding the prediction (a second safety net for phrasings the patterns miss).
     """
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         """No patterns_dir: use the configured one."""
-        return {"patterns_dir": None}
+        return {"patterns_dir": None, "trust_classifier_above": None}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         self.component_config = config
-        self._screener: Optional[Any] = None
+        self._screener: Any | None = None
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "RiskScreen":
+    ) -> RiskScreen:
         """A new component; the patterns are loaded on the first message."""
         return cls(config)
 
@@ -88,10 +101,13 @@ class RiskScreen(GraphComponent):
                 self._screener = default_screener()
         return self._screener.screen(text)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         """Screen each message's text and apply the verdict."""
         for message in messages:
             result = self._screen(message.get(TEXT) or "")
+            if not result.escalate:
+                threshold = self.component_config.get("trust_classifier_above")
+                result = classifier_verdict(message, threshold) or result
             apply_verdict(message, result)
             if result.escalate:
                 logger.info("risk screen escalated: category=%s level=%s", result.category, result.level)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional
 
 import yaml
 
@@ -25,7 +25,7 @@ class Sample:
 
     text: str
     escalate: bool
-    category: Optional[str]
+    category: str | None
 
 
 def load_samples(path: Path) -> list[Sample]:
@@ -33,21 +33,19 @@ def load_samples(path: Path) -> list[Sample]:
     with Path(path).open(encoding="utf-8") as handle:
         data = yaml.safe_load(handle)
     samples = [
-        Sample(str(text), True, category)
-        for category, texts in (data.get("escalate") or {}).items()
-        for text in texts
+        Sample(str(text), True, category) for category, texts in (data.get("escalate") or {}).items() for text in texts
     ]
     samples += [Sample(str(text), False, None) for text in data.get("benign") or []]
     return samples
 
 
-def keyword_baseline(text: str) -> tuple[bool, Optional[str]]:
+def keyword_baseline(text: str) -> tuple[bool, str | None]:
     """The naive screen: any keyword as a substring of the lower-cased text escalates."""
     lowered = text.lower()
     return any(keyword in lowered for keyword in BASELINE_KEYWORDS), None
 
 
-def haven_screen(text: str) -> tuple[bool, Optional[str]]:
+def haven_screen(text: str) -> tuple[bool, str | None]:
     """Haven's risk screen as (escalate, category)."""
     from bot.risk import screen
 
@@ -55,7 +53,7 @@ def haven_screen(text: str) -> tuple[bool, Optional[str]]:
     return result.escalate, result.category
 
 
-def measure(samples: list[Sample], screen: Callable[[str], tuple[bool, Optional[str]]]) -> dict:
+def measure(samples: list[Sample], screen: Callable[[str], tuple[bool, str | None]]) -> dict:
     """Recall on messages needing escalation, false-escalation rate on benign ones, per-category recall."""
     verdicts = [(sample, *screen(sample.text)) for sample in samples]
     risky = [(s, e, c) for s, e, c in verdicts if s.escalate]
@@ -90,7 +88,7 @@ def report(haven: dict, baseline: dict) -> str:
     return "\n".join(lines)
 
 
-def main(argv: Optional[list[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     """Print the table for the held-out file (default tests/data/risk_heldout.yml)."""
     args = list(sys.argv[1:] if argv is None else argv)
     samples = load_samples(Path(args[0]) if args else DEFAULT_HELDOUT)

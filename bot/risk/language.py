@@ -12,7 +12,7 @@ if TYPE_CHECKING:  # spaCy is imported lazily: importing it is slow
 
 
 @lru_cache(maxsize=1)
-def get_nlp() -> "Language":
+def get_nlp() -> Language:
     """A blank English pipeline with the lookup lemmatizer (spacy-lookups-data) and a sentencizer."""
     import spacy
 

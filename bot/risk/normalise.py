@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import yaml
 
@@ -33,7 +33,7 @@ def _squeeze_word(word: str, is_word: Callable[[str], bool]) -> str:
     candidates = []
     for lengths in itertools.product((2, 1), repeat=len(runs)):
         pieces, position = [], 0
-        for run, length in zip(runs, lengths):
+        for run, length in zip(runs, lengths, strict=True):
             pieces.append(word[position : run.start()] + run.group(1) * length)
             position = run.end()
         candidates.append("".join(pieces) + word[position:])

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.risk.result import LEVEL_RANK
+from bot.risk import LEVEL_RANK
 
 CONTEXT_FILE = "context.yml"
 PAST_POLICIES = ("downgrade", "medium", "ignore")

@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
+from bot.risk import RiskResult, level_rank
 from bot.risk.context import adjusted_level, is_negated
 from bot.risk.language import base_form, get_nlp, is_known_word, lemmas_of
 from bot.risk.normalise import SmsNormaliser, load_replacements
 from bot.risk.patterns import PatternEntry, RiskContext, load_context, load_entries
 from bot.risk.phrases import CompiledPhrase, compile_phrase
-from bot.risk.result import RiskResult, level_rank
 
 if TYPE_CHECKING:
     from spacy.matcher import Matcher
@@ -33,7 +33,7 @@ class Hit:
 class RiskScreener:
     """Screens messages against the pattern files of one directory (see data/risk/README.md)."""
 
-    def __init__(self, patterns_dir: Optional[Path] = None) -> None:
+    def __init__(self, patterns_dir: Path | None = None) -> None:
         if patterns_dir is None:
             from bot.settings import get_settings
 
@@ -44,7 +44,7 @@ class RiskScreener:
         self.vocabulary = self._pattern_words()
         self.normalise = SmsNormaliser(load_replacements(self.patterns_dir), self.is_word)
         self.nlp = get_nlp()
-        self._phrases: dict[str, tuple[Optional[PatternEntry], CompiledPhrase]] = {}
+        self._phrases: dict[str, tuple[PatternEntry | None, CompiledPhrase]] = {}
         self.matcher = self._build_matcher()
 
     def _pattern_words(self) -> frozenset[str]:
@@ -71,12 +71,12 @@ class RiskScreener:
             return lemmas
         return (self._norm(lower, lemmas[0]),)
 
-    def _add(self, matcher: "Matcher", key: str, entry: Optional[PatternEntry], phrase: str) -> None:
+    def _add(self, matcher: Matcher, key: str, entry: PatternEntry | None, phrase: str) -> None:
         compiled = compile_phrase(phrase, self.context.word_sets, self._base_forms)
         self._phrases[key] = (entry, compiled)
         matcher.add(key, [compiled.tokens])
 
-    def _build_matcher(self) -> "Matcher":
+    def _build_matcher(self) -> Matcher:
         from spacy.matcher import Matcher
 
         matcher = Matcher(self.nlp.vocab)
@@ -89,7 +89,7 @@ class RiskScreener:
             self._add(matcher, f"{RESOLVED}:{index}", None, phrase)
         return matcher
 
-    def parse(self, text: str) -> "Doc":
+    def parse(self, text: str) -> Doc:
         """The spaCy doc of the normalised text, each token's NORM set to its base form."""
         doc = self.nlp(self.normalise(text))
         for token in doc:

@@ -57,8 +57,11 @@
     var who = document.createElement("span");
     who.className = "visually-hidden";
     who.textContent = from === "bot" ? "Haven said: " : "You said: ";
+    var words = document.createElement("span");
+    words.className = "text";
+    words.textContent = text;
     bubble.appendChild(who);
-    bubble.appendChild(document.createTextNode(text));
+    bubble.appendChild(words);
     log.appendChild(bubble);
     log.scrollTop = log.scrollHeight;
     if (remember) { keep({ from: from, text: text }); }
@@ -130,7 +133,7 @@
       sessionId = typeof confirmed === "string" ? confirmed : (confirmed && confirmed.session_id);
       if (!sessionId) { return; }
       store(SESSION_KEY, sessionId);
-      setReady(true, "Connected. Type your message and press Enter or Send.");
+      setReady(true, "Connected. Press Enter to send.");
     });
     socket.on("bot_uttered", onBotMessage);
     socket.on("bot_typing", function (state) { setTyping(Boolean(state && state.typing)); });

@@ -37,15 +37,21 @@ def train_times(out: Path) -> tuple[float, float]:
     return times[0], times[1]
 
 
-def section(*, train: tuple[float, float], cold_start_s: float, memory: dict[str, float]) -> Section:
-    """The cost table."""
+def section(*, train: tuple[float, float] | None, cold_start_s: float | None, memory: dict[str, float]) -> Section:
+    """The cost table (parts not measured in this run are left out)."""
     result = Section("5. Cost: memory, start-up and training")
-    rows = [[name, f"{mib:.0f} MiB"] for name, mib in memory.items()]
-    result.table(["process (peak RSS after the load runs)", "peak memory"], rows)
-    result.table(["what", "seconds"], [
-        ["cold start to ready (rasa run, model load, first `/` answer)", f"{cold_start_s:.1f}"],
-        ["`rasa train` with an empty cache", f"{train[0]:.1f}"],
-        ["`rasa train` again, cache warm (nothing changed)", f"{train[1]:.1f}"],
-    ])
-    result.commands("rasa train (RASA_CACHE_DIRECTORY=<empty temp dir>), twice; /proc/<pid>/status VmHWM")
+    if memory:
+        rows = [[name, f"{mib:.0f} MiB"] for name, mib in memory.items()]
+        result.table(["process (peak RSS, VmHWM, after the escalation and load runs)", "peak memory"], rows)
+    rows = []
+    if cold_start_s is not None:
+        rows.append(["cold start to ready (`rasa run` started -> first 200 on `/`: model load, channels)",
+                     f"{cold_start_s:.1f}"])
+    if train is not None:
+        rows += [["`rasa train` with an empty cache", f"{train[0]:.1f}"],
+                 ["`rasa train` again, cache warm (nothing changed)", f"{train[1]:.1f}"]]
+    if rows:
+        result.table(["what", "seconds"], rows)
+    result.commands("rasa train --out results/bench/train-{cold,cached} (RASA_CACHE_DIRECTORY=<empty temp dir>), "
+                    "twice; /proc/<pid>/status VmHWM")
     return result

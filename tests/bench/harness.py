@@ -95,14 +95,16 @@ def bench_env(twilio_url: str, api_token: str) -> dict[str, Any]:
 
 
 @asynccontextmanager
-async def running_stack(workdir: Path, *, rasa_command: list[str] | None = None) -> AsyncIterator[BenchStack]:
+async def running_stack(
+    workdir: Path, *, rasa_command: list[str] | None = None, extra_env: dict[str, str] | None = None
+) -> AsyncIterator[BenchStack]:
     """Start the fake Twilio in this event loop, then Haven's processes; stop both afterwards."""
     twilio = TimedTwilioApi()
     twilio_url = await twilio.start()
     api_token = secrets.token_urlsafe(16)
     workdir.mkdir(parents=True, exist_ok=True)
     haven = await asyncio.to_thread(
-        start_stack, workdir=workdir, model=MODEL, extra_env=bench_env(twilio_url, api_token),
+        start_stack, workdir=workdir, model=MODEL, extra_env={**bench_env(twilio_url, api_token), **(extra_env or {})},
         credentials=CREDENTIALS, endpoints=ENDPOINTS, rasa_command=rasa_command,
     )
     try:

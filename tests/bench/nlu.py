@@ -41,8 +41,10 @@ def _confusions(report: dict, limit: int = 8) -> list[tuple[str, str, int]]:
     return sorted(pairs, key=lambda pair: -pair[2])[:limit]
 
 
-def measure(out: Path, folds: int = 5) -> Section:
-    """Train both pipelines' NLU, test them on the held-out set, cross-validate both."""
+def measure(out: Path, folds: int = 5, figures: dict | None = None) -> Section:
+    """Train both pipelines' NLU, test them on the held-out set, cross-validate both.
+
+    `figures`, when given, receives {"<label> heldout macro F1": f1, ...} for the targets summary."""
     section = Section("1. NLU: intents on the held-out set and in cross-validation")
     rows, confusion_lines = [], []
     for label, config in PIPELINES.items():
@@ -59,6 +61,8 @@ def measure(out: Path, folds: int = 5) -> Section:
         cv_s = _run([RASA, "test", "nlu", "--nlu", "data/nlu", "--config", config, "--cross-validation",
                      "--folds", str(folds), "--out", str(cv_dir)])
         cv_accuracy, _p, _r, cv_f1 = _macro(_intent_report(cv_dir))
+        if figures is not None:
+            figures[f"{slug} heldout macro F1"] = f1
         rows.append([label, f"{accuracy:.3f}", f"{precision:.3f}", f"{recall:.3f}", f"{f1:.3f}",
                      f"{cv_accuracy:.3f}", f"{cv_f1:.3f}", f"{train_s:.0f} s", f"{cv_s:.0f} s"])
         confusion_lines.append(f"- {label}: " + (", ".join(

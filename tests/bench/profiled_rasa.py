@@ -61,7 +61,10 @@ def install_timers() -> None:
     """Wrap each stage's method with a wall-clock timer."""
     for module_name, class_name, method, stage in STAGES:
         owner = getattr(importlib.import_module(module_name), class_name)
-        setattr(owner, method, _wrap(getattr(owner, method), stage))
+        timed = _wrap(getattr(owner, method), stage)
+        if isinstance(inspect.getattr_static(owner, method), staticmethod):
+            timed = staticmethod(timed)
+        setattr(owner, method, timed)
 
 
 def _start(_signum: int, _frame: Any) -> None:

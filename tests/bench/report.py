@@ -53,10 +53,22 @@ def machine_description() -> str:
             f"{platform.release()}, Python {platform.python_version()}, commit {commit.stdout.strip() or 'unknown'}")
 
 
-def write_report(sections: list[Section], path: Path) -> None:
-    """Write BENCHMARKS.md with the date, the machine and every section."""
+def load_average() -> str:
+    """The 1/5/15-minute load averages (the machine may be shared)."""
+    try:
+        return " / ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
+
+
+def write_report(sections: list[Section], path: Path, *, command: str = "python -m tests.bench",
+                 elapsed_s: float | None = None, notes: list[str] | None = None) -> None:
+    """Write BENCHMARKS.md with the date, the machine, the command and every section."""
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    header = ["# Haven benchmarks", "", f"Measured {now} on {machine_description()}.", "",
-              "Written by `make bench` (`python -m tests.bench`); every figure is beside its baseline, "
-              "measured in the same run. Loopback only; all loads are bounded in count and time.", ""]
+    took = f" in {elapsed_s / 60:.0f} min" if elapsed_s is not None else ""
+    header = ["# Haven benchmarks", "", f"Measured {now}{took} on {machine_description()}.", "",
+              f"Command: `{command}` (`make bench` runs it in full). Every figure is beside its baseline, "
+              "measured in the same run. Loopback only; all loads are bounded in count and time. "
+              f"Load average (1/5/15 min) when the report was written: {load_average()}.", "",
+              *[line for note in (notes or []) for line in (note, "")]]
     path.write_text("\n".join(header + [section.render() for section in sections]) + "\n")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.risk.evaluate import DEFAULT_HELDOUT, haven_screen, keyword_baseline, load_samples, measure
+from bot.risk.evaluate import BASELINE_KEYWORDS, DEFAULT_HELDOUT, haven_screen, keyword_baseline, load_samples, measure
 from tests.bench.report import Section
 
 
@@ -13,7 +13,7 @@ def section() -> Section:
     risky, benign = haven["counts"]
     result = Section("2. Risk screen: recall and false escalations on the held-out set")
     result.text(f"Held-out set `tests/data/risk_heldout.yml`: {risky} messages that need escalation, "
-                f"{benign} benign ones. Baseline: any of {len(_keywords())} naive keywords as a substring.")
+                f"{benign} benign ones. Baseline: any of {len(BASELINE_KEYWORDS)} naive keywords as a substring.")
     rows = [
         ["recall (needs escalation)", f"{haven['recall']:.3f}", f"{baseline['recall']:.3f}"],
         ["false escalation rate (benign)", f"{haven['false_rate']:.3f}", f"{baseline['false_rate']:.3f}"],
@@ -28,8 +28,3 @@ def section() -> Section:
     result.commands("python -m bot.risk.evaluate tests/data/risk_heldout.yml")
     return result
 
-
-def _keywords() -> tuple[str, ...]:
-    from bot.risk.evaluate import BASELINE_KEYWORDS
-
-    return BASELINE_KEYWORDS

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import AsyncIterator
 
 import pytest
 from aiohttp import web
@@ -72,6 +72,10 @@ async def browser():
 
 async def _open_chat(browser, chat: RunningChat, width: int = 1280, height: int = 800):
     page = await browser.new_page(viewport={"width": width, "height": height})
+    page.console_errors = []  # e.g. a Content-Security-Policy violation
+    page.websocket_urls = []
+    page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
+    page.on("websocket", lambda websocket: page.websocket_urls.append(websocket.url))
     response = await page.goto(f"{chat.base_url}/chat")
     assert response.headers["x-frame-options"] == "DENY"
     await page.get_by_text("Connected.").wait_for(timeout=WAIT_MS)
@@ -82,9 +86,11 @@ async def _bot_said(page, text: str) -> None:
     await page.locator(".message.bot", has_text=text).wait_for(timeout=WAIT_MS)
 
 
-async def test_a_short_conversation_with_a_quick_reply(browser, chat: RunningChat) -> None:
+async def test_a_short_conversation_with_a_quick_reply(chat: RunningChat, browser) -> None:
     page = await _open_chat(browser, chat)
-    assert await page.get_by_text("This chat is with Haven, an automated assistant. In an emergency call 999.").is_visible()
+    assert await page.get_by_text(
+        "This chat is with Haven, an automated assistant. In an emergency call 999."
+    ).is_visible()
 
     await page.get_by_label("Your message").fill("Someone broke into my shed")
     await page.get_by_role("button", name="Send").click()
@@ -92,19 +98,18 @@ async def test_a_short_conversation_with_a_quick_reply(browser, chat: RunningCha
     await page.get_by_role("button", name="Yes please").click()
     await _bot_said(page, "Thank you. Someone will be in touch.")
 
-    assert await page.locator(".message.user").all_inner_texts() == ["Someone broke into my shed", "Yes please"]
+    assert await page.locator(".message.user .text").all_inner_texts() == ["Someone broke into my shed", "Yes please"]
     assert await page.get_by_role("button", name="Yes please").count() == 0
     session_id = await page.evaluate(f"sessionStorage.getItem('{SESSION_KEY}')")
     assert [m.sender_id for m in chat.agent.received] == [f"webchat:{session_id}"] * 2
     assert [m.text for m in chat.agent.received] == ["Someone broke into my shed", "/affirm"]
-    if os.environ.get("HAVEN_SCREENSHOTS"):
+    assert any("/socket.io/" in url for url in page.websocket_urls)  # the CSP lets the socket upgrade
+    assert page.console_errors == []
+    if os.environ.get("HAVEN_SCREENSHOTS"):  # for a human look at the layout
         await page.screenshot(path="/tmp/haven_chat_desktop.png")
-        await page.set_viewport_size({"width": 360, "height": 640})
-        await page.get_by_role("button", name="Send").focus()
-        await page.screenshot(path="/tmp/haven_chat_360.png")
 
 
-async def test_the_chat_works_with_the_keyboard_alone(browser, chat: RunningChat) -> None:
+async def test_the_chat_works_with_the_keyboard_alone(chat: RunningChat, browser) -> None:
     page = await _open_chat(browser, chat, width=360, height=640)
 
     await page.keyboard.press("Tab")
@@ -117,9 +122,10 @@ async def test_the_chat_works_with_the_keyboard_alone(browser, chat: RunningChat
     await page.keyboard.type("hello")
     await page.keyboard.press("Enter")
     await _bot_said(page, "Would you like to hear about support near you?")
+    if os.environ.get("HAVEN_SCREENSHOTS"):
+        await page.screenshot(path="/tmp/haven_chat_360.png")
 
     await page.keyboard.press("Shift+Tab")  # from the message box back to the last suggested reply
-    await page.keyboard.press("Shift+Tab")
     assert await page.evaluate("document.activeElement.textContent") == "No thanks"
     await page.keyboard.press("Shift+Tab")
     assert await page.evaluate("document.activeElement.textContent") == "Yes please"
@@ -130,9 +136,21 @@ async def test_the_chat_works_with_the_keyboard_alone(browser, chat: RunningChat
     assert await page.evaluate("document.activeElement.id") == "message"
 
 
+async def test_a_typing_indicator_shows_while_haven_composes_a_reply(chat: RunningChat, browser) -> None:
+    page = await _open_chat(browser, chat)
+    typing = page.get_by_text("Haven is typing")
+
+    await page.get_by_label("Your message").fill("take your time")
+    await page.keyboard.press("Enter")
+    await typing.wait_for(state="visible", timeout=WAIT_MS)
+    chat.agent.hold.set()
+    await _bot_said(page, "You said: take your time")
+    await typing.wait_for(state="hidden", timeout=WAIT_MS)
+
+
 @pytest.mark.parametrize("how", ["button", "escape"])
 async def test_quick_exit_leaves_for_the_exit_page_and_forgets_the_chat(
-    browser, chat: RunningChat, exit_page_url: str, how: str
+    chat: RunningChat, browser, exit_page_url: str, how: str
 ) -> None:
     page = await _open_chat(browser, chat)
     await page.get_by_label("Your message").fill("hello")

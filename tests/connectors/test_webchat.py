@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from typing import Any, AsyncIterator
+from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 import socketio
 
+from bot.outbox.store import enqueue
+from bot.outbox.worker import OutboxWorker
 from bot.settings import get_settings
 from connectors.webchat_inbound import EMPTY_REPLY, TOO_LONG_REPLY
 from connectors.webchat_output import WebChatOffline, make_outbox_sender
@@ -170,7 +173,9 @@ async def test_an_out_of_band_message_reaches_an_open_session(chat: RunningChat,
     session_id = await widget.start_session()
     send = make_outbox_sender(chat.channel.sio)
 
-    provider_id = await send(f"webchat:{session_id}", {"text": "A message from the Haven team.", "buttons": GREETING_BUTTONS})
+    provider_id = await send(
+        f"webchat:{session_id}", {"text": "A message from the Haven team.", "buttons": GREETING_BUTTONS}
+    )
 
     assert provider_id.startswith("webchat-")
     event = await widget.next("bot_uttered")
@@ -183,3 +188,24 @@ async def test_an_out_of_band_message_for_a_closed_session_is_left_for_a_retry(c
 
     with pytest.raises(WebChatOffline):
         await send("webchat:" + "c" * 32, {"text": "Are you still there?"})
+
+
+async def test_a_staff_reply_queued_in_the_outbox_is_delivered_to_the_open_session(session, engine) -> None:
+    async with running_chat_server(outbox_worker=OutboxWorker(engine=engine, poll_interval=0.05)) as chat:
+        widget = WidgetClient()
+        await widget.connect(chat.base_url)
+        session_id = await widget.start_session()
+
+        enqueue(
+            session,
+            channel="webchat",
+            recipient=f"webchat:{session_id}",
+            payload={"text": "Hello, this is Sam from the Haven team.", "buttons": GREETING_BUTTONS},
+            origin="staff",
+        )
+        session.commit()
+
+        event = await widget.next("bot_uttered")
+        await widget.close(chat.channel.sio)
+    assert event["text"] == "Hello, this is Sam from the Haven team."
+    assert [r["payload"] for r in event["quick_replies"]] == ["/affirm", "/deny"]

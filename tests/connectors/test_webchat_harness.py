@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import socket
 import uuid
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import AsyncIterator
+from typing import Any
 
 import rasa.core.channels.channel
 from rasa.core.channels.channel import UserMessage
@@ -26,10 +27,13 @@ class ScriptedAgent:
     """Stands in for Rasa's Agent at the channel boundary: records messages, utters scripted replies."""
 
     received: list[UserMessage] = field(default_factory=list)
+    hold: asyncio.Event = field(default_factory=asyncio.Event)  # "take your time" waits for this
 
     async def handle_message(self, message: UserMessage) -> None:
         self.received.append(message)
         out = message.output_channel
+        if message.text == "take your time":
+            await self.hold.wait()
         if message.text == "/affirm":
             await out.send_response(message.sender_id, {"text": "Thank you. Someone will be in touch."})
             return
@@ -37,6 +41,16 @@ class ScriptedAgent:
         await out.send_response(
             message.sender_id, {"text": "Would you like to hear about support near you?", "buttons": GREETING_BUTTONS}
         )
+
+
+class IdleOutboxWorker:
+    """Stands in for the outbox worker in tests that have no database."""
+
+    async def start(self) -> None:
+        return None
+
+    async def stop(self) -> None:
+        return None
 
 
 @dataclass
@@ -59,7 +73,7 @@ def _listening_socket() -> socket.socket:
 
 
 @asynccontextmanager
-async def running_chat_server(*, with_rasa_root: bool = False) -> AsyncIterator[RunningChat]:
+async def running_chat_server(*, with_rasa_root: bool = False, outbox_worker: Any = None) -> AsyncIterator[RunningChat]:
     """Serve WebChatInput on an ephemeral port of 127.0.0.1 for the duration of the block."""
     Sanic.test_mode = True  # lets several apps start in one process (Sanic 21.12's touch-up runs once otherwise)
     app = Sanic(f"webchat_test_{uuid.uuid4().hex[:8]}")
@@ -74,6 +88,7 @@ async def running_chat_server(*, with_rasa_root: bool = False) -> AsyncIterator[
 
     agent = ScriptedAgent()
     app.ctx.agent = agent
+    app.ctx.outbox_worker = outbox_worker or IdleOutboxWorker()
     channel = WebChatInput()
     rasa.core.channels.channel.register([channel], app, route="/webhooks/")
     sock = _listening_socket()

@@ -20,10 +20,13 @@ def test_settings(monkeypatch):
 
 
 async def test_chat_page_is_served_with_strict_security_headers() -> None:
-    async with running_chat_server() as chat, aiohttp.ClientSession() as http:
-        async with http.get(f"{chat.base_url}/chat") as page:
-            html = await page.text()
-            headers = page.headers
+    async with (
+        running_chat_server() as chat,
+        aiohttp.ClientSession() as http,
+        http.get(f"{chat.base_url}/chat") as page,
+    ):
+        html = await page.text()
+        headers = page.headers
 
     assert page.status == 200
     assert "This chat is with Haven, an automated assistant. In an emergency call 999." in html
@@ -38,10 +41,13 @@ async def test_chat_page_is_served_with_strict_security_headers() -> None:
 
 
 async def test_root_redirects_to_the_chat_page() -> None:
-    async with running_chat_server() as chat, aiohttp.ClientSession() as http:
-        async with http.get(f"{chat.base_url}/", allow_redirects=False) as root:
-            assert root.status == 302
-            assert root.headers["Location"] == "/chat"
+    async with (
+        running_chat_server() as chat,
+        aiohttp.ClientSession() as http,
+        http.get(f"{chat.base_url}/", allow_redirects=False) as root,
+    ):
+        assert root.status == 302
+        assert root.headers["Location"] == "/chat"
 
 
 async def test_rasa_api_root_is_left_alone() -> None:
@@ -67,9 +73,12 @@ async def test_only_the_page_own_static_files_are_served() -> None:
 
 
 async def test_channel_health_route_is_at_its_webhook_path() -> None:
-    async with running_chat_server() as chat, aiohttp.ClientSession() as http:
-        async with http.get(f"{chat.base_url}/webhooks/webchat/") as health:
-            assert await health.json() == {"status": "ok"}
+    async with (
+        running_chat_server() as chat,
+        aiohttp.ClientSession() as http,
+        http.get(f"{chat.base_url}/webhooks/webchat/") as health,
+    ):
+        assert await health.json() == {"status": "ok"}
 
 
 @pytest.mark.parametrize(

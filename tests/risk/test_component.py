@@ -79,3 +79,20 @@ def test_component_is_registered_as_an_intent_classifier() -> None:
     assert registered.clazz is RiskScreen
     assert DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER in registered.types
     assert registered.is_trainable is False
+
+
+def test_confident_classifier_can_be_trusted_as_a_second_safety_net() -> None:
+    config = {**RiskScreen.get_default_config(), "patterns_dir": str(RISK_DIR), "trust_classifier_above": 0.8}
+    component = RiskScreen(config)
+    confident = _message("things at home are bad and i dont know what to do", [("risk_disclosure", 0.93)])
+    unsure = _message("things are bad", [("risk_disclosure", 0.5), ("case_update", 0.4)])
+    component.process([confident, unsure])
+    assert _output(confident)["intent"]["name"] == "risk_disclosure"
+    assert _output(confident)["risk"] == {
+        "escalate": True,
+        "level": "medium",
+        "category": None,
+        "matched": ["classifier:risk_disclosure"],
+    }
+    assert _output(unsure)["intent"]["name"] == "case_update"
+    assert _output(unsure)["risk"]["escalate"] is False

@@ -1,0 +1,92 @@
+"""`python -m tests.bench [--only nlu,risk,escalation,load,profile,cost,train] [--quick]`: write BENCHMARKS.md."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from tests.bench import cost, escalation, load, load_report, nlu, profile, risk, targets
+from tests.bench.harness import running_stack
+from tests.bench.report import ROOT, Section, write_report
+
+STEPS = ("nlu", "risk", "escalation", "load", "profile", "cost", "train")
+STACK_STEPS = {"escalation", "load", "profile", "cost"}
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__)
+    parser.add_argument("--only", default=",".join(STEPS), help=f"comma-separated subset of {','.join(STEPS)}")
+    parser.add_argument("--quick", action="store_true", help="fewer conversations and folds (a smoke run)")
+    parser.add_argument("--out", type=Path, default=ROOT / "results" / "bench", help="working folder")
+    parser.add_argument("--report", type=Path, default=ROOT / "BENCHMARKS.md", help="where to write the report")
+    args = parser.parse_args(argv)
+    args.steps = [step.strip() for step in args.only.split(",") if step.strip()]
+    unknown = set(args.steps) - set(STEPS)
+    if unknown:
+        parser.error(f"unknown step(s): {', '.join(sorted(unknown))}")
+    return args
+
+
+async def stack_sections(args: argparse.Namespace, figures: dict) -> tuple[list[Section], float | None,
+                                                                          dict[str, float]]:
+    """Every step that needs the running stack, on one stack: escalation, load, memory, profile."""
+    sections: list[Section] = []
+    workdir = args.out / "stack"
+    shutil.rmtree(workdir, ignore_errors=True)  # trackers from an earlier run would change the dialogue
+    levels = {1: 4, 10: 20, 50: 50} if args.quick else {1: 12, 10: 60, 50: 150}
+    async with running_stack(workdir, rasa_command=profile.LAUNCHER, extra_env=profile.launcher_env(args.out)) as stack:
+        print(f"stack ready in {stack.haven.ready_seconds:.1f} s", flush=True)
+        expected: load.Expected | None = None
+        if "escalation" in args.steps:
+            results = await escalation.measure(stack, per_path=10 if args.quick else 30)
+            sections.append(escalation.section(results))
+            figures["escalation"] = results
+        if "load" in args.steps or "profile" in args.steps:
+            levels_to_run = levels if "load" in args.steps else {}
+            timeout = 300.0
+            results, expected = await load.run_all(stack, levels=levels_to_run, level_timeout=timeout)
+            if "load" in args.steps:
+                figures["load"] = results
+                sections.append(load_report.section(results, expected, level_timeout=timeout))
+        memory = {
+            "Rasa server (`rasa run`, model, channels, console)": cost.peak_rss_mib(stack.rasa_pid),
+            "action server (`python -m rasa_sdk`)": cost.peak_rss_mib(stack.action_pid),
+        }
+        if "profile" in args.steps and expected is not None:
+            profiled = await profile.profile_paths(stack, args.out, expected, rounds=1 if args.quick else 3)
+            sections.append(profile.section(profiled))
+        return sections, stack.haven.ready_seconds, memory
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    sections: list[Section] = []
+    figures: dict = {"nlu": {}, "load": [], "escalation": {}}
+    if "nlu" in args.steps:
+        print("NLU: training and testing both pipelines...", flush=True)
+        sections.append(nlu.measure(args.out / "nlu", folds=2 if args.quick else 5, figures=figures["nlu"]))
+    if "risk" in args.steps:
+        sections.append(risk.section())
+    ready_seconds, memory = None, {}
+    if STACK_STEPS & set(args.steps):
+        stack_results, ready_seconds, memory = asyncio.run(stack_sections(args, figures))
+        sections += stack_results
+    if "cost" in args.steps or "train" in args.steps:
+        train = cost.train_times(args.out) if "train" in args.steps else None
+        sections.append(cost.section(train=train, cold_start_s=ready_seconds, memory=memory))
+    sections.append(targets.section(**figures))
+    sections.sort(key=lambda section: section.title)
+    write_report(sections, args.report, command=f"python -m tests.bench --only {','.join(args.steps)}"
+                 + (" --quick" if args.quick else ""), elapsed_s=time.monotonic() - started)
+    print(f"wrote {args.report}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
