@@ -30,6 +30,7 @@ from connectors.webchat_page import SOCKETIO_PATH, add_page_routes, add_root_red
 
 logger = logging.getLogger(__name__)
 
+MAX_SOCKET_PAYLOAD_BYTES = 64_000  # a 2,000-character message plus customData fits many times over
 SORRY_REPLY = "Sorry, something went wrong on our side. Please try again in a moment. In an emergency call 999."
 
 
@@ -68,7 +69,11 @@ class WebChatInput(InputChannel):
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         settings = get_settings()
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=partial(origin_allowed, settings=settings))
+        sio = AsyncServer(
+            async_mode="sanic",
+            cors_allowed_origins=partial(origin_allowed, settings=settings),
+            max_http_buffer_size=MAX_SOCKET_PAYLOAD_BYTES,
+        )
         self.sio = sio
         webchat = WebChatBlueprint(sio, "haven_webchat", __name__)
 

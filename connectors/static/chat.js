@@ -63,8 +63,12 @@
     bubble.appendChild(who);
     bubble.appendChild(words);
     log.appendChild(bubble);
-    log.scrollTop = log.scrollHeight;
+    scrollToEnd();
     if (remember) { keep({ from: from, text: text }); }
+  }
+
+  function scrollToEnd() {
+    log.scrollTop = log.scrollHeight;
   }
 
   function clearReplies() {
@@ -87,10 +91,12 @@
       replies.appendChild(button);
     });
     replies.hidden = replies.childNodes.length === 0;
+    scrollToEnd();  // the buttons take room from the conversation: keep its end in view
   }
 
   function setTyping(on) {
     typing.hidden = !on;
+    scrollToEnd();
   }
 
   function setReady(ready, message) {

@@ -5,7 +5,8 @@ Where a turn ends (the latency clock stops):
 - SMS: the fake Twilio API has accepted the last SMS of the turn for that number. How many SMS a turn
   sends is learnt once per run by calibration (each script alone, a turn ending after 1.5 s of silence);
   in the timed runs the turn ends at the arrival of the n-th SMS, n being that count;
-- web chat: the client has received `bot_typing {"typing": false}`, which Haven's channel emits after
+- web chat (socket.io over HTTP long-polling, see WebChatConversation.open): the client has received
+  `bot_typing {"typing": false}`, which Haven's channel emits after
   Rasa has finished the message and every `bot_uttered` of the turn has been emitted.
 A reply missing at the hard turn timeout counts as lost.
 """
@@ -151,7 +152,9 @@ class WebChatConversation:
             self._done.set()
 
     async def open(self, timeout: float) -> None:
-        await self.client.connect(self.base_url, socketio_path="/socket.io", transports=["websocket"],
+        # Long-polling, not websocket: engineio 4.15's client websocket transport needs aiohttp >= 3.10 and
+        # Rasa 3.6 pins 3.9 (the web chat helper's tests do the same). A browser would upgrade to websocket.
+        await self.client.connect(self.base_url, socketio_path="/socket.io", transports=["polling"],
                                   wait_timeout=timeout)
         await self.client.emit("session_request", {"session_id": None})
         await asyncio.wait_for(self._confirmed.wait(), timeout)
