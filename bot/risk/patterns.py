@@ -45,6 +45,8 @@ class RiskContext:
     word_sets: dict[str, tuple[str, ...]] = field(default_factory=dict)
     category_priority: tuple[str, ...] = ()
     lemma_overrides: dict[str, str] = field(default_factory=dict)
+    topic_labels: frozenset[str] = frozenset()
+    topic_fillers: frozenset[str] = frozenset()
 
 
 def _read_yaml(path: Path) -> dict:
@@ -131,4 +133,6 @@ def load_context(directory: Path) -> RiskContext:
         word_sets=word_sets,
         category_priority=_strings(data.get("category_priority"), "category_priority"),
         lemma_overrides={str(k): str(v) for k, v in (data.get("lemma_overrides") or {}).items()},
+        topic_labels=frozenset(_strings((data.get("topic_only") or {}).get("labels"), "topic_only.labels")),
+        topic_fillers=frozenset(_strings((data.get("topic_only") or {}).get("fillers"), "topic_only.fillers")),
     )

@@ -126,8 +126,20 @@ class RiskScreener:
         order = self.context.category_priority
         return order.index(category) if category in order else len(order)
 
+    def is_topic_only(self, text: str) -> bool:
+        """True when the message only names a topic ("domestic abuse", "stalking support please").
+
+        A bare label answers "what kind of support?" and discloses nothing about the sender's own
+        safety, so it must not pause the support search; any other word (I, me, he, now...) counts.
+        """
+        words = [word for word in re.findall(r"[a-z0-9']+", self.normalise(text or "").lower())
+                 if word not in self.context.topic_fillers]
+        return bool(words) and " ".join(words) in self.context.topic_labels
+
     def screen(self, text: str) -> RiskResult:
         """The verdict for one message: the most severe level wins, ties go to the category order."""
+        if self.is_topic_only(text):
+            return RiskResult()
         hits = self.hits(text or "")
         if not hits:
             return RiskResult()

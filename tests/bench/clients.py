@@ -174,7 +174,8 @@ class WebChatConversation:
                           lost=max(0, (expected or 0) - len(replies)))
 
     async def close(self) -> None:
-        await self.client.disconnect()
+        # abort: a graceful close waits for the pending long-poll (up to the 25 s ping interval)
+        await self.client.eio.disconnect(abort=True)
 
 
 class Path:

@@ -96,3 +96,20 @@ def test_confident_classifier_can_be_trusted_as_a_second_safety_net() -> None:
     }
     assert _output(unsure)["intent"]["name"] == "case_update"
     assert _output(unsure)["risk"]["escalate"] is False
+
+
+@pytest.mark.parametrize("text", ["domestic abuse", "it was domestic violence", "stalking support please"])
+def test_a_bare_topic_label_is_a_need_not_a_disclosure(text: str) -> None:
+    component = RiskScreen({**RiskScreen.get_default_config(), "patterns_dir": str(RISK_DIR),
+                            "trust_classifier_above": 0.95})
+    message = _message(text, [("risk_disclosure", 0.99), ("find_support", 0.01)])
+    component.process([message])
+    output = _output(message)
+    assert output["risk"]["escalate"] is False
+    assert output["intent"]["name"] == "inform_need"
+
+
+def test_an_unsure_runner_up_becomes_nlu_fallback(component: RiskScreen) -> None:
+    message = _message("who is going to win the league", [("risk_disclosure", 0.8), ("greet", 0.1)])
+    component.process([message])
+    assert _output(message)["intent"]["name"] == "nlu_fallback"
