@@ -124,7 +124,8 @@ class ActionFindSupport(Action):
         area_value = tracker.get_slot("area")
         area = None if area_value in (None, ANY_AREA) else resolve_area(area_value)
         with session_scope() as session:
-            matches = search(session, need=need, area=area, open_now=_asked_open_now(tracker))
+            matches = search(session, need=need, area=area, open_now=_asked_open_now(tracker),
+                             now=_message_time(tracker))
             if matches:
                 text = render.results_text(matches, need=need, area=area)
             else:
@@ -188,12 +189,12 @@ class ActionAskReferralConsent(Action):
         return []
 
 
-def _consent_time(tracker: Tracker) -> datetime:
-    """When the user answered (their latest message), as naive UTC."""
+def _message_time(tracker: Tracker) -> datetime:
+    """When the user sent their latest message (UTC): "open now" and consent refer to that moment."""
     for event in reversed(tracker.events):
         if event.get("event") == "user" and event.get("timestamp"):
-            return datetime.fromtimestamp(float(event["timestamp"]), tz=timezone.utc).replace(tzinfo=None)
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+            return datetime.fromtimestamp(float(event["timestamp"]), tz=timezone.utc)
+    return datetime.now(timezone.utc)
 
 
 class ActionMakeReferral(Action):
@@ -215,7 +216,7 @@ class ActionMakeReferral(Action):
                         sender_id=tracker.sender_id,
                         need=normalise_need(tracker.get_slot("need")) or "general",
                         area=None if area == ANY_AREA else area,
-                        consent_given_at=_consent_time(tracker),
+                        consent_given_at=_message_time(tracker).replace(tzinfo=None),
                     )
                     text = render.referral_made_text(agencies_by_slug(session, slugs=[str(choice)])[0])
             except ReferralError:

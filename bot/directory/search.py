@@ -73,6 +73,8 @@ def search(
 
     Ranking: local agencies serving the area before national ones, then specialists (fewer needs)
     before generalists, then name; with `open_now`, agencies open at `now` come first of all.
+    If none of the chosen ones is open now, the last place goes to the best one that is (a 24/7
+    helpline, usually), so a victim always has someone to call at this moment.
     """
     need_key = need if need in NEED_KEYS else normalise_need(need)
     if need_key is None:
@@ -105,4 +107,9 @@ def search(
             match.agency.name,
         )
     )
-    return matches[:limit]
+    chosen = matches[:limit]
+    if len(chosen) >= 2 and not any(match.open_now for match in chosen):
+        open_elsewhere = next((match for match in matches[limit:] if match.open_now), None)
+        if open_elsewhere is not None:
+            chosen[-1] = open_elsewhere
+    return chosen

@@ -7,14 +7,26 @@ import asyncio
 import shutil
 import sys
 import time
+import traceback
 from pathlib import Path
 
-from tests.bench import cost, escalation, load, load_report, nlu, profile, risk, targets
+from tests.bench import cost, escalation, load, load_report, nlu, profile, reading, risk, targets
 from tests.bench.harness import running_stack
 from tests.bench.report import ROOT, Section, write_report
 
 STEPS = ("nlu", "risk", "escalation", "load", "profile", "cost", "train")
 STACK_STEPS = {"escalation", "load", "profile", "cost"}
+
+
+def guarded(title: str, build, *args, **kwargs) -> Section:  # noqa: ANN001 (any section builder)
+    """The section, or one saying why it could not be built (the rest of the report is still written)."""
+    try:
+        return build(*args, **kwargs)
+    except Exception as error:  # noqa: BLE001 (a figure that failed must not lose the others)
+        traceback.print_exc()
+        failed = Section(title)
+        failed.text(f"Not measured in this run: {type(error).__name__}: {error}")
+        return failed
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -59,6 +71,7 @@ async def stack_sections(args: argparse.Namespace, figures: dict) -> tuple[list[
         if "profile" in args.steps and expected is not None:
             profiled = await profile.profile_paths(stack, args.out, expected, rounds=1 if args.quick else 3)
             sections.append(profile.section(profiled))
+            sections.append(guarded("7. Reading the figures", reading.section, profiled, figures["load"]))
         return sections, stack.haven.ready_seconds, memory
 
 
@@ -70,17 +83,23 @@ def main(argv: list[str] | None = None) -> int:
     figures: dict = {"nlu": {}, "load": [], "escalation": {}}
     if "nlu" in args.steps:
         print("NLU: training and testing both pipelines...", flush=True)
-        sections.append(nlu.measure(args.out / "nlu", folds=2 if args.quick else 5, figures=figures["nlu"]))
+        sections.append(guarded("1. NLU", nlu.measure, args.out / "nlu", folds=2 if args.quick else 5,
+                                figures=figures["nlu"]))
     if "risk" in args.steps:
-        sections.append(risk.section())
+        sections.append(guarded("2. Risk screen", risk.section))
     ready_seconds, memory = None, {}
     if STACK_STEPS & set(args.steps):
         stack_results, ready_seconds, memory = asyncio.run(stack_sections(args, figures))
         sections += stack_results
     if "cost" in args.steps or "train" in args.steps:
-        train = cost.train_times(args.out) if "train" in args.steps else None
+        train = None
+        if "train" in args.steps:
+            try:
+                train = cost.train_times(args.out)
+            except Exception:  # noqa: BLE001
+                traceback.print_exc()
         sections.append(cost.section(train=train, cold_start_s=ready_seconds, memory=memory))
-    sections.append(targets.section(**figures))
+    sections.append(guarded("0. Targets", targets.section, **figures))
     sections.sort(key=lambda section: section.title)
     write_report(sections, args.report, command=f"python -m tests.bench --only {','.join(args.steps)}"
                  + (" --quick" if args.quick else ""), elapsed_s=time.monotonic() - started)

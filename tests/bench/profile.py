@@ -39,28 +39,37 @@ async def _signal_and_wait(pid: int, signum: int, wait_for: Path | None) -> None
     await asyncio.sleep(0.5)  # let the dump finish writing
 
 
+async def _replay(path: ClientPath, expected: Expected, rounds: int) -> int:
+    """Every script `rounds` times, one turn at a time; the number of turns."""
+    turns = 0
+    for _ in range(rounds):
+        for script in SCRIPTS:
+            conversation = await path.open(f"profile-{turns}-{time.time_ns()}", TURN_TIMEOUT)
+            for index, text in enumerate(script.turns):
+                await conversation.turn(text, expected[(path.name, script.name)][index], TURN_TIMEOUT)
+                turns += 1
+            await conversation.close()
+    return turns
+
+
 async def profile_paths(stack: BenchStack, out: Path, expected: Expected, rounds: int) -> dict[str, dict]:
-    """For plain REST and SMS: `rounds` passes over every script, one turn at a time, timers and cProfile on."""
+    """For plain REST and SMS: stage timers alone over `rounds` passes of every script, then cProfile."""
     target = Path(stack.haven.env[PROFILE_ENV])
     results = {}
     async with http_session() as http:
         for name in PATH_NAMES[:2]:
             path = ClientPath(name, stack, http)
             await _signal_and_wait(stack.rasa_pid, signal.SIGUSR1, None)
-            turns = 0
-            for _ in range(rounds):
-                for script in SCRIPTS:
-                    conversation = await path.open(f"profile-{turns}-{time.time_ns()}", TURN_TIMEOUT)
-                    for index, text in enumerate(script.turns):
-                        await conversation.turn(text, expected[(name, script.name)][index], TURN_TIMEOUT)
-                        turns += 1
-                    await conversation.close()
+            turns = await _replay(path, expected, rounds)
             await _signal_and_wait(stack.rasa_pid, signal.SIGUSR2, target.with_suffix(".json"))
             stages = json.loads(target.with_suffix(".json").read_text())
+            await _signal_and_wait(stack.rasa_pid, signal.SIGHUP, None)
+            profiled_turns = await _replay(path, expected, rounds)
+            await _signal_and_wait(stack.rasa_pid, signal.SIGUSR2, target.with_suffix(".pstats"))
             slug = "rest" if name == PATH_NAMES[0] else "sms"
             pstats_file = out / f"profile-{slug}.pstats"
             target.with_suffix(".pstats").replace(pstats_file)
-            results[name] = {"turns": turns, "stages": stages, "pstats": pstats_file}
+            results[name] = {"turns": turns, "stages": stages, "pstats": pstats_file, "profiled_turns": profiled_turns}
     return results
 
 
@@ -77,9 +86,31 @@ def _by_package(pstats_file: Path) -> tuple[list[tuple[str, float]], float]:
         elif filename == "~":
             package = "builtins / C calls"
         else:
-            package = "python stdlib: " + Path(filename).stem
+            package = "python stdlib: " + "/".join(Path(filename).with_suffix("").parts[-2:])
         totals[package] += self_time
     return sorted(totals.items(), key=lambda item: -item[1]), sum(totals.values())
+
+
+WATCHED = (
+    ("rasa/core/actions/action.py", "_validate_action_result"),
+    ("jsonschema/validators.py", "check_schema"),
+    ("rasa/core/processor.py", "parse_message"),
+    ("rasa/core/processor.py", "_predict_next_with_tracker"),
+    ("rasa/core/tracker_store.py", "save"),
+    ("rasa/core/tracker_store.py", "retrieve"),
+    ("connectors/channel_common.py", "enqueue"),
+    ("bot/outbox/worker.py", "_deliver"),
+)
+
+
+def _top_functions(pstats_file: Path, total: float) -> list[list[str]]:
+    """Cumulative CPU share of the functions that matter for a turn (see WATCHED)."""
+    rows = []
+    for (filename, line, function), (_cc, _nc, _self, cumulative, _callers) in pstats.Stats(str(pstats_file)).stats.items():
+        for suffix, name in WATCHED:
+            if filename.endswith(suffix) and function == name:
+                rows.append((cumulative, f"`{suffix}:{line}({function})`"))
+    return [[label, f"{seconds / total * 100:.1f}%"] for seconds, label in sorted(rows, reverse=True)]
 
 
 def section(results: dict[str, dict]) -> Section:
@@ -93,15 +124,20 @@ def section(results: dict[str, dict]) -> Section:
             figures = data["stages"].get(stage, {"calls": 0, "seconds": 0.0})
             row.append(f"{figures['seconds'] / max(data['turns'], 1) * 1000:.1f} ms ({figures['calls']} calls)")
         rows.append(row)
+    result.text("Stage timers alone (no cProfile), one conversation at a time; stages nest inside the turn "
+                "total and the action server round trip includes the action's own work (e.g. argon2 verification). "
+                "Outbox delivery runs after the turn, in the same process.")
     result.table(["stage (wall clock, per user turn)", *[f"{name}: {data['turns']} turns" for name, data in
                                                           results.items()]], rows)
     for name, data in results.items():
         packages, total = _by_package(data["pstats"])
         result.text(f"CPU time in the Rasa server's event-loop thread by package, {name} "
-                    f"({total / max(data['turns'], 1) * 1000:.1f} ms per turn under cProfile, idle waiting excluded; "
+                    f"({total / max(data['profiled_turns'], 1) * 1000:.1f} ms per turn under cProfile, idle waiting excluded; "
                     f"raw profile: `{data['pstats'].name}` in the results folder):")
         result.table(["package", "share"], [[package, f"{seconds / total * 100:.1f}%"] for package, seconds in
-                                            packages[:10]])
+                                            packages[:8]])
+        result.table(["function (most cumulative time, one call per turn or more)", "cumulative share"],
+                     _top_functions(data["pstats"], total))
     result.commands("python -m tests.bench --only load,profile (the Rasa server runs under "
                     "tests/bench/profiled_rasa.py: SIGUSR1 starts cProfile and the stage timers, SIGUSR2 dumps them)")
     return result

@@ -97,3 +97,12 @@ def test_contact_line(directory):
     ]
     shout = next(m for m in search(directory, need="mental_health", limit=20) if m.agency.slug == "shout")
     assert contact_line(shout.agency) == "Text 85258; giveusashout.org"
+
+
+def test_when_every_top_match_is_closed_a_service_open_now_takes_the_last_place(directory):
+    tuesday_late = datetime(2026, 11, 24, 23, 30, tzinfo=timezone.utc)
+    matches = search(directory, need="domestic_abuse", area="SX4", now=tuesday_late)
+    assert len(matches) == 3
+    assert matches[-1].open_now
+    assert matches[-1].agency.phone == "0808 2000 247"
+    assert not any(match.open_now for match in matches[:2])

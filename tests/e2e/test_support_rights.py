@@ -47,3 +47,12 @@ def test_haven_does_not_take_crime_reports(haven):
 def test_haven_is_honest_about_being_automated(haven):
     reply = texts(haven.say(f"v-{uuid.uuid4().hex[:8]}", "am I talking to a real person?"))
     assert "automated" in reply
+
+
+def test_naming_domestic_abuse_as_the_need_finds_support_instead_of_pausing(haven):
+    sender = f"victim-{uuid.uuid4().hex[:10]}"
+    haven.say(sender, "I need some support")
+    area_question = texts(haven.say(sender, "domestic abuse"))
+    assert "area" in area_question.lower() or "postcode" in area_question.lower()
+    results = texts(haven.say(sender, "SX4"))
+    assert "services for domestic abuse" in results and "1." in results
