@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
 from bot.settings import get_settings
@@ -31,7 +32,16 @@ class HavenTrackerStore(SQLTrackerStore):
 
     Rasa's endpoint config can't take a URL for SQL stores, so one DATABASE_URL would
     otherwise have to be repeated as dialect/host/port/db fields; this reads it from settings.
+    Saving is also where a paused conversation's new risk disclosure is noticed (see
+    bot.handoff.paused_risk), since Rasa runs no action while a conversation is paused.
     """
 
     def __init__(self, domain: Any = None, event_broker: Any = None, **_ignored: Any) -> None:
         super().__init__(domain=domain, event_broker=event_broker, **tracker_store_arguments(get_settings().database_url))
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Save the turn; first, a risk disclosed while waiting for a person raises the hand-off's priority."""
+        from bot.handoff.paused_risk import react_to_risk_while_paused
+
+        await react_to_risk_while_paused(tracker)
+        await super().save(tracker)

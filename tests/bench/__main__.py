@@ -18,11 +18,11 @@ STEPS = ("nlu", "risk", "escalation", "load", "profile", "cost", "train")
 STACK_STEPS = {"escalation", "load", "profile", "cost"}
 
 
-def guarded(title: str, build, *args, **kwargs) -> Section:  # noqa: ANN001 (any section builder)
+def guarded(title: str, build, *args, **kwargs) -> Section:
     """The section, or one saying why it could not be built (the rest of the report is still written)."""
     try:
         return build(*args, **kwargs)
-    except Exception as error:  # noqa: BLE001 (a figure that failed must not lose the others)
+    except Exception as error:
         traceback.print_exc()
         failed = Section(title)
         failed.text(f"Not measured in this run: {type(error).__name__}: {error}")
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         if "train" in args.steps:
             try:
                 train = cost.train_times(args.out)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 traceback.print_exc()
         sections.append(cost.section(train=train, cold_start_s=ready_seconds, memory=memory))
     sections.append(guarded("0. Targets", targets.section, **figures))

@@ -112,7 +112,8 @@ class SmsConversation:
         arrivals = self.stack.twilio.arrivals[self.number]
         seen = before
         while time.perf_counter() < deadline:
-            await self.stack.twilio.wait_count(self.number, seen + 1, min(deadline, time.perf_counter() + QUIET_SECONDS))
+            quiet_until = min(deadline, time.perf_counter() + QUIET_SECONDS)
+            await self.stack.twilio.wait_count(self.number, seen + 1, quiet_until)
             if len(arrivals) == seen:
                 return
             seen = len(arrivals)

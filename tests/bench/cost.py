@@ -29,7 +29,7 @@ def train_times(out: Path) -> tuple[float, float]:
         times = []
         for run in ("cold", "cached"):
             started = time.perf_counter()
-            subprocess.run(  # noqa: S603
+            subprocess.run(
                 [RASA, "train", "--out", str(out / f"train-{run}"), "--fixed-model-name", run],
                 cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )

@@ -6,10 +6,11 @@ import asyncio
 import secrets
 import time
 from collections import defaultdict
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any
 
 from aiohttp import web
 
@@ -19,7 +20,7 @@ from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, FakeTwi
 MODEL = PROJECT_ROOT / "models" / "haven.tar.gz"
 CREDENTIALS = PROJECT_ROOT / "tests" / "bench" / "credentials_bench.yml"
 ENDPOINTS = PROJECT_ROOT / "tests" / "bench" / "endpoints_bench.yml"
-CONSOLE_TOKEN = "bench-console-token"  # noqa: S105 (a throwaway token for a loopback-only stack)
+CONSOLE_TOKEN = "bench-console-token"
 
 
 class TimedTwilioApi(FakeTwilioApi):

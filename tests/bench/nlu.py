@@ -18,7 +18,7 @@ PIPELINES = {"Haven (config.yml)": "config.yml", "Rasa default (rasa init)": "te
 def _run(command: list[str]) -> float:
     """Run a rasa command quietly from the project root; seconds taken."""
     started = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+    subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - started
 
 

@@ -76,7 +76,8 @@ async def profile_paths(stack: BenchStack, out: Path, expected: Expected, rounds
 def _by_package(pstats_file: Path) -> tuple[list[tuple[str, float]], float]:
     """Self (CPU) time by package, idle event-loop waiting excluded; and the total."""
     totals: dict[str, float] = defaultdict(float)
-    for (filename, _line, function), (_cc, _nc, self_time, _cum, _callers) in pstats.Stats(str(pstats_file)).stats.items():
+    stats = pstats.Stats(str(pstats_file)).stats
+    for (filename, _line, function), (_cc, _nc, self_time, _cum, _callers) in stats.items():
         if function in IDLE:
             continue
         if "site-packages/" in filename:
@@ -106,7 +107,8 @@ WATCHED = (
 def _top_functions(pstats_file: Path, total: float) -> list[list[str]]:
     """Cumulative CPU share of the functions that matter for a turn (see WATCHED)."""
     rows = []
-    for (filename, line, function), (_cc, _nc, _self, cumulative, _callers) in pstats.Stats(str(pstats_file)).stats.items():
+    stats = pstats.Stats(str(pstats_file)).stats
+    for (filename, line, function), (_cc, _nc, _self, cumulative, _callers) in stats.items():
         for suffix, name in WATCHED:
             if filename.endswith(suffix) and function == name:
                 rows.append((cumulative, f"`{suffix}:{line}({function})`"))
@@ -132,7 +134,8 @@ def section(results: dict[str, dict]) -> Section:
     for name, data in results.items():
         packages, total = _by_package(data["pstats"])
         result.text(f"CPU time in the Rasa server's event-loop thread by package, {name} "
-                    f"({total / max(data['profiled_turns'], 1) * 1000:.1f} ms per turn under cProfile, idle waiting excluded; "
+                    f"({total / max(data['profiled_turns'], 1) * 1000:.1f} ms per turn under cProfile, "
+                    "idle waiting excluded; "
                     f"raw profile: `{data['pstats'].name}` in the results folder):")
         result.table(["package", "share"], [[package, f"{seconds / total * 100:.1f}%"] for package, seconds in
                                             packages[:8]])

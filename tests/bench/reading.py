@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.bench.clients import PATH_NAMES
 from tests.bench.load import LevelResult
-from tests.bench.profile import _by_package
+from tests.bench.profile import _by_package, _top_functions
 from tests.bench.report import Section
 from tests.bench.stats import percentile
 
@@ -34,8 +34,9 @@ def section(profiled: dict[str, dict], load: list[LevelResult]) -> Section:
         return result
     total = _per_turn(rest, "total")
     parts = {key: _per_turn(rest, key) for key in ("actions", "policies", "nlu", "load", "save")}
-    packages, cpu_total = _by_package(rest["pstats"])
-    jsonschema_share = dict(packages).get("jsonschema", 0.0) / cpu_total * 100 if cpu_total else 0.0
+    _packages, cpu_total = _by_package(rest["pstats"])
+    validation = next((share for label, share in _top_functions(rest["pstats"], cpu_total)
+                       if "_validate_action_result" in label), "?")
     saturation = max((len(level.latencies) / level.wall_seconds for level in load if level.wall_seconds), default=0.0)
     rest10 = next((level for level in load if level.path == PATH_NAMES[0] and level.concurrency == 10), None)
     lines = [
@@ -43,15 +44,17 @@ def section(profiled: dict[str, dict], load: list[LevelResult]) -> Section:
         f"trips {parts['actions']:.0f} ms, policy prediction {parts['policies']:.0f} ms, NLU with the risk screen "
         f"{parts['nlu']:.0f} ms, tracker store {parts['load'] + parts['save']:.0f} ms (SQLite, synchronous inside "
         "Rasa's async methods, so it blocks the event loop).",
-        f"- Haven's SMS path adds {_per_turn(sms, 'total') - total:.0f} ms inside the server per turn (mostly the "
-        f"outbox: {_per_turn(sms, 'output'):.0f} ms to store each reply, one SQLite transaction per bot message in a "
-        f"worker thread) and {_per_turn(sms, 'delivery'):.0f} ms of delivery after it (claim, POST to Twilio, mark "
-        "sent), which share the same 2 cores: that is where the SMS/REST ratio comes from.",
+        f"- Haven's SMS path takes {_per_turn(sms, 'total') - total:.0f} ms more per turn inside the server: "
+        f"{_per_turn(sms, 'output'):.0f} ms storing the replies in the outbox (one SQLite transaction per bot message, "
+        "in a worker thread), the rest is the same stages running slower beside the outbox worker "
+        f"({_per_turn(sms, 'delivery'):.0f} ms of delivery per turn: claim, POST to Twilio, mark sent) on the same "
+        "2 cores and GIL. SMS replies also only leave after the turn, through the worker.",
         f"- CPU, not waiting, limits throughput: the server tops out near {saturation:.0f} turns/s on this shared "
         "machine, so beyond a handful of concurrent conversations turns queue and the p95 grows with concurrency"
         + (f" (p95 at 10 concurrent on plain REST: {percentile(rest10.latencies, 95) * 1000:.0f} ms)." if rest10
            else "."),
-        f"- The biggest single CPU item is jsonschema ({jsonschema_share:.0f}% of the server's CPU under cProfile): "
+        f"- The biggest single CPU item is validating action server responses ({validation} of the server's CPU "
+        "under cProfile, jsonschema plus the urllib parsing it does for `$ref`s): "
         "Rasa 3.6's `RemoteAction._validate_action_result` calls `jsonschema.validate()` on every action server "
         "response, which re-checks the schema against its metaschema (`check_schema`) each time.",
         "",

@@ -48,7 +48,7 @@ def machine_description() -> str:
     meminfo = Path("/proc/meminfo")
     if meminfo.exists():
         memory_kb = int(meminfo.read_text().split()[1])
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)  # noqa: S603,S607
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
     return (f"{cpu}, {os.cpu_count()} cores, {memory_kb / 1024 / 1024:.0f} GiB RAM, {platform.system()} "
             f"{platform.release()}, Python {platform.python_version()}, commit {commit.stdout.strip() or 'unknown'}")
 

@@ -73,3 +73,16 @@ def test_console_api_refuses_without_the_token(haven):
     assert status == 401
     status, _ = haven.get_json("/console/api/queue", headers={"Authorization": "Bearer wrong"})
     assert status == 401
+
+
+def test_risk_disclosed_while_waiting_raises_priority_and_sends_advice(haven, console_headers, callbacks):
+    sender = f"victim-{uuid.uuid4().hex[:10]}"
+    haven.say(sender, "I'd like to speak to someone please")
+    entry = queue_entry(haven, console_headers, f"rest:{sender}")
+    assert entry is not None and entry["level"] == "normal"
+
+    assert haven.say(sender, "he's broken in and has a knife, he's going to kill me") == []
+    raised = queue_entry(haven, console_headers, f"rest:{sender}")
+    assert raised["level"] == "imminent" and raised["id"] == entry["id"]
+    advice = callbacks.wait_for(lambda message: message.get("recipient_id") == f"rest:{sender}" and "999" in str(message))
+    assert "55" in advice["text"]
