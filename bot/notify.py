@@ -25,8 +25,13 @@ def queue_case_notifications(session: Session) -> int:
     """
     pending = pending_case_notifications(session)
     for item in pending:
-        enqueue(session, channel=item.channel, recipient=item.address,
-                payload={"text": notification_text(item.channel)}, origin="notification")
+        enqueue(
+            session,
+            channel=item.channel,
+            recipient=item.address,
+            payload={"text": notification_text(item.channel)},
+            origin="notification",
+        )
     for update_id in sorted({item.update_id for item in pending}):
         mark_notified(session, update_id=update_id)
     return len(pending)

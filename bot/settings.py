@@ -67,7 +67,7 @@ class Settings:
         return self.environment in {"development", "test"}
 
     @classmethod
-    def from_env(cls) -> "Settings":
+    def from_env(cls) -> Settings:
         """Read settings from environment variables (see the README's table)."""
         environment = _env("HAVEN_ENV", "development")
         secret_key = _env("HAVEN_SECRET_KEY")

@@ -37,7 +37,9 @@ class HavenTrackerStore(SQLTrackerStore):
     """
 
     def __init__(self, domain: Any = None, event_broker: Any = None, **_ignored: Any) -> None:
-        super().__init__(domain=domain, event_broker=event_broker, **tracker_store_arguments(get_settings().database_url))
+        super().__init__(
+            domain=domain, event_broker=event_broker, **tracker_store_arguments(get_settings().database_url)
+        )
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Save the turn; first, a risk disclosed while waiting for a person raises the hand-off's priority."""

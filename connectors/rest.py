@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hmac
-
 import logging
 import uuid
 from collections.abc import Awaitable, Callable

@@ -9,8 +9,8 @@ from typing import Any
 
 from rasa.shared.core.events import BotUttered, UserUttered
 
-from bot.db import session_scope
 from bot.cases.identities import opt_in, opt_out
+from bot.db import session_scope
 from connectors.sms_render import message_buttons
 
 logger = logging.getLogger(__name__)

@@ -10,8 +10,8 @@ from typing import Any
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from telegram import CallbackQuery, Message, Update
 
-from bot.db import session_scope
 from bot.cases.identities import opt_out
+from bot.db import session_scope
 from connectors import telegram_texts as texts
 from connectors.channel_common import hand_to_rasa, make_sender_id
 from connectors.slash_guard import sanitize_inbound_text

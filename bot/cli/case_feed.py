@@ -31,8 +31,11 @@ def main(argv: list[str]) -> int:
             print("No case with that reference.")
             return 1
         now = utcnow()
-        session.add(CaseUpdate(case_id=case.id, occurred_at=now, status=args.status, summary=args.summary,
-                               shareable=not args.internal))
+        session.add(
+            CaseUpdate(
+                case_id=case.id, occurred_at=now, status=args.status, summary=args.summary, shareable=not args.internal
+            )
+        )
         if args.status:
             case.status, case.status_changed_at = args.status, now
         session.flush()

@@ -47,9 +47,21 @@ def build_commands(*, model: str, host: str, port: int, action_port: int, token:
     """The action-server and Rasa-server command lines."""
     actions = [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)]
     rasa = [
-        str(VENV_BIN / "rasa"), "run", "--model", model, "--enable-api", "--auth-token", token,
-        "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
-        "--interface", host, "--port", str(port),
+        str(VENV_BIN / "rasa"),
+        "run",
+        "--model",
+        model,
+        "--enable-api",
+        "--auth-token",
+        token,
+        "--credentials",
+        "credentials.yml",
+        "--endpoints",
+        "endpoints.yml",
+        "--interface",
+        host,
+        "--port",
+        str(port),
     ]
     return actions, rasa
 
@@ -64,10 +76,15 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     settings = get_settings()
     token = settings.rasa_api_token or secrets.token_urlsafe(24)
-    env = dict(os.environ, SANIC_HOST="127.0.0.1", HAVEN_RASA_API_TOKEN=token,
-               HAVEN_ACTION_SERVER_URL=f"http://127.0.0.1:{args.action_port}/webhook")
-    actions_cmd, rasa_cmd = build_commands(model=args.model, host=args.host, port=args.port,
-                                           action_port=args.action_port, token=token)
+    env = dict(
+        os.environ,
+        SANIC_HOST="127.0.0.1",
+        HAVEN_RASA_API_TOKEN=token,
+        HAVEN_ACTION_SERVER_URL=f"http://127.0.0.1:{args.action_port}/webhook",
+    )
+    actions_cmd, rasa_cmd = build_commands(
+        model=args.model, host=args.host, port=args.port, action_port=args.action_port, token=token
+    )
     processes = [subprocess.Popen(actions_cmd, cwd=PROJECT_ROOT, env=env)]  # noqa: S603
     processes.append(subprocess.Popen(rasa_cmd, cwd=PROJECT_ROOT, env=env))  # noqa: S603
     signal.signal(signal.SIGTERM, lambda *_: (_stop(processes), sys.exit(0)))
@@ -81,7 +98,7 @@ def main(argv: list[str]) -> int:
             f"\nHaven is running.\n"
             f"  Web chat:        {base}/chat\n"
             f"  Staff console:   {base}/console\n"
-            f"  REST channel:    POST {base}/webhooks/rest/webhook  {{\"sender\": \"me\", \"message\": \"hi\"}}\n"
+            f'  REST channel:    POST {base}/webhooks/rest/webhook  {{"sender": "me", "message": "hi"}}\n'
             f"  Rasa HTTP API:   {base}/status?token=<HAVEN_RASA_API_TOKEN>\n"
             f"  Action server:   http://127.0.0.1:{args.action_port} (loopback only)\n"
             f"Press Ctrl-C to stop.\n",

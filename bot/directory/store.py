@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot.models.directory import Agency
 
+
 def inactive_agency_ids(session: Session) -> set[int]:
     """Ids of agencies that are no longer listed (kept only because referrals point at them)."""
     return set(session.scalars(select(Agency.id).where(Agency.active == false())))

@@ -45,8 +45,14 @@ def raise_waiting_handoff(sender_id: str, risk: dict[str, Any]) -> str | None:
         handoff = active_handoff(session, sender_id=sender_id)
         if handoff is None or priority_for(level) >= handoff.priority:
             return None
-        open_handoff(session, sender_id=sender_id, channel=handoff.channel, reason="risk", level=level,
-                     category=risk.get("category"))
+        open_handoff(
+            session,
+            sender_id=sender_id,
+            channel=handoff.channel,
+            reason="risk",
+            level=level,
+            category=risk.get("category"),
+        )
         advice = safety_message(risk.get("category"), level, handoff.channel)
         channel, address = split_sender(sender_id)
         enqueue(session, channel=channel or handoff.channel, recipient=address, payload={"text": advice})

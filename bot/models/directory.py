@@ -31,7 +31,9 @@ class Agency(Base):
     languages = Column(JSON, nullable=False, default=list)
     self_referral = Column(Boolean, nullable=False, default=True)
     accepts_referrals = Column(Boolean, nullable=False, default=True)
-    active = Column(Boolean, nullable=False, default=True, server_default=true())  # False: dropped from the file but has referrals
+    active = Column(
+        Boolean, nullable=False, default=True, server_default=true()
+    )  # False: dropped from the file but has referrals
     updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
 

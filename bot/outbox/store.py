@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy import and_, event, exists, select, update
 from sqlalchemy.orm import Session, aliased
 
+from bot.cases.identities import is_opted_out
 from bot.models import OutboxMessage
 from bot.models.base import utcnow
 from bot.outbox import senders
-from bot.cases.identities import is_opted_out
 from bot.outbox.policy import DEFAULT_POLICY, RetryPolicy
 
 UNSENT = ("pending", "sending")

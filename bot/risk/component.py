@@ -57,7 +57,7 @@ def apply_verdict(
     if result.escalate:
         forced = _intent(RISK_INTENT, 1.0)
         message.set(INTENT, forced, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [forced] + others, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [forced, *others], add_to_output=True)
         return
     current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
     if current == RISK_INTENT:
@@ -125,8 +125,12 @@ class RiskScreen(GraphComponent):
             if not result.escalate and not topic_only:
                 threshold = self.component_config.get("trust_classifier_above")
                 result = classifier_verdict(message, threshold) or result
-            apply_verdict(message, result, topic_only=topic_only,
-                          fallback_below=float(self.component_config.get("fallback_below") or 0.0))
+            apply_verdict(
+                message,
+                result,
+                topic_only=topic_only,
+                fallback_below=float(self.component_config.get("fallback_below") or 0.0),
+            )
             if result.escalate:
                 logger.info("risk screen escalated: category=%s level=%s", result.category, result.level)
         return messages

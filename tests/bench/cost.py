@@ -31,7 +31,11 @@ def train_times(out: Path) -> tuple[float, float]:
             started = time.perf_counter()
             subprocess.run(
                 [RASA, "train", "--out", str(out / f"train-{run}"), "--fixed-model-name", run],
-                cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                cwd=ROOT,
+                env=env,
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
             )
             times.append(time.perf_counter() - started)
     return times[0], times[1]
@@ -45,13 +49,21 @@ def section(*, train: tuple[float, float] | None, cold_start_s: float | None, me
         result.table(["process (peak RSS, VmHWM, after the escalation and load runs)", "peak memory"], rows)
     rows = []
     if cold_start_s is not None:
-        rows.append(["cold start to ready (`rasa run` started -> first 200 on `/`: model load, channels)",
-                     f"{cold_start_s:.1f}"])
+        rows.append(
+            [
+                "cold start to ready (`rasa run` started -> first 200 on `/`: model load, channels)",
+                f"{cold_start_s:.1f}",
+            ]
+        )
     if train is not None:
-        rows += [["`rasa train` with an empty cache", f"{train[0]:.1f}"],
-                 ["`rasa train` again, cache warm (nothing changed)", f"{train[1]:.1f}"]]
+        rows += [
+            ["`rasa train` with an empty cache", f"{train[0]:.1f}"],
+            ["`rasa train` again, cache warm (nothing changed)", f"{train[1]:.1f}"],
+        ]
     if rows:
         result.table(["what", "seconds"], rows)
-    result.commands("rasa train --out results/bench/train-{cold,cached} (RASA_CACHE_DIRECTORY=<empty temp dir>), "
-                    "twice; /proc/<pid>/status VmHWM")
+    result.commands(
+        "rasa train --out results/bench/train-{cold,cached} (RASA_CACHE_DIRECTORY=<empty temp dir>), "
+        "twice; /proc/<pid>/status VmHWM"
+    )
     return result

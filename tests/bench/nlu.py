@@ -50,27 +50,92 @@ def measure(out: Path, folds: int = 5, figures: dict | None = None) -> Section:
     for label, config in PIPELINES.items():
         slug = "haven" if config == "config.yml" else "default"
         model_dir = out / f"models-{slug}"
-        train_s = _run([RASA, "train", "nlu", "--config", config, "--nlu", "data/nlu", "--out", str(model_dir),
-                        "--fixed-model-name", f"nlu-{slug}"])
+        train_s = _run(
+            [
+                RASA,
+                "train",
+                "nlu",
+                "--config",
+                config,
+                "--nlu",
+                "data/nlu",
+                "--out",
+                str(model_dir),
+                "--fixed-model-name",
+                f"nlu-{slug}",
+            ]
+        )
         heldout_dir = out / f"heldout-{slug}"
-        _run([RASA, "test", "nlu", "--nlu", HELDOUT, "--model", str(model_dir / f"nlu-{slug}.tar.gz"),
-              "--out", str(heldout_dir)])
+        _run(
+            [
+                RASA,
+                "test",
+                "nlu",
+                "--nlu",
+                HELDOUT,
+                "--model",
+                str(model_dir / f"nlu-{slug}.tar.gz"),
+                "--out",
+                str(heldout_dir),
+            ]
+        )
         report = _intent_report(heldout_dir)
         accuracy, precision, recall, f1 = _macro(report)
         cv_dir = out / f"crossval-{slug}"
-        cv_s = _run([RASA, "test", "nlu", "--nlu", "data/nlu", "--config", config, "--cross-validation",
-                     "--folds", str(folds), "--out", str(cv_dir)])
+        cv_s = _run(
+            [
+                RASA,
+                "test",
+                "nlu",
+                "--nlu",
+                "data/nlu",
+                "--config",
+                config,
+                "--cross-validation",
+                "--folds",
+                str(folds),
+                "--out",
+                str(cv_dir),
+            ]
+        )
         cv_accuracy, _p, _r, cv_f1 = _macro(_intent_report(cv_dir))
         if figures is not None:
             figures[f"{slug} heldout macro F1"] = f1
-        rows.append([label, f"{accuracy:.3f}", f"{precision:.3f}", f"{recall:.3f}", f"{f1:.3f}",
-                     f"{cv_accuracy:.3f}", f"{cv_f1:.3f}", f"{train_s:.0f} s", f"{cv_s:.0f} s"])
-        confusion_lines.append(f"- {label}: " + (", ".join(
-            f"{intent} -> {other} ({count})" for intent, other, count in _confusions(report)) or "none"))
-    section.table(["pipeline", "held-out accuracy", "macro P", "macro R", "macro F1",
-                   f"{folds}-fold accuracy", f"{folds}-fold macro F1", "NLU train", "cross-val time"], rows)
+        rows.append(
+            [
+                label,
+                f"{accuracy:.3f}",
+                f"{precision:.3f}",
+                f"{recall:.3f}",
+                f"{f1:.3f}",
+                f"{cv_accuracy:.3f}",
+                f"{cv_f1:.3f}",
+                f"{train_s:.0f} s",
+                f"{cv_s:.0f} s",
+            ]
+        )
+        confusion_lines.append(
+            f"- {label}: "
+            + (", ".join(f"{intent} -> {other} ({count})" for intent, other, count in _confusions(report)) or "none")
+        )
+    section.table(
+        [
+            "pipeline",
+            "held-out accuracy",
+            "macro P",
+            "macro R",
+            "macro F1",
+            f"{folds}-fold accuracy",
+            f"{folds}-fold macro F1",
+            "NLU train",
+            "cross-val time",
+        ],
+        rows,
+    )
     section.text("Most frequent confusions on the held-out set (true -> predicted (count)):")
     section.text("\n".join(confusion_lines))
-    section.commands(f"rasa train nlu --config <config> --nlu data/nlu; rasa test nlu --nlu {HELDOUT}; "
-                     f"rasa test nlu --cross-validation --folds {folds}")
+    section.commands(
+        f"rasa train nlu --config <config> --nlu data/nlu; rasa test nlu --nlu {HELDOUT}; "
+        f"rasa test nlu --cross-validation --folds {folds}"
+    )
     return section

@@ -49,8 +49,10 @@ def machine_description() -> str:
     if meminfo.exists():
         memory_kb = int(meminfo.read_text().split()[1])
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-    return (f"{cpu}, {os.cpu_count()} cores, {memory_kb / 1024 / 1024:.0f} GiB RAM, {platform.system()} "
-            f"{platform.release()}, Python {platform.python_version()}, commit {commit.stdout.strip() or 'unknown'}")
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {memory_kb / 1024 / 1024:.0f} GiB RAM, {platform.system()} "
+        f"{platform.release()}, Python {platform.python_version()}, commit {commit.stdout.strip() or 'unknown'}"
+    )
 
 
 def load_average() -> str:
@@ -61,14 +63,26 @@ def load_average() -> str:
         return "unknown"
 
 
-def write_report(sections: list[Section], path: Path, *, command: str = "python -m tests.bench",
-                 elapsed_s: float | None = None, notes: list[str] | None = None) -> None:
+def write_report(
+    sections: list[Section],
+    path: Path,
+    *,
+    command: str = "python -m tests.bench",
+    elapsed_s: float | None = None,
+    notes: list[str] | None = None,
+) -> None:
     """Write BENCHMARKS.md with the date, the machine, the command and every section."""
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     took = f" in {elapsed_s / 60:.0f} min" if elapsed_s is not None else ""
-    header = ["# Haven benchmarks", "", f"Measured {now}{took} on {machine_description()}.", "",
-              f"Command: `{command}` (`make bench` runs it in full). Every figure is beside its baseline, "
-              "measured in the same run. Loopback only; all loads are bounded in count and time. "
-              f"Load average (1/5/15 min) when the report was written: {load_average()}.", "",
-              *[line for note in (notes or []) for line in (note, "")]]
+    header = [
+        "# Haven benchmarks",
+        "",
+        f"Measured {now}{took} on {machine_description()}.",
+        "",
+        f"Command: `{command}` (`make bench` runs it in full). Every figure is beside its baseline, "
+        "measured in the same run. Loopback only; all loads are bounded in count and time. "
+        f"Load average (1/5/15 min) when the report was written: {load_average()}.",
+        "",
+        *[line for note in (notes or []) for line in (note, "")],
+    ]
     path.write_text("\n".join(header + [section.render() for section in sections]) + "\n")

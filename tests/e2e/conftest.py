@@ -80,15 +80,22 @@ def haven(tmp_path_factory, callbacks, twilio, telegram) -> HavenStack:
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make train` first (make test does)")
     workdir: Path = tmp_path_factory.mktemp("haven-e2e")
-    stack = start_stack(workdir=workdir, model=MODEL, extra_env={
-        "HAVEN_RASA_API_TOKEN": secrets.token_urlsafe(16),
-        "HAVEN_CONSOLE_API_TOKEN": "e2e-console-token",
-        "HAVEN_REST_CALLBACK_URL": callbacks.url,
-        "TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "TWILIO_FROM_NUMBER": FROM_NUMBER,
-        "TWILIO_API_BASE_URL": twilio.base_url,
-        "TELEGRAM_BOT_TOKEN": telegram.token, "TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET,
-        "TELEGRAM_API_BASE_URL": telegram.base_url,
-    })
+    stack = start_stack(
+        workdir=workdir,
+        model=MODEL,
+        extra_env={
+            "HAVEN_RASA_API_TOKEN": secrets.token_urlsafe(16),
+            "HAVEN_CONSOLE_API_TOKEN": "e2e-console-token",
+            "HAVEN_REST_CALLBACK_URL": callbacks.url,
+            "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+            "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+            "TWILIO_FROM_NUMBER": FROM_NUMBER,
+            "TWILIO_API_BASE_URL": twilio.base_url,
+            "TELEGRAM_BOT_TOKEN": telegram.token,
+            "TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET,
+            "TELEGRAM_API_BASE_URL": telegram.base_url,
+        },
+    )
     yield stack
     stack.stop()
 

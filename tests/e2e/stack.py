@@ -36,7 +36,7 @@ class CallbackReceiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 with receiver._changed:
                     receiver.messages.append(json.loads(body or b"{}"))
@@ -80,15 +80,17 @@ class HavenStack:
 
     def post_json(self, path: str, payload: dict, headers: dict | None = None) -> tuple[int, object]:
         """POST JSON to the Rasa server; returns (status, decoded body)."""
-        request = urllib.request.Request(  # noqa: S310 (loopback)
-            self.base_url + path, data=json.dumps(payload).encode(), method="POST",
+        request = urllib.request.Request(
+            self.base_url + path,
+            data=json.dumps(payload).encode(),
+            method="POST",
             headers={"Content-Type": "application/json", **(headers or {})},
         )
         return _send(request)
 
     def get_json(self, path: str, headers: dict | None = None) -> tuple[int, object]:
         """GET from the Rasa server; returns (status, decoded body)."""
-        return _send(urllib.request.Request(self.base_url + path, headers=headers or {}))  # noqa: S310
+        return _send(urllib.request.Request(self.base_url + path, headers=headers or {}))
 
     def say(self, sender: str, text: str) -> list[dict]:
         """Send `text` as `sender` over the REST channel; the bot's replies."""
@@ -109,7 +111,7 @@ class HavenStack:
 
 def _send(request: urllib.request.Request) -> tuple[int, object]:
     try:
-        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=60) as response:
             raw = response.read()
             status = response.status
     except urllib.error.HTTPError as error:
@@ -149,21 +151,63 @@ def start_stack(
     )
     python = str(VENV_BIN / "python")
     for command in (["-m", "bot", "migrate"], ["-m", "bot", "seed", "--no-demo-staff"]):
-        subprocess.run([python, *command], cwd=PROJECT_ROOT, env=env, check=True, capture_output=True)  # noqa: S603
-    subprocess.run(  # noqa: S603
-        [python, "-m", "bot", "staff", "add", E2E_WORKER, "--role", "worker", "--name", "E2E Worker", "--password-stdin"],
-        cwd=PROJECT_ROOT, env=env, check=True, capture_output=True, input=b"correct horse battery staple\n",
+        subprocess.run([python, *command], cwd=PROJECT_ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [
+            python,
+            "-m",
+            "bot",
+            "staff",
+            "add",
+            E2E_WORKER,
+            "--role",
+            "worker",
+            "--name",
+            "E2E Worker",
+            "--password-stdin",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        input=b"correct horse battery staple\n",
     )
     log = open(workdir / "haven-e2e.log", "w")  # noqa: SIM115 (closed with the processes)
     stack = HavenStack(base_url=f"http://127.0.0.1:{port}", env=env, log_path=workdir / "haven-e2e.log")
-    stack.processes.append(subprocess.Popen(  # noqa: S603
-        [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
-        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
-    stack.processes.append(subprocess.Popen(  # noqa: S603
-        [*(rasa_command or [str(VENV_BIN / "rasa")]), "run", "--model", str(model), "--enable-api",
-         "--auth-token", env["HAVEN_RASA_API_TOKEN"], "--credentials", str(credentials),
-         "--endpoints", str(endpoints), "--interface", "127.0.0.1", "--port", str(port)],
-        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
+    stack.processes.append(
+        subprocess.Popen(
+            [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    )
+    stack.processes.append(
+        subprocess.Popen(
+            [
+                *(rasa_command or [str(VENV_BIN / "rasa")]),
+                "run",
+                "--model",
+                str(model),
+                "--enable-api",
+                "--auth-token",
+                env["HAVEN_RASA_API_TOKEN"],
+                "--credentials",
+                str(credentials),
+                "--endpoints",
+                str(endpoints),
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    )
     started = time.monotonic()
     deadline = started + start_timeout
     while time.monotonic() < deadline:

@@ -20,14 +20,20 @@ pytestmark = pytest.mark.slow
 def post_sms(haven, number: str, body: str, *, sign: bool = True) -> int:
     """Deliver an inbound SMS as Twilio does: a signed form POST; the HTTP status."""
     url = f"{haven.base_url}/webhooks/twilio_sms/webhook"
-    params = {"MessageSid": "SM" + uuid.uuid4().hex, "AccountSid": ACCOUNT_SID, "From": number,
-              "To": FROM_NUMBER, "Body": body, "NumMedia": "0"}
+    params = {
+        "MessageSid": "SM" + uuid.uuid4().hex,
+        "AccountSid": ACCOUNT_SID,
+        "From": number,
+        "To": FROM_NUMBER,
+        "Body": body,
+        "NumMedia": "0",
+    }
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
     if sign:
         headers["X-Twilio-Signature"] = RequestValidator(AUTH_TOKEN).compute_signature(url, params)
-    request = urllib.request.Request(url, data=urllib.parse.urlencode(params).encode(), headers=headers)  # noqa: S310
+    request = urllib.request.Request(url, data=urllib.parse.urlencode(params).encode(), headers=headers)
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=30) as response:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
@@ -60,14 +66,26 @@ def test_sms_risk_message_gets_emergency_advice_first(haven, twilio):
 
 def test_telegram_message_is_answered_in_the_chat(haven, telegram):
     chat_id = uuid.uuid4().int % 10**9
-    update = {"update_id": uuid.uuid4().int % 10**9, "message": {
-        "message_id": 1, "date": 1_795_000_000, "chat": {"id": chat_id, "type": "private"},
-        "from": {"id": chat_id, "is_bot": False, "first_name": "Sample"}, "text": "hello"}}
-    status, _ = haven.post_json("/webhooks/telegram_haven/webhook", update,
-                                headers={"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET})
+    update = {
+        "update_id": uuid.uuid4().int % 10**9,
+        "message": {
+            "message_id": 1,
+            "date": 1_795_000_000,
+            "chat": {"id": chat_id, "type": "private"},
+            "from": {"id": chat_id, "is_bot": False, "first_name": "Sample"},
+            "text": "hello",
+        },
+    }
+    status, _ = haven.post_json(
+        "/webhooks/telegram_haven/webhook", update, headers={"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET}
+    )
     assert status == 200
     calls = telegram.wait_for("sendMessage", count=1, timeout=20)
-    mine = [call for call in telegram.calls if call.method == "sendMessage" and str(call.params.get("chat_id")) == str(chat_id)]
+    mine = [
+        call
+        for call in telegram.calls
+        if call.method == "sendMessage" and str(call.params.get("chat_id")) == str(chat_id)
+    ]
     assert mine and "Haven" in mine[0].params["text"]
     assert calls
 
@@ -93,8 +111,9 @@ def test_web_chat_conversation_over_socket_io(haven):
             received.append(data)
             replied.set()
 
-        await client.connect(haven.base_url, socketio_path="/socket.io", transports=["polling"],
-                             headers={"Origin": haven.base_url})
+        await client.connect(
+            haven.base_url, socketio_path="/socket.io", transports=["polling"], headers={"Origin": haven.base_url}
+        )
         session_id = uuid.uuid4().hex
         await client.emit("session_request", {"session_id": session_id})
         await asyncio.wait_for(confirmed.wait(), 20)

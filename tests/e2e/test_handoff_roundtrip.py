@@ -31,12 +31,15 @@ def test_risk_message_gets_safety_advice_and_a_person(haven, console_headers, ca
 
     assert haven.say(sender, "please hurry") == []  # paused: the bot stays silent, the console gets it
 
-    status, _ = haven.post_json(f"/console/api/conversations/{entry['id']}/claim", {"staff": E2E_WORKER},
-                                headers=console_headers)
+    status, _ = haven.post_json(
+        f"/console/api/conversations/{entry['id']}/claim", {"staff": E2E_WORKER}, headers=console_headers
+    )
     assert status == 200
-    status, _ = haven.post_json(f"/console/api/conversations/{entry['id']}/reply",
-                                {"staff": E2E_WORKER, "text": "I'm here. Are you somewhere safe?"},
-                                headers=console_headers)
+    status, _ = haven.post_json(
+        f"/console/api/conversations/{entry['id']}/reply",
+        {"staff": E2E_WORKER, "text": "I'm here. Are you somewhere safe?"},
+        headers=console_headers,
+    )
     assert status == 200
     delivered = callbacks.wait_for(lambda message: "somewhere safe" in str(message))
     assert f"rest:{sender}" in str(delivered) or sender in str(delivered)
@@ -45,9 +48,11 @@ def test_risk_message_gets_safety_advice_and_a_person(haven, console_headers, ca
     assert status == 200
     assert "please hurry" in str(view)
 
-    status, _ = haven.post_json(f"/console/api/conversations/{entry['id']}/close",
-                                {"staff": E2E_WORKER, "outcome": "emergency_services_called", "resolution": "handback"},
-                                headers=console_headers)
+    status, _ = haven.post_json(
+        f"/console/api/conversations/{entry['id']}/close",
+        {"staff": E2E_WORKER, "outcome": "emergency_services_called", "resolution": "handback"},
+        headers=console_headers,
+    )
     assert status == 200
     assert queue_entry(haven, console_headers, f"rest:{sender}") is None
     assert "Haven" in texts(haven.say(sender, "hello"))
@@ -84,5 +89,7 @@ def test_risk_disclosed_while_waiting_raises_priority_and_sends_advice(haven, co
     assert haven.say(sender, "he's broken in and has a knife, he's going to kill me") == []
     raised = queue_entry(haven, console_headers, f"rest:{sender}")
     assert raised["level"] == "imminent" and raised["id"] == entry["id"]
-    advice = callbacks.wait_for(lambda message: message.get("recipient_id") == f"rest:{sender}" and "999" in str(message))
+    advice = callbacks.wait_for(
+        lambda message: message.get("recipient_id") == f"rest:{sender}" and "999" in str(message)
+    )
     assert "55" in advice["text"]

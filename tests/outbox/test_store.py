@@ -7,12 +7,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.cases.identities import opt_out
 from bot.db import session_factory
 from bot.models import OutboxMessage
 from bot.models.base import utcnow
 from bot.outbox import senders
 from bot.outbox.delivery import list_messages, record_delivery_status, retry_failed
-from bot.cases.identities import opt_out
 from bot.outbox.policy import RetryPolicy
 from bot.outbox.receipts import record_receipt
 from bot.outbox.store import claim_due, enqueue, mark_failed_attempt, mark_sent

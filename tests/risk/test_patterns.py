@@ -49,7 +49,7 @@ def test_bad_level_is_reported_with_file_and_id(tmp_path) -> None:
     (tmp_path / "bad.yml").write_text(
         "category: x\npatterns:\n  - id: oops\n    level: urgent\n    phrases: [help]\n", encoding="utf-8"
     )
-    with pytest.raises(PatternError, match="bad.yml: pattern oops: level must be"):
+    with pytest.raises(PatternError, match=r"bad\.yml: pattern oops: level must be"):
         load_entries(tmp_path)
 
 

@@ -120,12 +120,16 @@ def test_screening_takes_well_under_five_milliseconds(screener: RiskScreener) ->
     assert mean_ms < 5
 
 
-@pytest.mark.parametrize("text", ["domestic abuse", "It was domestic violence.", "forced marriage help", "its stalking"])
+@pytest.mark.parametrize(
+    "text", ["domestic abuse", "It was domestic violence.", "forced marriage help", "its stalking"]
+)
 def test_a_message_that_only_names_a_topic_is_not_escalated(text: str) -> None:
     assert screen(text).escalate is False
 
 
-@pytest.mark.parametrize("text", ["i was trafficked here", "hes stalking me", "domestic abuse, he is hitting me now",
-                                  "my partner is abusing me"])
+@pytest.mark.parametrize(
+    "text",
+    ["i was trafficked here", "hes stalking me", "domestic abuse, he is hitting me now", "my partner is abusing me"],
+)
 def test_a_topic_word_inside_a_disclosure_still_escalates(text: str) -> None:
     assert screen(text).escalate is True
