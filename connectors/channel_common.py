@@ -9,6 +9,7 @@ from typing import Any
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
+from bot.cases.identities import split_sender
 from bot.db import session_scope
 from bot.outbox.store import enqueue
 from connectors.slash_guard import sanitize_inbound_text
@@ -26,10 +27,7 @@ def make_sender_id(channel: str, address: str) -> str:
 
 def split_sender_id(sender_id: str) -> tuple[str, str]:
     """(channel, address) of "<channel>:<address>"; ("", sender_id) when there is no channel prefix."""
-    channel, separator, address = sender_id.partition(":")
-    if not separator or not channel:
-        return "", sender_id
-    return channel, address
+    return split_sender(sender_id)
 
 
 def build_user_message(

@@ -5,27 +5,16 @@ from pathlib import Path
 import pytest
 from rasa.shared.core.events import ActionExecuted, ConversationPaused, UserUttered
 
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, needs_chromium
 from tests.console.conftest import console, http  # noqa: F401  (fixtures)
 from tests.handoff.factories import PASSWORD, make_handoff, make_staff
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SENDER = "webchat:9f1c2a77"
 SCREENSHOTS = Path("/tmp")
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="Debian's chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)",
-    ),
+    needs_chromium,
 ]
 
 
