@@ -9,11 +9,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from bot.cases.identities import split_sender
 from bot.console import audit
 from bot.console.transcript import append_events, closing_events, closing_text, load_transcript, staff_message
 from bot.db import session_scope
 from bot.handoff import queue
 from bot.models.staff import Staff
+from bot.outbox.delivery import list_messages
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +48,17 @@ def _deliver(session: Any, *, handoff: Any, text: str) -> bool:
     return True
 
 
+def delivery_problems(session: Any, *, sender_id: str) -> list[dict[str, Any]]:
+    """Messages to this victim that failed or that the provider reported undelivered (no bodies)."""
+    channel, address = split_sender(sender_id)
+    problems = list_messages(session, statuses=("failed",), channel=channel, recipient=address)
+    return [
+        {"origin": row.origin, "status": row.delivery_status or row.status, "error": row.last_error,
+         "at": row.created_at.isoformat(timespec="seconds")}
+        for row in problems
+    ]
+
+
 async def view_conversation(agent: Any, *, handoff_id: int, staff_id: int | None, via: str) -> dict[str, Any]:
     """The hand-off, its notes and transcript; audited as a view."""
     with session_scope() as session:
@@ -69,6 +82,7 @@ async def view_conversation(agent: Any, *, handoff_id: int, staff_id: int | None
             "created_at": handoff.created_at.isoformat(timespec="seconds"),
             "outcome": handoff.outcome,
             "resolution": handoff.resolution,
+            "delivery_problems": delivery_problems(session, sender_id=handoff.sender_id),
         }
         audit.record(
             session,

@@ -64,14 +64,24 @@ def _hint(recipient: str) -> str:
     return f"…{recipient[-3:]}" if len(recipient) > 3 else "…"
 
 
-def list_messages(session: Session, *, statuses: tuple[str, ...], limit: int = 100) -> list[OutboxSummary]:
-    """Rows in `statuses`, plus sent rows the provider reported undelivered/failed, oldest first."""
-    rows = session.scalars(
-        select(OutboxMessage)
-        .where(or_(OutboxMessage.status.in_(statuses), OutboxMessage.delivery_status.in_(PROBLEM_DELIVERY)))
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-    ).all()
+def list_messages(
+    session: Session,
+    *,
+    statuses: tuple[str, ...],
+    limit: int = 100,
+    channel: str | None = None,
+    recipient: str | None = None,
+) -> list[OutboxSummary]:
+    """Rows in `statuses`, plus sent rows the provider reported undelivered/failed, oldest first.
+
+    With `channel` and `recipient`, only that person's messages (the console shows them per conversation).
+    """
+    query = select(OutboxMessage).where(
+        or_(OutboxMessage.status.in_(statuses), OutboxMessage.delivery_status.in_(PROBLEM_DELIVERY))
+    )
+    if channel is not None and recipient is not None:
+        query = query.where(OutboxMessage.channel == channel, OutboxMessage.recipient == recipient)
+    rows = session.scalars(query.order_by(OutboxMessage.id).limit(limit)).all()
     return [
         OutboxSummary(
             row.id,

@@ -175,3 +175,20 @@ async def test_second_worker_gets_a_conflict(console, http, session, api_enabled
 async def test_unknown_conversation_is_404(console, http, api_enabled):
     async with http.get(f"{console.base_url}/console/api/conversations/999", headers=AUTH) as response:
         assert response.status == 404
+
+
+async def test_undelivered_messages_to_the_victim_are_shown_to_staff(console, http, session, api_enabled,
+                                                                     paused_conversation):
+    session.add_all([
+        OutboxMessage(channel="sms", recipient="+447700900123", payload={"text": "x"}, origin="staff",
+                      status="sent", provider_message_id="SM1", delivery_status="undelivered",
+                      last_error="provider reported undelivered (error 30003)"),
+        OutboxMessage(channel="sms", recipient="+447700900999", payload={"text": "y"}, status="failed"),
+    ])
+    session.commit()
+    url = f"{console.base_url}/console/api/conversations/{paused_conversation.id}"
+    async with http.get(url, headers=AUTH) as response:
+        problems = (await response.json())["delivery_problems"]
+    assert [(problem["origin"], problem["status"]) for problem in problems] == [("staff", "undelivered")]
+    assert "30003" in problems[0]["error"]
+    assert "x" not in str(problems)  # never the message body
