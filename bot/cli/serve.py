@@ -76,6 +76,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     settings = get_settings()
     token = settings.rasa_api_token or secrets.token_urlsafe(24)
+    shown_token = "$HAVEN_RASA_API_TOKEN" if settings.rasa_api_token else f"{token} (generated for this run)"
     env = dict(
         os.environ,
         SANIC_HOST="127.0.0.1",
@@ -99,7 +100,7 @@ def main(argv: list[str]) -> int:
             f"  Web chat:        {base}/chat\n"
             f"  Staff console:   {base}/console\n"
             f'  REST channel:    POST {base}/webhooks/rest/webhook  {{"sender": "me", "message": "hi"}}\n'
-            f"  Rasa HTTP API:   {base}/status?token=<HAVEN_RASA_API_TOKEN>\n"
+            f"  Rasa HTTP API:   {base}/status?token={shown_token}\n"
             f"  Action server:   http://127.0.0.1:{args.action_port} (loopback only)\n"
             f"Press Ctrl-C to stop.\n",
             flush=True,
