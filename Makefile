@@ -64,7 +64,7 @@ crossval: install ## 5-fold cross-validation of the NLU pipeline
 	$(RASA) test nlu --nlu data/nlu --config config.yml --cross-validation --folds 5 --out results/crossval
 
 bench: install train ## Measure everything and write BENCHMARKS.md
-	$(PY) -m bench
+	$(PY) -m tests.bench
 
 lint: install ## ruff
 	$(VENV)/bin/ruff check bot actions connectors tests

@@ -142,5 +142,6 @@ def section(results: dict[str, dict]) -> Section:
         result.table(["function (most cumulative time, one call per turn or more)", "cumulative share"],
                      _top_functions(data["pstats"], total))
     result.commands("python -m tests.bench --only load,profile (the Rasa server runs under "
-                    "tests/bench/profiled_rasa.py: SIGUSR1 starts cProfile and the stage timers, SIGUSR2 dumps them)")
+                    "tests/bench/profiled_rasa.py: SIGUSR1 resets the stage timers, SIGHUP also starts cProfile, "
+                    "SIGUSR2 dumps them)")
     return result
