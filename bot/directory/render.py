@@ -53,10 +53,23 @@ def format_match(number: int, match: Match) -> str:
     return f"{number}. {name}: {agency.summary}\n{match.contact}. {status}."
 
 
+# Needs where the person asking may be in danger: the results open with the emergency route and a person.
+SAFETY_FIRST_NEEDS = frozenset(
+    {"domestic_abuse", "sexual_violence", "stalking", "honour_based_abuse", "modern_slavery", "young_people"}
+)
+SAFETY_LINE = (
+    "If you are in danger now, call 999 (on a mobile, if you can't speak, press 55 when asked). "
+    "To talk to a person from the gateway, say \"talk to a person\" at any time."
+)
+
+
 def results_text(matches: list[Match], *, need: str, area: Area | None) -> str:
-    """The numbered list of up to three results."""
+    """The numbered list of up to three results (after the safety line for needs where danger is likely)."""
     heading = f"Here are services for {need_phrase(need)}{_place_phrase(area)}:"
-    return "\n".join([heading, *(format_match(number, match) for number, match in enumerate(matches, start=1))])
+    lines = [heading, *(format_match(number, match) for number, match in enumerate(matches, start=1))]
+    if need in SAFETY_FIRST_NEEDS:
+        lines.insert(0, SAFETY_LINE)
+    return "\n".join(lines)
 
 
 def no_results_text(*, need: str, area: Area | None, victim_support: Agency | None) -> str:

@@ -224,7 +224,7 @@ async def test_open_now_requests_put_open_services_first(small_directory):
     assert events == [SlotSet("support_results", ["local-stalking", "national-stalking"])]
     events, messages = await run(ActionFindSupport(), make_tracker("Oakhollow, who is open right now?", slots=slots))
     assert events == [SlotSet("support_results", ["national-stalking", "local-stalking"])]
-    assert messages[0]["text"] == (
+    assert messages[0]["text"].split("\n", 1)[1] == (
         "Here are services for stalking or harassment in Oakhollow:\n"
         "1. National Stalking Line: National Stalking Line helps.\nCall 0808 802 0300. Open 24/7.\n"
         "2. Local Stalking Team (sample listing): Local Stalking Team helps.\n"
@@ -232,11 +232,18 @@ async def test_open_now_requests_put_open_services_first(small_directory):
     )
 
 
-async def test_a_risk_need_still_starts_with_the_results(directory):
+async def test_a_risk_need_opens_with_999_and_a_person_then_the_results(directory):
     _events, messages = await run(
         ActionFindSupport(), make_tracker("Ashby", slots={"need": "domestic_abuse", "area": "Ashby Vale"})
     )
-    assert messages[0]["text"].startswith("Here are services for domestic abuse in Ashby Vale:\n1. ")
+    first_line, rest = messages[0]["text"].split("\n", 1)
+    assert "999" in first_line and "55" in first_line and "talk to a person" in first_line
+    assert rest.startswith("Here are services for domestic abuse in Ashby Vale:\n1. ")
+
+
+async def test_other_needs_start_with_the_results(directory):
+    _events, messages = await run(ActionFindSupport(), make_tracker("SX4", slots={"need": "fraud", "area": "SX4"}))
+    assert messages[0]["text"].startswith("Here are services for fraud")
 
 
 async def test_no_results_offers_victim_support(small_directory):
