@@ -9,10 +9,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.cases.identities import split_sender
 from bot.db import session_scope
 from bot.handoff import wording
 from bot.handoff.queue import open_handoff
 from bot.handoff.rota import expected_wait_minutes, staff_on_duty
+from bot.risk.advice import safety_message
 
 logger = logging.getLogger(__name__)
 DEFAULT_RISK_LEVEL = "high"  # an escalation without a risk result errs on the urgent side
@@ -20,20 +22,8 @@ DEFAULT_RISK_LEVEL = "high"  # an escalation without a risk result errs on the u
 
 def channel_of(tracker: Tracker) -> str:
     """The channel name from a "<channel>:<address>" sender id (or the latest input channel)."""
-    channel, separator, _address = (tracker.sender_id or "").partition(":")
-    if separator and channel:
-        return channel
-    return tracker.get_latest_input_channel() or "unknown"
-
-
-def safety_message(category: str | None, level: str, channel: str) -> str:
-    """The risk helper's safety advice; a plain 999 line if that module is not installed."""
-    try:
-        from bot.risk.advice import safety_message as advice
-    except ImportError:
-        logger.error("bot.risk.advice is missing: sending the minimal safety line")
-        return "If you are in danger now, call 999."
-    return advice(category, level, channel)
+    channel, _address = split_sender(tracker.sender_id or "")
+    return channel or tracker.get_latest_input_channel() or "unknown"
 
 
 def hand_to_person(

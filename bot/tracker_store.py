@@ -8,6 +8,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
+from bot.handoff.paused_risk import react_to_risk_while_paused
 from bot.settings import get_settings
 
 
@@ -43,7 +44,5 @@ class HavenTrackerStore(SQLTrackerStore):
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Save the turn; first, a risk disclosed while waiting for a person raises the hand-off's priority."""
-        from bot.handoff.paused_risk import react_to_risk_while_paused
-
         await react_to_risk_while_paused(tracker)
         await super().save(tracker)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import secrets
 
-from sqlalchemy import select
-
 from bot import migrate
 from bot.db import session_scope
 from bot.settings import get_settings
@@ -24,10 +22,9 @@ def migrate_main(argv: list[str]) -> int:
 
 def _ensure_demo_staff(session) -> str | None:  # type: ignore[no-untyped-def]
     """Create the demo supervisor with a fresh random password; None if it already exists."""
-    from bot.console.staff_store import add_staff
-    from bot.models import Staff
+    from bot.console.staff_store import add_staff, find_staff
 
-    if session.scalars(select(Staff).where(Staff.username == DEMO_USERNAME)).first():
+    if find_staff(session, username=DEMO_USERNAME) is not None:
         return None
     password = secrets.token_urlsafe(12)
     add_staff(session, username=DEMO_USERNAME, display_name="Demo Supervisor", role="supervisor", password=password)

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.cases.summary import case_summary
 from bot.db import session_scope
 from bot.models.cases import Case
 
@@ -40,16 +41,12 @@ def _present(summary: dict[str, Any]) -> dict[str, Any]:
 def case_summary_for(slots: dict[str, Any]) -> dict[str, Any] | None:
     """The verified case's summary, or None when the conversation is not verified.
 
-    A missing or failing summary module is tolerated: staff then see just the reference.
+    A failing summary is tolerated: staff then see just the reference.
     """
     reference = slots.get("verified_reference")
     if not slots.get("verified") or not reference:
         return None
     fallback = {"facts": [("Crime reference", str(reference))], "timeline": []}
-    try:
-        from bot.cases.summary import case_summary
-    except ImportError:
-        return fallback
     try:
         with session_scope() as session:
             case_id = session.scalar(select(Case.id).where(Case.reference == str(reference).upper()))

@@ -16,6 +16,7 @@ from bot.db import session_scope
 from bot.handoff import queue
 from bot.models.staff import Staff
 from bot.outbox.delivery import list_messages
+from bot.outbox.store import enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -34,18 +35,12 @@ def _require_holder(handoff: Any, staff: Staff) -> None:
         raise queue.ClaimConflict("Claim this conversation before replying.")
 
 
-def _deliver(session: Any, *, handoff: Any, text: str) -> bool:
-    """Queue a staff message for the victim's channel; False if the outbox is not installed."""
-    try:
-        from bot.outbox.store import enqueue
-    except ImportError:
-        logger.error("bot.outbox.store is missing: staff message for hand-off %s not delivered", handoff.id)
-        return False
-    _channel, _sep, address = handoff.sender_id.partition(":")
+def _deliver(session: Any, *, handoff: Any, text: str) -> None:
+    """Queue a staff message for the victim, on the channel they wrote from."""
+    _channel, address = split_sender(handoff.sender_id)
     enqueue(
         session, channel=handoff.channel, recipient=address or handoff.sender_id, payload={"text": text}, origin="staff"
     )
-    return True
 
 
 def delivery_problems(session: Any, *, sender_id: str) -> list[dict[str, Any]]:
@@ -141,7 +136,7 @@ async def reply(agent: Any, *, handoff_id: int, staff_id: int, text: str, via: s
     await append_events(agent, sender_id=sender_id, events=[staff_message(text, display_name=display_name)])
     with session_scope() as session:
         handoff = queue.get_handoff(session, handoff_id=handoff_id)
-        delivered = _deliver(session, handoff=handoff, text=text)
+        _deliver(session, handoff=handoff, text=text)
         audit.record(
             session,
             staff_id=staff_id,
@@ -149,7 +144,7 @@ async def reply(agent: Any, *, handoff_id: int, staff_id: int, text: str, via: s
             target=sender_id,
             handoff_id=handoff_id,
             via=via,
-            queued=delivered,
+            queued=True,
             length=len(text),
         )
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.cases.identities import split_sender
 from bot.models.base import utcnow
 from bot.models.directory import Agency, Referral
 
@@ -20,8 +21,8 @@ class ReferralError(ValueError):
 
 def channel_of(sender_id: str) -> str:
     """The channel part of a Rasa sender_id "<channel>:<address>" ("unknown" when there is none)."""
-    channel, separator, _address = sender_id.partition(":")
-    return channel[:20] if separator and channel else "unknown"
+    channel, _address = split_sender(sender_id)
+    return channel[:20] or "unknown"
 
 
 def record_referral(

@@ -27,9 +27,7 @@ def unanswered_risk(tracker: DialogueStateTracker) -> dict[str, Any] | None:
     """The risk verdict of the newest user message of a paused conversation, if it escalates and is new."""
     if not tracker.is_paused():
         return None
-    events = list(tracker.events)
-    for index in range(len(events) - 1, -1, -1):
-        event = events[index]
+    for event in reversed(tracker.events):
         if isinstance(event, (ActionExecuted, BotUttered)):
             return None
         if isinstance(event, UserUttered):

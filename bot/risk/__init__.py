@@ -28,6 +28,7 @@ class RiskResult:
     level: str | None = None
     category: str | None = None
     matched: list[str] = field(default_factory=list)
+    topic_only: bool = False  # the message only named a topic ("domestic abuse"): a need, not a disclosure
 
     def to_dict(self) -> dict:
         """The JSON-friendly form put into Rasa's parse data as `risk`."""

@@ -121,7 +121,7 @@ class RiskScreen(GraphComponent):
         for message in messages:
             text = message.get(TEXT) or ""
             result = screener.screen(text)
-            topic_only = not result.escalate and screener.is_topic_only(text)
+            topic_only = result.topic_only
             if not result.escalate and not topic_only:
                 threshold = self.component_config.get("trust_classifier_above")
                 result = classifier_verdict(message, threshold) or result

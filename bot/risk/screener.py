@@ -139,7 +139,7 @@ class RiskScreener:
     def screen(self, text: str) -> RiskResult:
         """The verdict for one message: the most severe level wins, ties go to the category order."""
         if self.is_topic_only(text):
-            return RiskResult()
+            return RiskResult(topic_only=True)
         hits = self.hits(text or "")
         if not hits:
             return RiskResult()

@@ -12,6 +12,7 @@ from actions.handoff import ActionDefaultFallback, ActionEscalate, ActionRequest
 from bot.handoff.queue import claim
 from bot.models.base import utcnow
 from bot.models.handoff import Handoff
+from bot.risk.advice import safety_message
 from bot.settings import get_settings
 from tests.handoff.factories import make_handoff, make_staff
 
@@ -20,10 +21,6 @@ RISK = {"escalate": True, "level": "imminent", "category": "domestic_abuse", "ma
 
 
 def expected_advice(category, level, channel):
-    try:
-        from bot.risk.advice import safety_message
-    except ImportError:  # the risk helper's module is not installed yet
-        return "If you are in danger now, call 999."
     return safety_message(category, level, channel)
 
 

@@ -19,8 +19,8 @@ from bot.outbox.worker import OutboxWorker
 from bot.settings import get_settings
 from connectors.channel_common import make_sender_id, split_sender_id
 from connectors.rest import HavenRestInput
-from tests.fakes import wait_until
-from tests.fakes.rasa_boundary import RecordingAgent, bound_socket, serve_channels
+from tests.fakes import listening_socket, wait_until
+from tests.fakes.rasa_boundary import RecordingAgent, serve_channels
 
 URL = "/webhooks/rest/webhook"
 SECRET_TEXT = "my address is 12 Example Road SX4 1AA"
@@ -76,7 +76,7 @@ def echo_script(message: UserMessage) -> list[dict[str, Any]]:
 async def rest(db_url: str, monkeypatch) -> AsyncIterator[RestHarness]:
     callback = CallbackServer()
     await callback.start()
-    sock, base_url = bound_socket()
+    sock, base_url = listening_socket()
     monkeypatch.setenv("HAVEN_REST_CALLBACK_URL", callback.url)
     get_settings.cache_clear()
     agent = RecordingAgent(echo_script)

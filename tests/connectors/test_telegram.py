@@ -17,8 +17,8 @@ from tests.connectors.test_telegram_harness import (  # noqa: F401 (fixtures api
     tg_fixture,
     update,
     wait_for_calls,
-    wait_until,
 )
+from tests.fakes import wait_until
 
 CHAT = 424242
 

@@ -10,8 +10,8 @@ from tests.connectors.test_telegram_harness import (  # noqa: F401 (fixtures api
     text_update,
     tg_fixture,
     wait_for_calls,
-    wait_until,
 )
+from tests.fakes import wait_until
 
 CHAT = 424242
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import socket
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +21,7 @@ from bot.outbox.policy import RetryPolicy
 from bot.outbox.worker import OutboxWorker
 from bot.settings import get_settings
 from connectors.telegram import TelegramInput
+from tests.fakes import listening_socket, running_sanic
 from tests.fakes.telegram_api import FakeTelegramApi
 
 WEBHOOK_PATH = "/webhooks/telegram_haven/webhook"
@@ -81,25 +81,9 @@ async def running_telegram_server() -> AsyncIterator[RunningTelegram]:
     app.ctx.agent = agent
     app.ctx.outbox_worker = fast_worker()
     rasa.core.channels.channel.register([TelegramInput()], app, route="/webhooks/")
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(100)
-    port = sock.getsockname()[1]
-    server = await app.create_server(sock=sock, return_asyncio_server=True, access_log=False)
-    assert server is not None
-    await server.startup()
-    await server.before_start()
-    await server.after_start()
-    try:
-        async with aiohttp.ClientSession() as client:
-            yield RunningTelegram(url=f"http://127.0.0.1:{port}{WEBHOOK_PATH}", agent=agent, client=client)
-    finally:
-        await server.before_stop()
-        server.close()
-        await server.wait_closed()
-        await server.after_stop()
-        sock.close()
+    sock, base_url = listening_socket()
+    async with running_sanic(app, sock), aiohttp.ClientSession() as client:
+        yield RunningTelegram(url=f"{base_url}{WEBHOOK_PATH}", agent=agent, client=client)
 
 
 @pytest.fixture(name="api")
@@ -124,15 +108,6 @@ async def tg_fixture(api):
 def sent_texts(api: FakeTelegramApi) -> list[str]:
     """The texts Haven sent through the fake, in order."""
     return [call.params["text"] for call in api.calls_to("sendMessage")]
-
-
-async def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Re-check `condition` until it holds; AssertionError after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.02)
 
 
 async def wait_for_calls(api: Any, method: str, count: int = 1) -> list[Any]:

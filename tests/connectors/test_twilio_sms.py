@@ -17,8 +17,8 @@ from bot.outbox.worker import OutboxWorker
 from bot.settings import get_settings
 from connectors.sms_inbound import EMERGENCY
 from connectors.twilio_sms import TwilioSmsInput
-from tests.fakes import wait_until
-from tests.fakes.rasa_boundary import RecordingAgent, bound_socket, serve_channels
+from tests.fakes import listening_socket, wait_until
+from tests.fakes.rasa_boundary import RecordingAgent, serve_channels
 from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, FakeTwilioApi
 
 VICTIM = "+447700900123"
@@ -89,7 +89,7 @@ async def fake_twilio() -> AsyncIterator[FakeTwilioApi]:
 
 @pytest.fixture
 async def sms(db_url: str, fake_twilio: FakeTwilioApi, monkeypatch) -> AsyncIterator[SmsHarness]:
-    sock, base_url = bound_socket()
+    sock, base_url = listening_socket()
     monkeypatch.setenv("TWILIO_ACCOUNT_SID", ACCOUNT_SID)
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", AUTH_TOKEN)
     monkeypatch.setenv("TWILIO_FROM_NUMBER", FROM_NUMBER)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,6 +14,7 @@ from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
 
 from connectors.webchat import WebChatInput
+from tests.fakes import listening_socket, running_sanic
 
 GREETING_BUTTONS = [
     {"title": "Yes please", "payload": "/affirm"},
@@ -64,14 +64,6 @@ class RunningChat:
     app: Sanic
 
 
-def _listening_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(100)
-    return sock
-
-
 @asynccontextmanager
 async def running_chat_server(*, with_rasa_root: bool = False, outbox_worker: Any = None) -> AsyncIterator[RunningChat]:
     """Serve WebChatInput on an ephemeral port of 127.0.0.1 for the duration of the block."""
@@ -91,27 +83,14 @@ async def running_chat_server(*, with_rasa_root: bool = False, outbox_worker: An
     app.ctx.outbox_worker = outbox_worker or IdleOutboxWorker()
     channel = WebChatInput()
     rasa.core.channels.channel.register([channel], app, route="/webhooks/")
-    sock = _listening_socket()
-    port = sock.getsockname()[1]
-    server = await app.create_server(sock=sock, return_asyncio_server=True, access_log=False)
-    assert server is not None
-    await server.startup()
-    await server.before_start()
-    await server.after_start()
-    try:
-        yield RunningChat(base_url=f"http://127.0.0.1:{port}", port=port, agent=agent, channel=channel, app=app)
-    finally:
-        await _stop(server, channel)
-        sock.close()
+    sock, base_url = listening_socket()
 
+    async def close_sockets(_server: Any) -> None:
+        """Close socket.io sessions first (long-polls would otherwise hold the server open)."""
+        if channel.sio is not None:
+            await asyncio.wait_for(channel.sio.shutdown(), 5)
 
-async def _stop(server, channel: WebChatInput) -> None:
-    """Close sockets, then every open HTTP connection (long-polls would otherwise hold the server open)."""
-    if channel.sio is not None:
-        await asyncio.wait_for(channel.sio.shutdown(), 5)
-    await server.before_stop()
-    server.close()
-    for connection in list(server.connections):
-        connection.close_if_idle() or connection.abort()
-    await asyncio.wait_for(server.wait_closed(), 5)
-    await server.after_stop()
+    async with running_sanic(app, sock, before_stop=close_sockets):
+        port = sock.getsockname()[1]
+        yield RunningChat(base_url=base_url, port=port, agent=agent, channel=channel, app=app)
+

@@ -16,6 +16,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Sanic
 
+from tests.fakes import running_sanic, wait_for_count
+
 Script = Callable[[UserMessage], list[dict[str, Any]]]
 
 
@@ -44,26 +46,8 @@ class RecordingAgent:
         await self.tracker_store.save(tracker)
 
     async def wait_for(self, count: int, timeout: float = 10.0) -> list[UserMessage]:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while len(self.received) < count:
-            self._arrived.clear()
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                raise AssertionError(f"expected {count} messages at the Rasa boundary, got {len(self.received)}")
-            try:
-                await asyncio.wait_for(self._arrived.wait(), remaining)
-            except asyncio.TimeoutError:
-                continue
+        await wait_for_count(self.received, count, self._arrived, timeout, "messages at the Rasa boundary")
         return self.received
-
-
-def bound_socket() -> tuple[socket.socket, str]:
-    """A socket on a free local port and its base URL (known before the app is built)."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    return sock, f"http://127.0.0.1:{sock.getsockname()[1]}"
 
 
 @asynccontextmanager
@@ -78,15 +62,5 @@ async def serve_channels(
     if worker is not None:
         app.ctx.outbox_worker = worker
     register(channels, app, route="/webhooks/")
-    server = await app.create_server(sock=sock, return_asyncio_server=True, access_log=False)
-    assert server is not None
-    await server.startup()
-    await server.before_start()
-    await server.after_start()
-    try:
+    async with running_sanic(app, sock):
         yield app
-    finally:
-        await server.before_stop()
-        server.close()
-        await server.wait_closed()
-        await server.after_stop()

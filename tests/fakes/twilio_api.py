@@ -11,6 +11,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes import wait_for_count
+
 ACCOUNT_SID = "AC" + "0" * 31 + "1"
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
 FROM_NUMBER = "+447700900000"
@@ -53,17 +55,7 @@ class FakeTwilioApi:
     async def wait_for(self, count: int, timeout: float = 10.0) -> list[dict[str, Any]]:
         """Wait until `count` messages were accepted (fails the test after `timeout` seconds)."""
         assert self._arrived is not None
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while len(self.received) < count:
-            self._arrived.clear()
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                raise AssertionError(f"expected {count} Twilio messages, got {len(self.received)}: {self.bodies()}")
-            try:
-                await asyncio.wait_for(self._arrived.wait(), remaining)
-            except asyncio.TimeoutError:
-                continue
+        await wait_for_count(self.received, count, self._arrived, timeout, "Twilio messages")
         return self.received
 
     def bodies(self) -> list[str]:
