@@ -95,3 +95,26 @@ async def test_worker_sees_an_urgent_arrival_live_claims_replies_and_closes(cons
     session.expire_all()
     assert (handoff.status, handoff.outcome) == ("closed", "advice_given")
     assert errors == []
+
+
+async def test_staff_see_messages_the_victim_did_not_receive(console, session, browser_page):  # noqa: F811
+    from playwright.async_api import expect
+
+    from bot.models.messaging import OutboxMessage
+
+    page, _errors = browser_page
+    make_staff(session, "jo.worker", name="Jo Bloggs")
+    await console.seed(SENDER, [ActionExecuted("action_listen"), risky("he's outside"), ConversationPaused()])
+    handoff = make_handoff(session, SENDER, level="imminent", reason="risk", category="domestic_abuse")
+    session.add(OutboxMessage(channel="webchat", recipient=SENDER.split(":", 1)[1], payload={"text": "private"},
+                              origin="staff", status="failed", attempts=10, last_error="WebChatOffline"))
+    session.commit()
+    await page.goto(f"{console.base_url}/console/login")
+    await page.get_by_label("Username").fill("jo.worker")
+    await page.get_by_label("Password").fill(PASSWORD)
+    await page.get_by_role("button", name="Log in").click()
+    await page.goto(f"{console.base_url}/console/conversations/{handoff.id}")
+    problems = page.get_by_role("alert").filter(has_text="Messages not delivered")
+    await expect(problems).to_contain_text("staff message: failed (WebChatOffline)")
+    await expect(problems).not_to_contain_text("private")
+    await page.screenshot(path=str(SCREENSHOTS / "haven_console_undelivered.png"), full_page=True)
