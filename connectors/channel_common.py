@@ -1,4 +1,4 @@
-"""What every Haven channel shares: sender ids, handing sanitised text to Rasa, and outbox output."""
+"""What every Haven channel shares: sender ids, handing normalised text to Rasa, and outbox output."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 from bot.cases.identities import split_sender
 from bot.db import session_scope
 from bot.outbox.store import enqueue
-from connectors.slash_guard import sanitize_inbound_text
+from connectors.inbound_text import CUT_NOTICE, EMPTY_REPLY, prepare_typed_text
 
 logger = logging.getLogger(__name__)
 
@@ -40,22 +40,45 @@ def build_user_message(
     message_id: str | None = None,
     metadata: dict[str, Any] | None = None,
 ) -> UserMessage:
-    """The UserMessage for Rasa. Typed text is sanitised; `trusted_payload` is for a button payload
-    the connector itself looked up in the bot's own message (never for text from the user)."""
-    safe_text = (text or "").strip() if trusted_payload else sanitize_inbound_text(text)
+    """The UserMessage for Rasa. Typed text is normalised, `/`-guarded and capped (see
+    connectors.inbound_text; what was typed is kept in the metadata when it differs); `trusted_payload`
+    is for a button payload the connector itself looked up in the bot's own message (never for text
+    from the user)."""
+    if trusted_payload:
+        safe_text, extra = (text or "").strip(), {}
+    else:
+        ready = prepare_typed_text(text)
+        safe_text, extra = ready.text, ready.metadata()
     return UserMessage(
         text=safe_text,
         output_channel=output_channel,
         sender_id=make_sender_id(channel, address),
         input_channel=channel,
         message_id=message_id,
-        metadata={**(metadata or {}), "channel": channel},
+        metadata={**(metadata or {}), **extra, "channel": channel},
     )
 
 
-async def hand_to_rasa(on_new_message: OnNewMessage, **message_fields: Any) -> None:
-    """Build the UserMessage (see build_user_message) and let Rasa handle it."""
-    await on_new_message(build_user_message(**message_fields))
+def is_cut(message: UserMessage) -> bool:
+    """True when only the first part of the victim's message is in `message` (it was too long)."""
+    return bool((message.metadata or {}).get("text_cut_at"))
+
+
+async def hand_to_rasa(on_new_message: OnNewMessage, *, empty_reply: str = EMPTY_REPLY, **message_fields: Any) -> bool:
+    """Build the UserMessage (see build_user_message) and let Rasa handle it; False when it was empty.
+
+    Nothing is dropped silently: a message with no readable text gets `empty_reply` instead, and a
+    message cut to its first part gets CUT_NOTICE first, on the same output channel as the replies.
+    """
+    message = build_user_message(**message_fields)
+    output = message.output_channel
+    if not message.text:
+        await output.send_text_message(message.sender_id, empty_reply)
+        return False
+    if is_cut(message):
+        await output.send_text_message(message.sender_id, CUT_NOTICE)
+    await on_new_message(message)
+    return True
 
 
 def outbox_payload(message: dict[str, Any]) -> dict[str, Any]:

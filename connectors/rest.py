@@ -17,12 +17,13 @@ from sanic.response import HTTPResponse
 from bot.outbox.senders import PermanentDeliveryError, register_sender
 from bot.outbox.worker import attach_worker
 from bot.settings import get_settings
-from connectors.channel_common import OutboxOutputChannel, build_user_message
-from connectors.slash_guard import MAX_MESSAGE_CHARS
+from connectors.channel_common import OutboxOutputChannel, hand_to_rasa
 
 logger = logging.getLogger(__name__)
 CHANNEL = "rest"
-MAX_BODY_BYTES = 16_384
+# Room for a message well past the 20,000 characters Rasa reads (connectors.inbound_text), in any
+# JSON encoding (\uXXXX escapes take 6-12 bytes a character): longer ones are cut with a notice.
+MAX_BODY_BYTES = 512 * 1024
 MAX_SENDER_CHARS = 190  # the sender id, once prefixed, must fit the 200-character columns
 CALLBACK_TIMEOUT_SECONDS = 15
 
@@ -82,8 +83,6 @@ def parse_request(request: Request) -> tuple[dict[str, Any] | None, str | None]:
     """(fields, None) for a valid request, or (None, the reason it was refused)."""
     if not request.body:
         return None, 'the request body is empty; send JSON {"sender": ..., "message": ...}'
-    if len(request.body) > MAX_BODY_BYTES:
-        return None, f"the request body is larger than {MAX_BODY_BYTES} bytes"
     try:
         data = request.json
     except Exception:
@@ -95,10 +94,8 @@ def parse_request(request: Request) -> tuple[dict[str, Any] | None, str | None]:
         return None, '"sender" is required and must be a non-empty string'
     if len(sender) > MAX_SENDER_CHARS:
         return None, f'"sender" is longer than {MAX_SENDER_CHARS} characters'
-    if not isinstance(message, str) or not message.strip():
-        return None, '"message" is required and must be non-empty text'
-    if len(message) > MAX_MESSAGE_CHARS:
-        return None, f'"message" is longer than {MAX_MESSAGE_CHARS} characters'
+    if not isinstance(message, str):
+        return None, '"message" is required and must be text'
     metadata = data.get("metadata")
     if metadata is not None and not isinstance(metadata, dict):
         return None, '"metadata" must be a JSON object'
@@ -137,21 +134,21 @@ class HavenRestInput(InputChannel):
             refusal = rest_refusal(request)
             if refusal is not None:
                 return refusal
+            if len(request.body or b"") > MAX_BODY_BYTES:
+                return _error(f"the request body is larger than {MAX_BODY_BYTES} bytes", status=413)
             fields, problem = parse_request(request)
             if fields is None:
                 return _error(problem or "invalid request")
             collector = RestCollectingOutputChannel()
-            message = build_user_message(
-                channel=CHANNEL,
-                address=fields["address"],
-                text=fields["message"],
-                output_channel=collector,
-                metadata={"client": fields["metadata"]} if fields["metadata"] else None,
-            )
-            if not message.text:
-                return _error('"message" has no text left once a leading "/" is removed')
-            try:
-                await on_new_message(message)
+            try:  # an empty message gets a reply saying so, a cut one a notice first (hand_to_rasa)
+                await hand_to_rasa(
+                    on_new_message,
+                    channel=CHANNEL,
+                    address=fields["address"],
+                    text=fields["message"],
+                    output_channel=collector,
+                    metadata={"client": fields["metadata"]} if fields["metadata"] else None,
+                )
             except Exception as error:
                 logger.error("a REST message failed in Rasa: %s", type(error).__name__)
                 return _error("the assistant could not handle this message; please try again", status=500)

@@ -9,7 +9,9 @@ from sanic.request import Request, RequestParameters
 from twilio.request_validator import RequestValidator
 
 FORM_TYPE = "application/x-www-form-urlencoded"
-MAX_FORM_BYTES = 32_768  # Twilio bodies are at most 1,600 characters; the other fields are small
+# Twilio bodies are at most 1,600 characters (12 bytes each at worst, percent-encoded UTF-8) and the
+# other fields are small, so a genuine webhook is far below this; Rasa reads any SMS whole.
+MAX_FORM_BYTES = 32_768
 
 
 def form_params(request: Request) -> RequestParameters | None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from connectors.slash_guard import sanitize_inbound_text
+from connectors.inbound_text import prepare_typed_text
 
 MAX_TEXT_CHARS = 4000  # Telegram allows 4096; keep a margin
 MAX_CALLBACK_BYTES = 64
@@ -30,9 +30,9 @@ def split_text(text: str, limit: int = MAX_TEXT_CHARS) -> list[str]:
 
 
 def callback_data_for(index: int, payload: str) -> str:
-    """The payload itself when a user could have typed it (and it fits), else a short index to map back."""
+    """The payload itself when typed text reads exactly as it (and it fits), else a short index to map back."""
     fits = len(payload.encode("utf-8")) <= MAX_CALLBACK_BYTES
-    if fits and payload and sanitize_inbound_text(payload) == payload and not payload.startswith("#"):
+    if fits and payload and prepare_typed_text(payload).text == payload and not payload.startswith("#"):
         return payload
     return f"{MAPPED_PREFIX}{index}"
 

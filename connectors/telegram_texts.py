@@ -1,4 +1,4 @@
-"""The fixed replies of the Telegram connector (commands, media, edits, group chats)."""
+"""The fixed replies of the Telegram connector (commands, media, group chats)."""
 
 from __future__ import annotations
 
@@ -35,10 +35,6 @@ ONLY_TEXT = (
 
 ONLY_TEXT_WITH_CAPTION = (
     "I can only read text, so I couldn't open that file, but I have read the words you sent with it."
-)
-
-EDITED = (
-    "I noticed you edited a message. I only read new messages, so please send any change as a new message."
 )
 
 EXPIRED_BUTTON = "Sorry, that button has expired. Please type your answer instead."

@@ -14,7 +14,6 @@ from bot.cases.identities import opt_out
 from bot.db import session_scope
 from connectors import telegram_texts as texts
 from connectors.channel_common import hand_to_rasa, make_sender_id
-from connectors.slash_guard import sanitize_inbound_text
 from connectors.telegram_client import initialized_bot
 from connectors.telegram_render import mapped_index
 from connectors.telegram_store import button_payload
@@ -40,8 +39,9 @@ class TelegramUpdateHandler:
             elif update.message is not None:
                 await self._locked(update.message.chat.id, self._on_message(update.update_id, update.message))
             elif update.edited_message is not None and update.edited_message.chat.type == "private":
-                # Edits are not re-processed (the original already was): a short note says so.
-                await self._reply(update.edited_message.chat.id, texts.EDITED)
+                # An edit can add a disclosure ("he's here" -> "he's here with a knife"): read it like a new message.
+                edited = update.edited_message
+                await self._locked(edited.chat.id, self._on_message(update.update_id, edited))
         except Exception:
             logger.exception("telegram update %s could not be processed", update.update_id)
 
@@ -70,16 +70,21 @@ class TelegramUpdateHandler:
             else:
                 await self._reply(chat_id, texts.ONLY_TEXT)
             return
-        command = _command_of(message.text)
+        command, words = _command_of(message.text)
+        said = f"{command} {words}" if words else None  # "/help he's here" is read as "help he's here"
         if command == "start":
-            await self._to_rasa(update_id, chat_id, GREET_PAYLOAD, trusted=True)
+            await self._to_rasa(update_id, chat_id, said or GREET_PAYLOAD, trusted=said is None)
             await self._reply(chat_id, texts.PRIVACY_NOTE)
         elif command == "help":
             await self._reply(chat_id, texts.HELP)
+            if said:
+                await self._to_rasa(update_id, chat_id, said)
         elif command == "stop":
             stopped = await asyncio.to_thread(_opt_out, chat_id)
             await self._reply(chat_id, texts.STOPPED if stopped else texts.STOP_FAILED)
-        else:  # plain text, or an unknown /command: sanitized text, never an intent
+            if said:
+                await self._to_rasa(update_id, chat_id, said)
+        else:  # plain text, or an unknown /command: normalised text, never an intent
             await self._to_rasa(update_id, chat_id, message.text)
 
     async def _on_callback(self, update_id: int, query: CallbackQuery) -> None:
@@ -98,8 +103,9 @@ class TelegramUpdateHandler:
             await self._locked(chat_id, self._to_rasa(update_id, chat_id, text, trusted=trusted))
 
     async def _to_rasa(self, update_id: int, chat_id: int, text: str, *, trusted: bool = False) -> None:
-        """Hand text to Rasa: typed text is sanitised there; `trusted` only for Haven's own payloads."""
-        if not (text.strip() if trusted else sanitize_inbound_text(text)):
+        """Hand text to Rasa: typed text is normalised there (an empty one is answered, a long one
+        cut with a notice); `trusted` only for Haven's own payloads."""
+        if trusted and not text.strip():
             await self._reply(chat_id, texts.HELP)
             return
         await hand_to_rasa(
@@ -111,11 +117,13 @@ class TelegramUpdateHandler:
         await self._output.send_response(make_sender_id(CHANNEL, str(chat_id)), {"text": text})
 
 
-def _command_of(text: str) -> str | None:
-    """"start" for "/start", "/start@HavenBot" or "/start payload"; None when not a command."""
-    if not text.startswith("/"):
-        return None
-    return text[1:].split(maxsplit=1)[0].split("@", 1)[0].lower() if text[1:].strip() else None
+def _command_of(text: str) -> tuple[str | None, str]:
+    """("start", "") for "/start" or "/start@HavenBot", ("help", "he's here") for "/help he's here";
+    (None, "") when the text is not a command."""
+    parts = text[1:].split(maxsplit=1) if text.startswith("/") else []
+    if not parts:
+        return None, ""
+    return parts[0].split("@", 1)[0].lower(), parts[1].strip() if len(parts) > 1 else ""
 
 
 def _callback_text(chat_id: int, query: CallbackQuery) -> tuple[str | None, bool]:

@@ -19,6 +19,7 @@ from bot.outbox.receipts import record_receipt
 from bot.outbox.senders import register_sender
 from bot.outbox.worker import attach_worker
 from bot.settings import get_settings
+from bot.text.normalise import normalise_text
 from connectors.channel_common import OutboxOutputChannel, hand_to_rasa, make_sender_id
 from connectors.sms_inbound import (
     EMPTY_REPLY,
@@ -153,7 +154,7 @@ class TwilioSmsInput(InputChannel):
     ) -> None:
         output = OutboxOutputChannel(CHANNEL)
         try:
-            text = (body or "").strip()
+            text = normalise_text(body)  # as Rasa will read it: fullwidth "STOP" is STOP, "1" option 1
             keyword = keyword_of(text) if text else None
             if not text:
                 await output.enqueue(address, {"text": EMPTY_REPLY})
@@ -171,10 +172,11 @@ class TwilioSmsInput(InputChannel):
                 on_new_message,
                 channel=CHANNEL,
                 address=address,
-                text=payload or text,
+                text=payload or body,
                 output_channel=output,
                 trusted_payload=payload is not None,
                 message_id=message_sid,
+                empty_reply=EMPTY_REPLY,
             )
         except Exception as error:
             logger.error("SMS %s could not be processed: %s", message_sid, type(error).__name__)

@@ -15,14 +15,13 @@ from socketio import AsyncServer
 from bot.outbox.senders import register_sender
 from bot.outbox.worker import attach_worker
 from bot.settings import get_settings
-from connectors.channel_common import OnNewMessage, build_user_message
-from connectors.slash_guard import sanitize_inbound_text
+from connectors.channel_common import OnNewMessage, hand_to_rasa
 from connectors.webchat_inbound import (
     CHANNEL,
+    EMPTY_REPLY,
     new_session_id,
     origin_allowed,
     parse_user_uttered,
-    problem_reply,
     requested_session_id,
 )
 from connectors.webchat_output import NAMESPACE, WebChatOutput, emit_message, emit_typing, make_outbox_sender
@@ -30,7 +29,9 @@ from connectors.webchat_page import SOCKETIO_PATH, add_page_routes, add_root_red
 
 logger = logging.getLogger(__name__)
 
-MAX_SOCKET_PAYLOAD_BYTES = 64_000  # a 2,000-character message plus customData fits many times over
+# The chat page sends at most 60,000 characters (chat.js), well past the 20,000 Rasa reads, so a long
+# paste arrives and is cut with a notice rather than dropped by socket.io (JSON escapes included).
+MAX_SOCKET_PAYLOAD_BYTES = 512 * 1024
 SORRY_REPLY = "Sorry, something went wrong on our side. Please try again in a moment. In an emergency call 999."
 
 
@@ -107,20 +108,17 @@ def _install_socket_handlers(sio: AsyncServer, on_new_message: OnNewMessage) -> 
             logger.debug("Web chat: ignored a message for a session this socket did not request.")
             return
         room = inbound.session_id
-        problem = problem_reply(inbound.text, sanitize_inbound_text(inbound.text))
-        if problem is not None:
-            await emit_message(sio, room, {"text": problem})
-            return
-        message = build_user_message(
-            channel=CHANNEL,
-            address=room,
-            text=inbound.text,
-            output_channel=WebChatOutput(sio),
-            metadata={"customData": inbound.custom_data},
-        )
         await emit_typing(sio, room, True)
-        try:
-            await on_new_message(message)
+        try:  # an empty message gets EMPTY_REPLY, a cut one a notice first (hand_to_rasa)
+            await hand_to_rasa(
+                on_new_message,
+                channel=CHANNEL,
+                address=room,
+                text=inbound.text,
+                output_channel=WebChatOutput(sio),
+                metadata={"customData": inbound.custom_data},
+                empty_reply=EMPTY_REPLY,
+            )
         except Exception:
             logger.exception("Web chat: Rasa failed to handle a message.")
             await emit_message(sio, room, {"text": SORRY_REPLY})

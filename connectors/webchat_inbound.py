@@ -10,7 +10,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot.settings import Settings
-from connectors.slash_guard import MAX_MESSAGE_CHARS
 
 CHANNEL = "webchat"
 # Session ids are minted by the server (uuid4 hex); a client may only bring back one of that shape.
@@ -19,10 +18,6 @@ MAX_CUSTOM_DATA_CHARS = 2000
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 EMPTY_REPLY = "I didn't receive any words. Please type your message and press Send."
-TOO_LONG_REPLY = (
-    f"That message is longer than I can read at once (up to {MAX_MESSAGE_CHARS} characters). "
-    "Please send it in shorter parts."
-)
 
 
 @dataclass(frozen=True)
@@ -78,15 +73,6 @@ def parse_user_uttered(data: Any) -> InboundText | None:
     if session_id is None or not isinstance(message, str):
         return None
     return InboundText(session_id=session_id, text=message, custom_data=custom_data_of(data.get("customData")))
-
-
-def problem_reply(raw_text: str, sanitized_text: str) -> str | None:
-    """What to tell the user instead of passing the message on, or None if it is fine."""
-    if len(raw_text.strip()) > MAX_MESSAGE_CHARS:
-        return TOO_LONG_REPLY
-    if not sanitized_text.strip():
-        return EMPTY_REPLY
-    return None
 
 
 def origin_allowed(origin: str | None, settings: Settings) -> bool:

@@ -8,7 +8,7 @@ from typing import Any
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, Sanic
 
-from bot.console import api, pages_auth, pages_conversation, pages_queue
+from bot.console import api, pages_auth, pages_conversation, pages_live, pages_queue
 from bot.console.web import CONSOLE_ROOT, PREFIX, add_security_headers
 from bot.notify import attach_notifier
 
@@ -21,11 +21,12 @@ class ConsoleBlueprint(Blueprint):
 
 
 def build_blueprint(name: str = "haven_console") -> ConsoleBlueprint:
-    """All console routes: log-in, queue, conversations, the JSON API and static files."""
+    """All console routes: log-in, queue, conversations, live conversations, the JSON API and static files."""
     blueprint = ConsoleBlueprint(name)
     pages_auth.register(blueprint)
     pages_queue.register(blueprint)
     pages_conversation.register(blueprint)
+    pages_live.register(blueprint)
     api.register(blueprint)
     blueprint.static("/static", str(CONSOLE_ROOT / "static"), name="static")
     blueprint.middleware(add_security_headers, "response")

@@ -1,4 +1,4 @@
-"""What staff do to a conversation (view, claim, reply, note, close), shared by the pages and the API.
+"""What staff do to a conversation (view, claim, take over, reply, note, close), shared by the pages and the API.
 
 Each step commits its own database work before touching the tracker store, so an SQLite
 write lock is never held while Rasa's tracker store writes to the same file.
@@ -11,9 +11,16 @@ from typing import Any
 
 from bot.cases.identities import split_sender
 from bot.console import audit
-from bot.console.transcript import append_events, closing_events, closing_text, load_transcript, staff_message
+from bot.console.transcript import (
+    append_events,
+    closing_events,
+    closing_text,
+    load_transcript,
+    pausing_events,
+    staff_message,
+)
 from bot.db import session_scope
-from bot.handoff import queue
+from bot.handoff import queue, wording
 from bot.models.staff import Staff
 from bot.outbox.delivery import list_messages
 from bot.outbox.store import enqueue
@@ -100,6 +107,43 @@ def claim(*, handoff_id: int, staff_id: int, via: str) -> None:
         audit.record(
             session, staff_id=staff.id, action="claim", target=handoff.sender_id, handoff_id=handoff_id, via=via
         )
+
+
+async def take_over(
+    agent: Any, *, sender_id: str, channel: str, staff_id: int, via: str, category: str | None = None
+) -> int:
+    """Staff step into a conversation the bot is handling; returns the hand-off id for the usual reply/close flow.
+
+    A conversation already waiting for a person is simply claimed (a colleague's claim stands unless
+    a supervisor takes over). Otherwise a hand-off with reason "staff_takeover" is opened already
+    claimed, the conversation is paused as an escalation pauses it, and the victim is told a person joined.
+    """
+    with session_scope() as session:
+        staff = _staff(session, staff_id)
+        existing = queue.active_handoff(session, sender_id=sender_id)
+        handoff = existing or queue.open_handoff(
+            session, sender_id=sender_id, channel=channel, reason="staff_takeover", category=category
+        )
+        queue.claim(session, handoff_id=handoff.id, staff=staff)
+        handoff_id, display_name = handoff.id, staff.display_name
+        audit.record(
+            session,
+            staff_id=staff.id,
+            action="take_over",
+            target=sender_id,
+            handoff_id=handoff_id,
+            already_open=existing is not None,
+            via=via,
+        )
+    if existing is not None:
+        return handoff_id
+    tracker = await agent.tracker_store.retrieve(sender_id)
+    joined = staff_message(wording.STAFF_JOINED_MESSAGE, display_name=display_name)
+    await append_events(agent, sender_id=sender_id, events=[*pausing_events(tracker), joined])
+    with session_scope() as session:
+        _deliver(session, handoff=queue.get_handoff(session, handoff_id=handoff_id), text=wording.STAFF_JOINED_MESSAGE)
+    logger.info("hand-off %s opened by staff take-over", handoff_id)
+    return handoff_id
 
 
 def reassign(*, handoff_id: int, staff_id: int, to_username: str, via: str) -> None:

@@ -20,6 +20,7 @@ REASON_LABELS = {
     "requested": "Asked for a person",
     "fallback": "Bot didn't understand",
     "verification": "Verification problem",
+    "staff_takeover": "Taken over by staff",
 }
 
 

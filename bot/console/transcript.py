@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from rasa.shared.core.events import (
     ActionExecuted,
+    ActiveLoop,
     BotUttered,
     ConversationPaused,
     ConversationResumed,
@@ -91,6 +92,14 @@ async def append_events(agent: Any, *, sender_id: str, events: list[Event]) -> N
 def staff_message(text: str, *, display_name: str) -> BotUttered:
     """A staff reply as it is stored in the transcript."""
     return BotUttered(text=text, metadata={"staff": display_name})
+
+
+def pausing_events(tracker: DialogueStateTracker | None) -> list[Event]:
+    """Events that hand a conversation to a person, as the escalation actions do: end any form, then pause."""
+    events: list[Event] = []
+    if tracker is not None and tracker.active_loop_name:
+        events += [ActiveLoop(None), SlotSet("requested_slot", None)]
+    return [*events, SlotSet("handoff_active", True), ConversationPaused()]
 
 
 def closing_events(resolution: str, *, display_name: str) -> list[Event]:

@@ -52,3 +52,7 @@ HANDBACK_MESSAGE = (
     "You can ask to talk to a person again at any time. In an emergency, call 999."
 )
 END_MESSAGE = "The gateway worker has ended this chat. You can message again at any time. In an emergency, call 999."
+STAFF_JOINED_MESSAGE = (
+    f"A person from {GATEWAY} has joined this chat. You are now talking to them rather than the "
+    "automated assistant. In an emergency, call 999."
+)

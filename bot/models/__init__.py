@@ -4,12 +4,13 @@ from bot.models.base import Base
 from bot.models.cases import Case, CaseUpdate, ContactIdentity, Victim, victim_cases
 from bot.models.directory import Agency, Referral
 from bot.models.handoff import Handoff, HandoffNote
+from bot.models.live import LiveConversation
 from bot.models.messaging import InboundReceipt, OutboxMessage
 from bot.models.security import StaffAlert, VerificationAttempt
 from bot.models.staff import AuditEntry, Staff, StaffSession
 
 __all__ = [
     "Agency", "AuditEntry", "Base", "Case", "CaseUpdate", "ContactIdentity", "Handoff",
-    "HandoffNote", "InboundReceipt", "OutboxMessage", "Referral", "Staff", "StaffAlert",
+    "HandoffNote", "InboundReceipt", "LiveConversation", "OutboxMessage", "Referral", "Staff", "StaffAlert",
     "StaffSession", "VerificationAttempt", "Victim", "victim_cases",
 ]

@@ -1,4 +1,4 @@
-"""Rewrite SMS spellings ("gonna", "kms", "u", "pleeease") into plain lower-case English before matching."""
+"""Rewrite typed text (Unicode tricks, "gonna", "kms", "u", "heelp") into plain lower-case English for the patterns."""
 
 from __future__ import annotations
 
@@ -9,9 +9,12 @@ from pathlib import Path
 
 import yaml
 
+from bot.text.normalise import normalise_text
+
 SMS_FILE = "sms_normalisation.yml"
-QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "`": "'"})
-REPEATS = re.compile(r"([a-z])\1{2,}")
+# A doubled or longer letter: the channels already cut runs to two ("helppp" -> "helpp"), so a
+# double that makes no known word is tried as a single letter too ("helpp" -> "help", "mee" -> "me").
+REPEATS = re.compile(r"([a-z])\1+")
 WORD = re.compile(r"[a-z0-9']+")
 MAX_SQUEEZE_RUNS = 4
 
@@ -28,7 +31,9 @@ def load_replacements(directory: Path) -> dict[str, str]:
 
 
 def _squeeze_word(word: str, is_word: Callable[[str], bool]) -> str:
-    """Shorten letters repeated 3+ times to 2 or 1, preferring a known word ("helppp" -> "help")."""
+    """Shorten repeated letters to 2 or 1, preferring a known word ("helppp" -> "help", "kill" stays)."""
+    if not REPEATS.search(word) or is_word(word):
+        return word
     runs = list(REPEATS.finditer(word))[:MAX_SQUEEZE_RUNS]
     candidates = []
     for lengths in itertools.product((2, 1), repeat=len(runs)):
@@ -41,7 +46,7 @@ def _squeeze_word(word: str, is_word: Callable[[str], bool]) -> str:
 
 
 class SmsNormaliser:
-    """Lower-cases text, squeezes repeated letters and expands SMS words from a table."""
+    """Applies the channels' normaliser (bot.text), lower-cases, squeezes letters and expands SMS words."""
 
     def __init__(self, replacements: dict[str, str], is_word: Callable[[str], bool]) -> None:
         self.replacements = replacements
@@ -51,12 +56,16 @@ class SmsNormaliser:
         self._pattern = re.compile(rf"(?<![\w'])({alternatives})(?![\w'])")
 
     def squeeze(self, text: str) -> str:
-        """Squeeze letters repeated three or more times in every word."""
+        """Squeeze repeated letters in every word that is not a known word as typed."""
         if not REPEATS.search(text):
             return text
         return WORD.sub(lambda match: _squeeze_word(match.group(0), self.is_word), text)
 
     def __call__(self, text: str) -> str:
-        """The normalised form of `text` that the patterns are matched against."""
-        lowered = self.squeeze(text.translate(QUOTES).lower())
+        """The normalised form of `text` that the patterns are matched against.
+
+        The Unicode part is the same function every channel applies before Rasa, so a message
+        screened by `python -m bot risk` or a test reads exactly as it does when it arrives.
+        """
+        lowered = self.squeeze(normalise_text(text).lower())
         return self._pattern.sub(lambda match: self.replacements[match.group(1)], lowered)

@@ -5,6 +5,9 @@
   var SESSION_KEY = "haven.chat.session";
   var LOG_KEY = "haven.chat.log";
   var MAX_KEPT = 100;
+  // Haven reads the first 20,000 characters and says so when a message is longer; past this the
+  // socket would refuse the message, so only this much of a huge paste is sent (never nothing).
+  var MAX_SEND_CHARS = 60000;
 
   var body = document.body;
   var exitUrl = body.getAttribute("data-quick-exit-url") || "https://www.bbc.co.uk/weather";
@@ -109,7 +112,7 @@
     if (!socket || !sessionId || !payload.trim()) { return; }
     showMessage("user", shown, true);
     clearReplies();
-    socket.emit("user_uttered", { message: payload, session_id: sessionId });
+    socket.emit("user_uttered", { message: payload.slice(0, MAX_SEND_CHARS), session_id: sessionId });
   }
 
   function onBotMessage(message) {

@@ -1,0 +1,1 @@
+"""Haven's own Rasa NLU graph components (the sentence-encoder featurizer)."""
