@@ -29,6 +29,14 @@ class RiskResult:
     category: str | None = None
     matched: list[str] = field(default_factory=list)
     topic_only: bool = False  # the message only named a topic ("domestic abuse"): a need, not a disclosure
+    score: float | None = None  # the learned model's P(needs a person now), when it ran
+    band: str | None = None  # "escalate", "uncertain" (ask "are you safe?") or "none"; None: derive from escalate
+    explanation: dict = field(default_factory=dict)  # for staff: the model's category scores and nearest examples
+
+    @property
+    def effective_band(self) -> str:
+        """The band, derived from `escalate` when the model did not set one."""
+        return self.band or ("escalate" if self.escalate else "none")
 
     def to_dict(self) -> dict:
         """The JSON-friendly form put into Rasa's parse data as `risk`."""
@@ -37,6 +45,9 @@ class RiskResult:
             "level": self.level,
             "category": self.category,
             "matched": list(self.matched),
+            "score": None if self.score is None else round(self.score, 4),
+            "band": self.effective_band,
+            "explanation": dict(self.explanation),
         }
 
 

@@ -11,6 +11,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
+    ENTITIES,
     INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
@@ -24,6 +25,8 @@ from bot.risk import RiskResult
 
 RISK_KEY = "risk"
 RISK_INTENT = "risk_disclosure"
+UNCERTAIN_INTENT = "risk_uncertain"
+CATEGORY_ENTITY = "risk_category"
 TOPIC_INTENT = "inform_need"
 logger = logging.getLogger(__name__)
 
@@ -53,11 +56,12 @@ def apply_verdict(
     """
     message.set(RISK_KEY, result.to_dict(), add_to_output=True)
     ranking: list[dict[str, Any]] = list(message.get(INTENT_RANKING_KEY) or [])
-    others = [entry for entry in ranking if entry.get(INTENT_NAME_KEY) != RISK_INTENT]
-    if result.escalate:
-        forced = _intent(RISK_INTENT, 1.0)
+    others = [entry for entry in ranking if entry.get(INTENT_NAME_KEY) not in {RISK_INTENT, UNCERTAIN_INTENT}]
+    if result.escalate or result.effective_band == "uncertain":
+        forced = _intent(RISK_INTENT if result.escalate else UNCERTAIN_INTENT, 1.0)
         message.set(INTENT, forced, add_to_output=True)
         message.set(INTENT_RANKING_KEY, [forced, *others], add_to_output=True)
+        add_category_entity(message, result.category)
         return
     current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
     if current == RISK_INTENT:
@@ -72,9 +76,17 @@ def apply_verdict(
         message.set(INTENT_RANKING_KEY, others or [replacement], add_to_output=True)
 
 
+def add_category_entity(message: Message, category: str | None) -> None:
+    """Put the risk category into the entities, so Rasa fills the `risk_category` slot itself."""
+    entities = [entity for entity in message.get(ENTITIES) or [] if entity.get("entity") != CATEGORY_ENTITY]
+    entities.append({"entity": CATEGORY_ENTITY, "value": category or "default", "start": 0, "end": 0,
+                     "extractor": "RiskScreen"})
+    message.set(ENTITIES, entities, add_to_output=True)
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class RiskScreen(GraphComponent):
-    """Screens every message for risk; on escalation the intent becomes `risk_disclosure`.
+    """Screens every message for risk; the intent becomes `risk_disclosure` (escalate) or `risk_uncertain`.
 
     Config: `patterns_dir` (optional) overrides settings.risk_patterns_dir;
     `trust_classifier_above` (optional, off by default): when the screen finds nothing but the
@@ -102,27 +114,30 @@ class RiskScreen(GraphComponent):
         """A new component; the patterns are loaded on the first message."""
         return cls(config)
 
-    def _screener_instance(self) -> Any:
+    def _screen_instance(self) -> Any:
         if self._screener is None:
+            from bot.risk.layered import build_layered_screen, default_layered_screen
+            from bot.settings import get_settings
+
             patterns_dir = self.component_config.get("patterns_dir")
             if patterns_dir:
-                from bot.risk.screener import RiskScreener
-
-                self._screener = RiskScreener(patterns_dir)
+                settings = get_settings()
+                self._screener = build_layered_screen(patterns_dir, settings.risk_model_dir, settings.encoder_dir)
             else:
-                from bot.risk import default_screener
-
-                self._screener = default_screener()
+                self._screener = default_layered_screen()
         return self._screener
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Screen each message's text and apply the verdict."""
-        screener = self._screener_instance()
+        """Screen each message's text (patterns and model) and apply the verdict."""
+        from bot.nlu.encoder_featurizer import ENCODED_KEY
+
+        screen = self._screen_instance()
         for message in messages:
             text = message.get(TEXT) or ""
-            result = screener.screen(text)
+            encoded = message.get(ENCODED_KEY)
+            result = screen.screen(text, None if encoded is None else encoded.windows)
             topic_only = result.topic_only
-            if not result.escalate and not topic_only:
+            if not result.escalate and not topic_only and result.effective_band == "none":
                 threshold = self.component_config.get("trust_classifier_above")
                 result = classifier_verdict(message, threshold) or result
             apply_verdict(
@@ -131,8 +146,9 @@ class RiskScreen(GraphComponent):
                 topic_only=topic_only,
                 fallback_below=float(self.component_config.get("fallback_below") or 0.0),
             )
-            if result.escalate:
-                logger.info("risk screen escalated: category=%s level=%s", result.category, result.level)
+            if result.escalate or result.effective_band == "uncertain":
+                logger.info("risk screen: band=%s category=%s level=%s", result.effective_band, result.category,
+                            result.level)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

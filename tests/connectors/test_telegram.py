@@ -117,18 +117,6 @@ async def test_unknown_mapped_button_is_answered_and_explained(tg, api):
     assert tg.agent.received == []
 
 
-async def test_edited_message_is_not_processed_again(tg, api):
-    original = message(CHAT, text="I was robbed on Monday")
-    await tg.post(update("message", body=original))
-    await wait_for_calls(api, "sendMessage")
-    edited = {**original, "text": "I was robbed on Tuesday", "edit_date": original["date"] + 5}
-    await tg.post(update("edited_message", body=edited))
-
-    await wait_for_calls(api, "sendMessage", 2)
-    assert tg.agent.texts == ["I was robbed on Monday"]
-    assert sent_texts(api)[-1] == texts.EDITED
-
-
 async def test_photo_without_caption_gets_text_only_reply(tg, api):
     photo = [{"file_id": "AgAD", "file_unique_id": "u1", "width": 90, "height": 90}]
     await tg.post(update("message", body=message(CHAT, photo=photo)))
