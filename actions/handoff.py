@@ -14,7 +14,6 @@ from bot.db import session_scope
 from bot.handoff import wording
 from bot.handoff.queue import open_handoff
 from bot.handoff.rota import expected_wait_minutes, staff_on_duty
-from bot.risk.advice import safety_message
 
 logger = logging.getLogger(__name__)
 DEFAULT_RISK_LEVEL = "high"  # an escalation without a risk result errs on the urgent side
@@ -47,7 +46,11 @@ def hand_to_person(
 
 
 class ActionEscalate(Action):
-    """Risk found: safety advice first, then a person (or what to do if nobody is on duty)."""
+    """Risk found: a person (or what to do if nobody is on duty).
+
+    The safety advice comes before this action as the `utter_safety_advice` response, which Rasa sends
+    itself: it must reach the victim even when this action server or the database is down.
+    """
 
     def name(self) -> str:
         return "action_escalate"
@@ -55,9 +58,7 @@ class ActionEscalate(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         risk = tracker.latest_message.get("risk") or {}
         level = risk.get("level") or DEFAULT_RISK_LEVEL
-        category = risk.get("category")
-        dispatcher.utter_message(text=safety_message(category, level, channel_of(tracker)))
-        return hand_to_person(dispatcher, tracker, reason="risk", level=level, category=category)
+        return hand_to_person(dispatcher, tracker, reason="risk", level=level, category=risk.get("category"))
 
 
 class ActionRequestHuman(Action):

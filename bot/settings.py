@@ -58,12 +58,14 @@ class Settings:
     verification_max_failures: int = 3
     verification_lock_minutes: int = 30
     verification_alert_senders: int = 3
+    handoff_recovery_seconds: int = 5  # how often lost escalations are looked for (bot/handoff/reconcile.py)
     risk_patterns_dir: Path = PROJECT_ROOT / "data" / "risk"
     directory_file: Path = PROJECT_ROOT / "data" / "directory" / "agencies.yml"
     sample_cases_file: Path = PROJECT_ROOT / "data" / "sample" / "cases.yml"
     encoder_dir: Path = PROJECT_ROOT / "models" / "encoder"
     risk_model_dir: Path = PROJECT_ROOT / "models" / "risk"
     risk_corpus_dir: Path = PROJECT_ROOT / "data" / "risk_corpus"
+    domain_file: Path = PROJECT_ROOT / "domain.yml"
 
     @property
     def is_development(self) -> bool:
@@ -99,6 +101,7 @@ class Settings:
             "verification_max_failures": _env_int("HAVEN_VERIFY_MAX_FAILURES", cls.verification_max_failures),
             "verification_lock_minutes": _env_int("HAVEN_VERIFY_LOCK_MINUTES", cls.verification_lock_minutes),
             "verification_alert_senders": _env_int("HAVEN_VERIFY_ALERT_SENDERS", cls.verification_alert_senders),
+            "handoff_recovery_seconds": _env_int("HAVEN_HANDOFF_RECOVERY_SECONDS", cls.handoff_recovery_seconds),
         }
         if secret_key:
             values["secret_key"] = secret_key
@@ -110,6 +113,7 @@ class Settings:
             ("encoder_dir", "HAVEN_ENCODER_DIR"),
             ("risk_model_dir", "HAVEN_RISK_MODEL_DIR"),
             ("risk_corpus_dir", "HAVEN_RISK_CORPUS_DIR"),
+            ("domain_file", "HAVEN_DOMAIN_FILE"),
         ):
             if _env(variable):
                 values[name] = Path(_env(variable))

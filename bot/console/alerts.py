@@ -34,3 +34,11 @@ def acknowledge(session: Session, *, alert_id: int, staff_id: int) -> bool:
     alert.acknowledged_at = utcnow()
     session.flush()
     return True
+
+
+def raise_alert(session: Session, *, kind: str, detail: dict[str, Any]) -> StaffAlert:
+    """Add an alert for supervisors; `detail` is shown as "key: value" pairs, so keep personal data out of it."""
+    alert = StaffAlert(kind=kind, detail=dict(detail), created_at=utcnow())
+    session.add(alert)
+    session.flush()
+    return alert

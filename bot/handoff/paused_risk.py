@@ -51,7 +51,7 @@ def raise_waiting_handoff(sender_id: str, risk: dict[str, Any]) -> str | None:
             level=level,
             category=risk.get("category"),
         )
-        advice = safety_message(risk.get("category"), level, handoff.channel)
+        advice = safety_message(risk.get("category"), handoff.channel)
         channel, address = split_sender(sender_id)
         enqueue(session, channel=channel or handoff.channel, recipient=address, payload={"text": advice})
     logger.info("waiting conversation raised to %s (%s)", level, risk.get("category"))

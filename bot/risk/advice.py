@@ -1,14 +1,16 @@
-"""The safety message sent first on escalation: 999 advice, the right helpline, and the safety question."""
+"""The safety advice for a risk category and channel, read from the domain's `utter_safety_advice` variations."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
+from rasa.core.nlg.generator import ResponseVariationFilter
 
-ADVICE_FILE = "advice.yml"
-SHARED_PHONE_CHANNELS = frozenset({"sms", "telegram"})
+RESPONSE = "utter_safety_advice"
+CATEGORY_SLOT = "risk_category"
 GSM7_BASIC = frozenset(
     "@\u00a3$\u00a5\u00e8\u00e9\u00f9\u00ec\u00f2\u00c7\n\u00d8\u00f8\r\u00c5\u00e5\u0394_\u03a6\u0393\u039b\u03a9"
     "\u03a0\u03a8\u03a3\u0398\u039e\u00c6\u00e6\u00df\u00c9 !\"#\u00a4%&'()*+,-./0123456789:;<=>?\u00a1"
@@ -23,27 +25,27 @@ def is_gsm7(text: str) -> bool:
 
 
 @lru_cache(maxsize=4)
-def load_advice(patterns_dir: Path | None = None) -> dict:
-    """The advice texts from data/risk/advice.yml (or the given directory)."""
-    if patterns_dir is None:
+def advice_variations(domain_file: Path | None = None) -> tuple[dict[str, Any], ...]:
+    """The `utter_safety_advice` variations of domain.yml (or the given domain file)."""
+    if domain_file is None:
         from bot.settings import get_settings
 
-        patterns_dir = get_settings().risk_patterns_dir
-    with (Path(patterns_dir) / ADVICE_FILE).open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        domain_file = get_settings().domain_file
+    with Path(domain_file).open(encoding="utf-8") as handle:
+        responses = (yaml.safe_load(handle) or {}).get("responses") or {}
+    variations = responses.get(RESPONSE)
+    if not variations:
+        raise LookupError(f"{domain_file} has no {RESPONSE} response")
+    return tuple(variations)
 
 
-def safety_message(
-    category: str | None, level: str | None, channel: str | None, *, patterns_dir: Path | None = None
-) -> str:
-    """The safety message for this risk category and level, worded for the channel."""
-    advice = load_advice(patterns_dir)
-    categories = advice["categories"]
-    entry = categories.get(category or "default") or categories["default"]
-    emergency = advice["emergency"]
-    parts = [emergency["imminent"] if level == "imminent" else emergency["default"], entry["text"]]
-    if entry.get("ask_if_safe"):
-        parts.append(advice["safe_to_message"])
-        if (channel or "").lower() in SHARED_PHONE_CHANNELS:
-            parts.append(advice["phone_warning"])
-    return " ".join(part.strip() for part in parts if part)
+def safety_message(category: str | None, channel: str | None, *, domain_file: Path | None = None) -> str:
+    """The advice Rasa sends for this category on this output channel ("sms", "telegram", "rest", "webchat").
+
+    The variation is chosen by Rasa's own filter (channel and slot conditions), so the text is the one
+    the `utter_safety_advice` response gives when the risk screen sets `risk_category` to `category`.
+    """
+    responses = {RESPONSE: list(advice_variations(domain_file))}
+    slots = {CATEGORY_SLOT: category or "default"}
+    suitable = ResponseVariationFilter(responses).responses_for_utter_action(RESPONSE, (channel or "").lower(), slots)
+    return str(suitable[0]["text"])

@@ -56,10 +56,13 @@ class SmsNormaliser:
         self._pattern = re.compile(rf"(?<![\w'])({alternatives})(?![\w'])")
 
     def squeeze(self, text: str) -> str:
-        """Squeeze repeated letters in every word that is not a known word as typed."""
+        """Squeeze repeated letters in every word that is not a known word as typed ("plzzz" -> "plz")."""
         if not REPEATS.search(text):
             return text
-        return WORD.sub(lambda match: _squeeze_word(match.group(0), self.is_word), text)
+        return WORD.sub(lambda match: _squeeze_word(match.group(0), self._is_known), text)
+
+    def _is_known(self, word: str) -> bool:
+        return self.is_word(word) or word in self.replacements
 
     def __call__(self, text: str) -> str:
         """The normalised form of `text` that the patterns are matched against.

@@ -1,4 +1,4 @@
-"""Hand-off actions: safety advice first, then who will help and when, then the conversation pauses."""
+"""Hand-off actions: who will help and when, then the conversation pauses (the advice is a domain response)."""
 
 from datetime import timedelta
 
@@ -12,16 +12,11 @@ from actions.handoff import ActionDefaultFallback, ActionEscalate, ActionRequest
 from bot.handoff.queue import claim
 from bot.models.base import utcnow
 from bot.models.handoff import Handoff
-from bot.risk.advice import safety_message
 from bot.settings import get_settings
 from tests.handoff.factories import make_handoff, make_staff
 
 NEVER_OPEN = "Sun 00:00-00:00"
 RISK = {"escalate": True, "level": "imminent", "category": "domestic_abuse", "matched": ["going to kill me"]}
-
-
-def expected_advice(category, level, channel):
-    return safety_message(category, level, channel)
 
 
 def make_tracker(sender_id="sms:+447700900123", *, risk=None, active_loop=None):
@@ -64,11 +59,10 @@ def recorded(session, sender_id):
     return session.scalars(select(Handoff).where(Handoff.sender_id == sender_id)).one()
 
 
-async def test_escalate_gives_advice_first_then_the_wait_and_pauses(session, on_duty):
+async def test_escalate_says_who_will_help_and_pauses_without_repeating_the_advice(session, on_duty):
     dispatcher = CollectingDispatcher()
     events = await ActionEscalate().run(dispatcher, make_tracker(risk=RISK), {})
     assert texts(dispatcher) == [
-        expected_advice("domestic_abuse", "imminent", "sms"),
         "A person from the Southmoor victim gateway will join this chat. Expected wait: about 3 minutes.",
     ]
     assert events == [SlotSet("handoff_active", True), ConversationPaused()]
@@ -86,8 +80,7 @@ async def test_escalate_gives_advice_first_then_the_wait_and_pauses(session, on_
 async def test_escalate_out_of_hours_says_what_to_do_now(session, off_duty):
     dispatcher = CollectingDispatcher()
     events = await ActionEscalate().run(dispatcher, make_tracker("telegram:42", risk=RISK), {})
-    advice, next_steps = texts(dispatcher)
-    assert advice == expected_advice("domestic_abuse", "imminent", "telegram")
+    [next_steps] = texts(dispatcher)
     assert "call 999" in next_steps
     assert "National Domestic Abuse Helpline on 0808 2000 247" in next_steps
     assert "will contact you here when it opens (Sun 00:00-00:00)" in next_steps

@@ -72,8 +72,8 @@ def echo_script(message: UserMessage) -> list[dict[str, Any]]:
     return [{"text": "Hello, I'm Haven.\n\nHow can I help?", "buttons": [{"title": "Case", "payload": "/greet"}]}]
 
 
-@pytest.fixture
-async def rest(db_url: str, monkeypatch) -> AsyncIterator[RestHarness]:
+@pytest.fixture(name="rest")
+async def rest_fixture(db_url: str, monkeypatch) -> AsyncIterator[RestHarness]:
     callback = CallbackServer()
     await callback.start()
     sock, base_url = listening_socket()

@@ -8,7 +8,11 @@ from bot.risk import screen
 from connectors.inbound_text import CUT_NOTICE, MAX_READ_CHARS
 from connectors.sms_inbound import EMPTY_REPLY, HELP_REPLY
 from tests.connectors.bad_input_cases import DISGUISED, EMPTY, OVER, READ_AS, WHOLE
-from tests.connectors.test_twilio_sms import SmsHarness, fake_twilio, sms  # noqa: F401 (fixtures)
+from tests.connectors.test_twilio_sms import (  # noqa: F401 (fixtures "sms", "fake_twilio")
+    SmsHarness,
+    fake_twilio_fixture,
+    sms_fixture,
+)
 
 SAFE_QUESTION = "Are you safe right now?\n\nReply 1 for Yes or 2 for No."
 

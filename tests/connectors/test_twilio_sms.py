@@ -79,16 +79,16 @@ class SmsHarness:
         return await self.post(WEBHOOK, params)
 
 
-@pytest.fixture
-async def fake_twilio() -> AsyncIterator[FakeTwilioApi]:
+@pytest.fixture(name="fake_twilio")
+async def fake_twilio_fixture() -> AsyncIterator[FakeTwilioApi]:
     fake = FakeTwilioApi()
     await fake.start()
     yield fake
     await fake.stop()
 
 
-@pytest.fixture
-async def sms(db_url: str, fake_twilio: FakeTwilioApi, monkeypatch) -> AsyncIterator[SmsHarness]:
+@pytest.fixture(name="sms")
+async def sms_fixture(db_url: str, fake_twilio: FakeTwilioApi, monkeypatch) -> AsyncIterator[SmsHarness]:
     sock, base_url = listening_socket()
     monkeypatch.setenv("TWILIO_ACCOUNT_SID", ACCOUNT_SID)
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", AUTH_TOKEN)

@@ -57,22 +57,22 @@ class WidgetClient:
         await self.sio.emit("user_uttered", {"message": text, "session_id": session_id, **extra})
 
 
-@pytest.fixture
-def test_settings(monkeypatch):
+@pytest.fixture(name="test_settings")
+def test_settings_fixture(monkeypatch):
     monkeypatch.setenv("HAVEN_ENV", "test")
     get_settings.cache_clear()
     yield get_settings()
     get_settings.cache_clear()
 
 
-@pytest.fixture
-async def chat(test_settings) -> AsyncIterator[RunningChat]:
+@pytest.fixture(name="chat")
+async def chat_fixture(test_settings) -> AsyncIterator[RunningChat]:
     async with running_chat_server() as running:
         yield running
 
 
-@pytest.fixture
-async def widget(chat: RunningChat) -> AsyncIterator[WidgetClient]:
+@pytest.fixture(name="widget")
+async def widget_fixture(chat: RunningChat) -> AsyncIterator[WidgetClient]:
     client = WidgetClient()
     await client.connect(chat.base_url)
     yield client

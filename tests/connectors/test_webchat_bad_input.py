@@ -9,17 +9,22 @@ from connectors.inbound_text import CUT_NOTICE, MAX_READ_CHARS
 from connectors.webchat import MAX_SOCKET_PAYLOAD_BYTES
 from connectors.webchat_inbound import EMPTY_REPLY
 from tests.connectors.bad_input_cases import DISGUISED, EMPTY, OVER, READ_AS, WHOLE
-from tests.connectors.test_webchat import WidgetClient, chat, test_settings, widget  # noqa: F401 (fixtures)
+from tests.connectors.test_webchat import (  # noqa: F401 (fixtures "chat", "widget", "test_settings")
+    WidgetClient,
+    chat_fixture,
+    test_settings_fixture,
+    widget_fixture,
+)
 from tests.connectors.test_webchat_harness import RunningChat
 
 OFFER = "Would you like to hear about support near you?"
 
 
-async def _say(widget: WidgetClient, text: str, replies: int) -> list[str]:
+async def _say(client: WidgetClient, text: str, replies: int) -> list[str]:
     """Send `text` in a new session; the texts of the first `replies` bot messages."""
-    session_id = await widget.start_session()
-    await widget.say(session_id, text)
-    return [(await widget.next("bot_uttered"))["text"] for _ in range(replies)]
+    session_id = await client.start_session()
+    await client.say(session_id, text)
+    return [(await client.next("bot_uttered"))["text"] for _ in range(replies)]
 
 
 @pytest.mark.parametrize(("typed", "read"), READ_AS)
@@ -35,7 +40,9 @@ async def test_a_message_with_no_words_gets_a_clear_reply(chat: RunningChat, wid
 
 
 @pytest.mark.parametrize(("typed", "category"), DISGUISED)
-async def test_disguised_disclosures_reach_rasa_in_a_form_the_screen_catches(chat: RunningChat, widget, typed, category):
+async def test_disguised_disclosures_reach_rasa_in_a_form_the_screen_catches(
+    chat: RunningChat, widget: WidgetClient, typed: str, category: str
+) -> None:
     await _say(widget, typed, 2)
     [message] = chat.agent.received
     assert screen(message.text).category == category

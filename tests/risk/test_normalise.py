@@ -1,4 +1,4 @@
-"""SMS spellings are expanded from data/risk/sms_normalisation.yml before matching."""
+"""Typed text reaches the patterns cleaned (bot.text) with SMS spellings expanded (sms_normalisation.yml)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,10 @@ from bot.risk.screener import RiskScreener
         ("pleeease", "please"),
         ("he\u2019s", "he's"),
         ("threatend", "threatened"),
+        ("heelp mee", "help me"),  # runs already cut to two by the channels
+        ("plzzz", "please"),
+        ("he\u00a0put his hands round my ne\u200bck", "he put his hands round my neck"),
+        ("\uff4b\u0456ll", "kill"),
     ],
 )
 def test_sms_forms_are_normalised(screener: RiskScreener, typed: str, seen: str) -> None:

@@ -1,0 +1,89 @@
+"""The uncertain band: a gentle "are you safe?" with 999 and a helpline, and what the answer leads to."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.handoff import channel_of, hand_to_person
+from bot.handoff.wording import helpline_for
+from bot.risk.advice import safety_message
+
+logger = logging.getLogger(__name__)
+FORMS = frozenset({"case_update_form", "support_form", "referral_form"})
+RECENT_TURNS = 6  # an earlier uncertain message among this many recent user turns...
+RECENT_WINDOW = timedelta(minutes=30)  # ...and this recent makes two cues: escalate
+SAFE_REPLY = "Thank you for telling me. If that changes, message HELP at any time, or call 999 in an emergency."
+
+
+def check_text(category: str | None) -> str:
+    """The safety check: short, gentle, with 999 (and 55) and the helpline for the likely category."""
+    return (
+        "I want to check you're OK. Are you safe right now? If you are in danger, call 999 "
+        "(from a mobile, if you can't speak, press 55 when asked). "
+        f"You can also call {helpline_for(category)}, free, any time. "
+        "Reply YES if you are safe, NO if you are not, or PERSON to talk to someone from our team."
+    )
+
+
+def uncertain_turns(tracker: Tracker, now: datetime) -> list[dict]:
+    """The recent user messages (latest first, this one included) that the risk screen found uncertain."""
+    users = [event for event in reversed(tracker.events) if event.get("event") == "user"][:RECENT_TURNS]
+    found = []
+    for event in users:
+        risk = (event.get("parse_data") or {}).get("risk") or {}
+        stamp = datetime.fromtimestamp(float(event.get("timestamp") or now.timestamp()), tz=timezone.utc)
+        if risk.get("band") == "uncertain" and now - stamp <= RECENT_WINDOW:
+            found.append(risk)
+    return found
+
+
+def interrupted_form(events: list[dict]) -> str | None:
+    """The form the safety check interrupted (deactivated just before the check), if any."""
+    last_check = max((i for i, e in enumerate(events) if e.get("event") == "action"
+                      and e.get("name") == "action_safety_check"), default=len(events))
+    loops = [event.get("name") for event in events[:last_check] if event.get("event") == "active_loop"]
+    if len(loops) >= 2 and loops[-1] is None and loops[-2] in FORMS:
+        return loops[-2]
+    return None
+
+
+class ActionSafetyCheck(Action):
+    """Ask "are you safe?"; a second uncertain cue in a short span escalates instead."""
+
+    def name(self) -> str:
+        return "action_safety_check"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        cues = uncertain_turns(tracker, datetime.now(timezone.utc))
+        category = next((cue.get("category") for cue in cues if cue.get("category")), None)
+        if len(cues) >= 2:
+            logger.info("two uncertain risk cues in a short span: escalating (category=%s)", category)
+            dispatcher.utter_message(text=safety_message(category, "medium", channel_of(tracker)))
+            return hand_to_person(dispatcher, tracker, reason="risk", level="medium", category=category)
+        dispatcher.utter_message(
+            text=check_text(category),
+            buttons=[
+                {"title": "Yes, I'm safe", "payload": "yes I'm safe"},
+                {"title": "No", "payload": "no I'm not safe"},
+                {"title": "Talk to a person", "payload": "I want to talk to a person"},
+            ],
+        )
+        return []
+
+
+class ActionSafetyCheckAnswered(Action):
+    """They said they are safe: thank them and carry on where they were."""
+
+    def name(self) -> str:
+        return "action_safety_check_answered"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        dispatcher.utter_message(text=SAFE_REPLY)
+        form = interrupted_form(tracker.events)
+        return [FollowupAction(form)] if form else []

@@ -1,0 +1,210 @@
+"""Lost escalations (the action failed) are queued, alerted and paused once; everything else is left alone."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from rasa.core.agent import Agent
+from rasa.core.lock_store import InMemoryLockStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationPaused, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy import select
+
+from bot.console.alerts import open_alerts
+from bot.handoff.queue import list_queue, open_handoff
+from bot.handoff.reconcile import ScanFloor, reconcile_once
+from bot.handoff.recovery import recovery_loop
+from bot.models import OutboxMessage
+from bot.settings import get_settings
+from bot.tracker_store import HavenTrackerStore
+
+DOMAIN_FILE = Path(__file__).resolve().parents[2] / "domain.yml"
+SENDER = "sms:+447700900321"
+THREAT = {"escalate": True, "level": "high", "category": "threat_to_life", "matched": ["x"]}
+OFF_DUTY_START = "Nobody from the gateway is available right now."
+
+
+@pytest.fixture
+def agent(db_url, monkeypatch) -> Agent:
+    """A Rasa agent whose tracker store is the test database (as in the Rasa server); nobody on duty."""
+    monkeypatch.setenv("HAVEN_GATEWAY_HOURS", "Sun 00:00-00:00")
+    get_settings.cache_clear()
+    domain = Domain.load(str(DOMAIN_FILE))
+    return Agent(domain=domain, tracker_store=HavenTrackerStore(domain=domain), lock_store=InMemoryLockStore())
+
+
+def said(text: str, risk: dict | None, *, at: float, intent: str = "risk_disclosure") -> UserUttered:
+    parse_data = {"intent": {"name": intent, "confidence": 1.0}, "entities": [], "text": text}
+    if risk is not None:
+        parse_data["risk"] = risk
+    return UserUttered(text, intent=parse_data["intent"], parse_data=parse_data, timestamp=at)
+
+
+def failed_escalation(at: float) -> list:
+    """What Rasa stores when action_escalate fails: the advice went out, the action left no events."""
+    return [
+        ActionExecuted("action_listen", timestamp=at - 1),
+        said("he said he will kill me tonight", THREAT, at=at),
+        BotUttered("In an emergency call 999 ...", timestamp=at + 0.1),
+        ActionExecuted("action_escalate", timestamp=at + 0.2),
+        ActionExecuted("action_listen", timestamp=at + 0.3),
+    ]
+
+
+async def seed(agent: Agent, sender_id: str, events: list) -> None:
+    tracker = await agent.tracker_store.retrieve(sender_id)
+    tracker = tracker or DialogueStateTracker(sender_id, agent.domain.slots)
+    for event in events:
+        tracker.update(event)
+    await agent.tracker_store.save(tracker)
+
+
+def naive(timestamp: float) -> datetime:
+    return datetime.fromtimestamp(timestamp, tz=timezone.utc).replace(tzinfo=None)
+
+
+def queued_texts(session) -> list[tuple[str, str, str]]:
+    rows = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    return [(row.channel, row.recipient, row.payload.get("text", "")) for row in rows]
+
+
+async def test_lost_escalation_is_queued_alerted_paused_and_the_victim_told(agent, session):
+    await seed(agent, SENDER, failed_escalation(time.time() - 30))
+
+    assert await reconcile_once(agent) == 1
+
+    [item] = list_queue(session)
+    assert (item.sender_id, item.reason, item.level, item.category, item.channel, item.status) == (
+        SENDER, "risk", "high", "threat_to_life", "sms", "waiting",
+    )  # fmt: skip
+    [alert] = open_alerts(session)
+    assert alert["kind"] == "escalation recovered"
+    assert f"handoff: {item.id}" in alert["detail"] and "threat_to_life" in alert["detail"]
+    assert "+447700900321" not in alert["detail"]
+    tracker = await agent.tracker_store.retrieve(SENDER)
+    assert tracker.is_paused() and tracker.get_slot("handoff_active") is True
+    [(channel, recipient, text)] = queued_texts(session)
+    assert (channel, recipient) == ("sms", "+447700900321") and text.startswith(OFF_DUTY_START)
+    assert [event.text for event in tracker.events if isinstance(event, BotUttered)][-1] == text
+
+
+async def test_running_twice_opens_one_handoff_one_alert_and_tells_once(agent, session):
+    await seed(agent, SENDER, failed_escalation(time.time() - 30))
+
+    assert await reconcile_once(agent, ScanFloor()) == 1
+    assert await reconcile_once(agent, ScanFloor()) == 0
+
+    assert len(list_queue(session)) == 1
+    assert len(open_alerts(session)) == 1
+    assert len(queued_texts(session)) == 1
+    tracker = await agent.tracker_store.retrieve_full_tracker(SENDER)
+    assert sum(isinstance(event, ConversationPaused) for event in tracker.events) == 1
+
+
+async def test_messages_that_did_not_escalate_are_ignored(agent, session):
+    now = time.time() - 30
+    await seed(agent, "rest:calm", [said("hello", None, at=now, intent="greet")])
+    unsure = {"escalate": False, "level": None}
+    await seed(agent, "rest:worried", [said("is this safe", unsure, at=now, intent="risk_uncertain")])
+    await seed(agent, "rest:odd", [said("he hit me", {"escalate": False}, at=now)])
+
+    assert await reconcile_once(agent) == 0
+    assert list_queue(session) == [] and open_alerts(session) == []
+
+
+async def test_an_escalation_that_was_handed_off_is_left_alone(agent, session):
+    at = time.time() - 30
+    await seed(agent, SENDER, failed_escalation(at)[:4])
+    open_handoff(session, sender_id=SENDER, channel="sms", reason="risk", level="high")  # by action_escalate
+    session.commit()
+    await seed(agent, SENDER, [ConversationPaused(timestamp=at + 0.5)])
+
+    assert await reconcile_once(agent) == 0
+    assert len(list_queue(session)) == 1 and open_alerts(session) == [] and queued_texts(session) == []
+
+
+async def test_an_escalation_staff_already_closed_is_not_reopened(agent, session):
+    at = time.time() - 300
+    await seed(agent, SENDER, [*failed_escalation(at)[:4], ConversationPaused(timestamp=at + 0.5)])
+    handoff = open_handoff(session, sender_id=SENDER, channel="sms", reason="risk", level="high")
+    handoff.created_at, handoff.status, handoff.closed_at = naive(at + 0.4), "closed", naive(at + 200)
+    session.commit()
+
+    assert await reconcile_once(agent) == 0
+    assert list_queue(session) == [] and open_alerts(session) == []
+
+
+async def test_a_risk_told_while_already_waiting_is_left_to_the_paused_conversation(agent, session):
+    at = time.time() - 30
+    handoff = open_handoff(session, sender_id=SENDER, channel="sms", reason="requested")
+    handoff.created_at = naive(at - 60)
+    session.commit()
+    await seed(agent, SENDER, [ConversationPaused(timestamp=at - 59), said("he is here", THREAT, at=at)])
+
+    assert await reconcile_once(agent) == 0
+    assert open_alerts(session) == []
+
+
+async def test_a_handoff_closed_before_the_escalation_does_not_count(agent, session):
+    at = time.time() - 30
+    old = open_handoff(session, sender_id=SENDER, channel="sms", reason="requested")
+    old.created_at, old.status, old.closed_at = naive(at - 600), "closed", naive(at - 300)
+    session.commit()
+    await seed(agent, SENDER, failed_escalation(at))
+
+    assert await reconcile_once(agent) == 1
+    [item] = list_queue(session)
+    assert item.id != old.id and item.reason == "risk"
+
+
+async def test_a_handoff_recorded_but_never_paused_is_paused_without_a_second_one(agent, session):
+    at = time.time() - 30
+    await seed(agent, SENDER, failed_escalation(at))
+    open_handoff(session, sender_id=SENDER, channel="sms", reason="risk", level="high")  # then the action died
+    session.commit()
+
+    assert await reconcile_once(agent) == 1
+    assert len(list_queue(session)) == 1 and open_alerts(session) == []
+    assert (await agent.tracker_store.retrieve(SENDER)).is_paused()
+    assert len(queued_texts(session)) == 1
+
+
+async def test_a_database_outage_is_retried_until_it_works(agent, session, monkeypatch, tmp_path, caplog):
+    await seed(agent, SENDER, failed_escalation(time.time() - 30))
+    good_url = get_settings().database_url
+    stop, passes = asyncio.Event(), []
+
+    def agent_of() -> Agent:
+        passes.append(1)
+        monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}" if len(passes) == 1 else good_url)
+        get_settings.cache_clear()  # pass 1: Haven's database can't be opened; pass 2: it is back
+        if len(passes) == 3:
+            stop.set()
+        return agent
+
+    with caplog.at_level(logging.INFO, logger="bot.handoff"):
+        await asyncio.wait_for(recovery_loop(agent_of, stop, interval=0.01), timeout=60)
+
+    assert len(passes) == 3
+    assert len(list_queue(session)) == 1 and len(open_alerts(session)) == 1
+    warnings = [record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING]
+    assert any("escalation recovery failed" in message for message in warnings)
+    assert "working again" in caplog.text and "+447700900321" not in caplog.text
+
+
+def test_scan_floor_settles_only_after_complete_passes():
+    floor = ScanFloor()
+    floor.completed(10, now=0.0)
+    floor.completed(20, now=100.0)
+    assert floor.floor == 0
+    floor.failed()
+    floor.completed(30, now=130.0)
+    assert floor.floor == 0
+    floor.completed(40, now=250.0)
+    assert floor.floor == 30
