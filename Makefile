@@ -10,8 +10,8 @@ REQS_STAMP := $(VENV)/.requirements-installed
 MODEL := models/haven.tar.gz
 ENCODER := models/encoder/model.onnx
 RISK_HEAD := models/risk/head.npz
-RISK_CORPUS := $(wildcard data/risk_corpus/*.yml)
-TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/stories -name '*.yml' 2>/dev/null) $(shell find bot/risk -name '*.py' 2>/dev/null)
+RISK_CORPUS := $(wildcard data/risk_corpus/*.yml) $(wildcard data/nlu/*.yml) $(wildcard data/risk/*.yml) tests/data/risk_heldout.yml
+TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/stories -name '*.yml' 2>/dev/null) $(shell find bot/nlu -name '*.py' 2>/dev/null) bot/risk/component.py
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONDONTWRITEBYTECODE := 1
@@ -43,11 +43,11 @@ db: install ## Migrate the database and load the directory, sample cases and a d
 	$(PY) -m bot migrate
 	$(PY) -m bot seed
 
-$(MODEL): $(REQS_STAMP) $(ENCODER) $(RISK_HEAD) $(TRAINING_INPUTS)
+$(MODEL): $(REQS_STAMP) $(ENCODER) $(TRAINING_INPUTS)
 	$(RASA) train --fixed-model-name haven --out models --quiet
 	@touch $@
 
-train: $(MODEL) ## Train the model, only when training data or config changed
+train: $(MODEL) $(RISK_HEAD) ## Train the Rasa model and the risk head, each only when its inputs changed
 
 run: db train ## Start Haven (Rasa server :5005 with the web chat, console and webhooks; actions on 127.0.0.1:5055)
 	$(PY) -m bot run
@@ -69,8 +69,8 @@ test-stories: install train ## Test stories, failing on any prediction error
 eval-nlu: install train ## Intent accuracy and macro-F1 on the held-out NLU set (a figure, not a test)
 	$(PY) -m bot.evaluate_nlu --model $(MODEL)
 
-eval-risk: install ## Risk screen recall and false escalations on the held-out set, beside a keyword baseline
-	$(PY) -m bot.risk.evaluate tests/data/risk_heldout.yml
+eval-risk: install $(RISK_HEAD) ## Risk screen recall / false escalations (patterns, model, combined, keywords) by batch split
+	$(PY) -m bot.risk.evaluation
 
 crossval: install ## 5-fold cross-validation of the NLU pipeline
 	$(RASA) test nlu --nlu data/nlu --config config.yml --cross-validation --folds 5 --out results/crossval

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from collections import deque
@@ -12,7 +11,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from rasa.shared.core.events import BotUttered
-from sqlalchemy import column, func, or_, select, table
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.cases.identities import split_sender
@@ -20,6 +19,7 @@ from bot.console.alerts import raise_alert
 from bot.console.transcript import pausing_events
 from bot.db import session_scope
 from bot.handoff import wording
+from bot.handoff.escalation_events import EVENTS, escalations
 from bot.handoff.queue import OPEN_STATUSES, open_handoff, priority_for
 from bot.handoff.rota import expected_wait_minutes, staff_on_duty
 from bot.models.handoff import Handoff
@@ -27,15 +27,9 @@ from bot.outbox.store import enqueue
 
 logger = logging.getLogger(__name__)
 ALERT_KIND = "escalation_recovered"
-RISK_INTENT = "risk_disclosure"
 DEFAULT_LEVEL = "high"  # as actions.handoff: an escalation without a level errs on the urgent side
 LOOKBACK_SECONDS = 24 * 3600.0
 SETTLE_SECONDS = 120.0
-# Rasa's tracker store table (rasa.core.tracker_store.SQLTrackerStore), in Haven's database.
-EVENTS = table(
-    "events", column("id"), column("sender_id"), column("type_name"), column("timestamp"), column("intent_name"),
-    column("data"),
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -78,16 +72,6 @@ class ScanFloor:
         self.marks.clear()
 
 
-def escalating_risk(data: str | None) -> dict[str, Any] | None:
-    """The risk verdict of a stored user event, if it escalated."""
-    try:
-        parse_data = json.loads(data or "{}").get("parse_data") or {}
-    except (ValueError, AttributeError):
-        return None
-    risk = parse_data.get("risk") if isinstance(parse_data, dict) else None
-    return risk if isinstance(risk, dict) and risk.get("escalate") else None
-
-
 def _naive_utc(timestamp: float) -> datetime:
     return datetime.fromtimestamp(timestamp, tz=timezone.utc).replace(tzinfo=None)
 
@@ -116,26 +100,20 @@ def classify(session: Session, *, sender_id: str, at: float, risk: dict[str, Any
 def find_lost_escalations(
     session: Session, *, after_id: int = 0, up_to_id: int | None = None, now: float | None = None
 ) -> list[LostEscalation]:
-    """Escalating user messages with an events id in (after_id, up_to_id], of the last day, still to recover.
+    """Escalations among events with an id in (after_id, up_to_id], of the last day, still to recover.
 
     One per conversation: the earliest, at the most urgent level found.
     """
     since = (now if now is not None else time.time()) - LOOKBACK_SECONDS
-    query = select(EVENTS.c.sender_id, EVENTS.c.timestamp, EVENTS.c.data).where(
-        EVENTS.c.id > after_id,
-        EVENTS.c.type_name == "user",
-        EVENTS.c.intent_name == RISK_INTENT,
-        EVENTS.c.timestamp >= since,
-    )
+    window = [EVENTS.c.id > after_id, EVENTS.c.timestamp >= since]
     if up_to_id is not None:
-        query = query.where(EVENTS.c.id <= up_to_id)
+        window.append(EVENTS.c.id <= up_to_id)
     found: dict[str, LostEscalation] = {}
-    for sender_id, at, data in session.execute(query.order_by(EVENTS.c.id)).all():
-        risk = escalating_risk(data)
-        lost = classify(session, sender_id=sender_id, at=float(at), risk=risk) if risk else None
+    for sender_id, at, risk in escalations(session, window):
+        lost = classify(session, sender_id=sender_id, at=at, risk=risk)
+        earlier = found.get(sender_id)
         if lost is None:
             continue
-        earlier = found.get(sender_id)
         if earlier is None:
             found[sender_id] = lost
         elif priority_for(lost.level) < priority_for(earlier.level):

@@ -49,13 +49,19 @@ def user_turns(tracker: DialogueStateTracker) -> list[Turn]:
 
 
 def record_new_turns(sender_id: str, turns: list[Turn]) -> int:
-    """Record the turns newer than the stored last message (synchronous; the DB work of one save)."""
+    """Record the turns newer than the stored last message (synchronous; the DB work of one save).
+
+    The stored time is read in its own transaction, so the writing one starts with a write: on SQLite
+    (WAL) a transaction that read first can't take the write lock after another sender's commit.
+    """
     with session_scope() as session:
         query = select(LiveConversation.last_message_at).where(LiveConversation.sender_id == sender_id)
         last = session.scalar(query)
-        fresh = [turn for turn in turns if last is None or turn.at > last]
-        for turn in fresh:
-            record_turn(session, sender_id=sender_id, channel=turn.channel, risk=turn.risk, at=turn.at)
+    fresh = [turn for turn in turns if last is None or turn.at > last]
+    if fresh:
+        with session_scope() as session:
+            for turn in fresh:
+                record_turn(session, sender_id=sender_id, channel=turn.channel, risk=turn.risk, at=turn.at)
     return len(fresh)
 
 

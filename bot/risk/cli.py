@@ -9,8 +9,9 @@ from typing import TextIO
 
 def screen_lines(lines: TextIO, out: TextIO) -> int:
     """Screen each non-empty line of `lines`, writing JSON lines to `out`; returns the count."""
-    from bot.risk import screen
+    from bot.risk.layered import default_layered_screen
 
+    screen = default_layered_screen().screen
     count = 0
     for line in lines:
         text = line.rstrip("\r\n")

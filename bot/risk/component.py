@@ -88,7 +88,7 @@ def add_category_entity(message: Message, category: str | None) -> None:
 class RiskScreen(GraphComponent):
     """Screens every message for risk; the intent becomes `risk_disclosure` (escalate) or `risk_uncertain`.
 
-    Config: `patterns_dir` (optional) overrides settings.risk_patterns_dir;
+    Config: `patterns_dir` and `model_dir` (optional) override settings.risk_patterns_dir / risk_model_dir;
     `trust_classifier_above` (optional, off by default): when the screen finds nothing but the
     intent classifier predicted risk_disclosure with at least this confidence, escalate at medium
     instead of discarding the prediction (a second safety net for phrasings the patterns miss).
@@ -97,7 +97,7 @@ class RiskScreen(GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         """No patterns_dir: use the configured one."""
-        return {"patterns_dir": None, "trust_classifier_above": None, "fallback_below": 0.3}
+        return {"patterns_dir": None, "model_dir": None, "trust_classifier_above": None, "fallback_below": 0.3}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.component_config = config
@@ -120,9 +120,11 @@ class RiskScreen(GraphComponent):
             from bot.settings import get_settings
 
             patterns_dir = self.component_config.get("patterns_dir")
-            if patterns_dir:
+            model_dir = self.component_config.get("model_dir")
+            if patterns_dir or model_dir:
                 settings = get_settings()
-                self._screener = build_layered_screen(patterns_dir, settings.risk_model_dir, settings.encoder_dir)
+                self._screener = build_layered_screen(patterns_dir or settings.risk_patterns_dir,
+                                                      model_dir or settings.risk_model_dir, settings.encoder_dir)
             else:
                 self._screener = default_layered_screen()
         return self._screener

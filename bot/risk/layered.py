@@ -12,6 +12,7 @@ from bot.risk import RiskResult
 from bot.risk.fusion import combine
 from bot.risk.model.head import META_FILE, RiskHead
 from bot.risk.screener import RiskScreener
+from bot.text.normalise import normalise_text
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ class LayeredScreen:
 
     def screen(self, text: str, windows: np.ndarray | None = None) -> RiskResult:
         """The combined verdict; `windows` are the encoder's vectors if already computed."""
+        text = normalise_text(text)
         patterns = self.screener.screen(text)
         if self.head is None or not text.strip():
             return patterns

@@ -1,30 +1,24 @@
-"""Risk screen figures: bot/risk/evaluate.py's measure on the held-out set, Haven beside the keyword list."""
+"""Risk screen figures: patterns, model, combined and keywords on every evaluation set (bot/risk/evaluation)."""
 
 from __future__ import annotations
 
-from bot.risk.evaluate import BASELINE_KEYWORDS, DEFAULT_HELDOUT, haven_screen, keyword_baseline, load_samples, measure
+from bot.risk.evaluation.measure import judge_all, table
+from bot.risk.evaluation.sections import evaluation_sets
+from bot.risk.layered import default_layered_screen
 from tests.bench.report import Section
 
 
 def section() -> Section:
-    """Recall and false-escalation rate, overall and per category."""
-    samples = load_samples(DEFAULT_HELDOUT)
-    haven, baseline = measure(samples, haven_screen), measure(samples, keyword_baseline)
-    risky, benign = haven["counts"]
-    result = Section("2. Risk screen: recall and false escalations on the held-out set")
-    result.text(f"Held-out set `tests/data/risk_heldout.yml`: {risky} messages that need escalation, "
-                f"{benign} benign ones. Baseline: any of {len(BASELINE_KEYWORDS)} naive keywords as a substring.")
-    rows = [
-        ["recall (needs escalation)", f"{haven['recall']:.3f}", f"{baseline['recall']:.3f}"],
-        ["false escalation rate (benign)", f"{haven['false_rate']:.3f}", f"{baseline['false_rate']:.3f}"],
-        ["category agreement (of escalated)", f"{haven['category_agreement']:.3f}", "-"],
-    ]
-    rows += [[f"recall: {name}", f"{value:.3f}", f"{baseline['per_category'].get(name, float('nan')):.3f}"]
-             for name, value in haven["per_category"].items()]
-    result.table(["measure", "Haven risk screen", "keyword baseline"], rows)
-    missed = haven["missed"]
-    result.text(f"Missed by Haven: {len(missed)}; false escalations by Haven: {len(haven['false_escalations'])} "
-                "(texts not repeated here; run the command to see them).")
-    result.commands("python -m bot.risk.evaluate tests/data/risk_heldout.yml")
+    """One table per evaluation set, with Wilson 95% intervals."""
+    screen = default_layered_screen()
+    result = Section("2. Risk screen: recall and false escalations, split by batch")
+    if screen.head is not None:
+        thresholds = screen.head.thresholds
+        result.text(f"Model: lexical weight {screen.head.mix}, escalates at P >= {thresholds.escalate}, "
+                    f"uncertain band from {thresholds.watch}. Recall is on messages needing a person, false "
+                    "escalations on benign ones; `combined+watch` also counts the uncertain band (asked \"are "
+                    "you safe?\" with 999 and a helpline). The TEST figure is the honest one.")
+    for evaluation_set in evaluation_sets():
+        result.text("```\n" + table(evaluation_set.title, judge_all(evaluation_set.examples, screen)) + "\n```")
+    result.commands("make eval-risk")
     return result
-

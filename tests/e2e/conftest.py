@@ -94,6 +94,7 @@ def haven(tmp_path_factory, callbacks, twilio, telegram) -> HavenStack:
             "TELEGRAM_BOT_TOKEN": telegram.token,
             "TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET,
             "TELEGRAM_API_BASE_URL": telegram.base_url,
+            "HAVEN_HANDOFF_RECOVERY_SECONDS": "1",  # lost escalations are recovered within a second
         },
     )
     yield stack

@@ -11,6 +11,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -77,6 +79,44 @@ class HavenStack:
     processes: list[subprocess.Popen] = field(default_factory=list)
     log_path: Path | None = None
     ready_seconds: float | None = None  # from starting the Rasa server to its first answer on /
+    action_command: list[str] = field(default_factory=list)  # how the action server was started
+    action_url: str = ""  # the action server's base URL
+
+    def _start_action_server(self) -> subprocess.Popen:
+        log = open(self.log_path, "a") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
+        return subprocess.Popen(
+            self.action_command, cwd=PROJECT_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+        )
+
+    def stop_action_server(self) -> None:
+        """Stop the action server, as a crash would: Rasa's calls to custom actions then fail."""
+        process = self.processes[0]
+        process.terminate()
+        process.wait(timeout=20)
+
+    def start_action_server(self, attempts: int = 240) -> None:
+        """Start the action server again; wait (up to `attempts` quarter-seconds) until it answers /health."""
+        process = self.processes[0] = self._start_action_server()
+        for _ in range(attempts):
+            if process.poll() is not None:
+                break
+            try:
+                with urllib.request.urlopen(self.action_url + "/health", timeout=5) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.25)
+        raise RuntimeError("the action server did not come back")
+
+    @contextmanager
+    def action_server_stopped(self) -> Iterator[None]:
+        """The action server is down inside the block, and running again after it (even if the block fails)."""
+        self.stop_action_server()
+        try:
+            yield
+        finally:
+            self.start_action_server()
 
     def post_json(self, path: str, payload: dict, headers: dict | None = None) -> tuple[int, object]:
         """POST JSON to the Rasa server; returns (status, decoded body)."""
@@ -173,15 +213,15 @@ def start_stack(
         input=b"correct horse battery staple\n",
     )
     log = open(workdir / "haven-e2e.log", "w")  # noqa: SIM115 (closed with the processes)
-    stack = HavenStack(base_url=f"http://127.0.0.1:{port}", env=env, log_path=workdir / "haven-e2e.log")
-    stack.processes.append(
-        subprocess.Popen(
-            [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    stack = HavenStack(
+        base_url=f"http://127.0.0.1:{port}",
+        env=env,
+        log_path=workdir / "haven-e2e.log",
+        action_command=[python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
+        action_url=f"http://127.0.0.1:{action_port}",
+    )
+    stack.processes.append(  # processes[0]: the action server (see stop_action_server)
+        subprocess.Popen(stack.action_command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     )
     stack.processes.append(
         subprocess.Popen(

@@ -12,7 +12,7 @@ import pytest
 from rasa.core.agent import Agent
 from rasa.core.lock_store import InMemoryLockStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationPaused, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationPaused, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import select
 
@@ -92,6 +92,24 @@ async def test_lost_escalation_is_queued_alerted_paused_and_the_victim_told(agen
     [(channel, recipient, text)] = queued_texts(session)
     assert (channel, recipient) == ("sms", "+447700900321") and text.startswith(OFF_DUTY_START)
     assert [event.text for event in tracker.events if isinstance(event, BotUttered)][-1] == text
+
+
+async def test_a_lost_escalation_after_saying_no_to_are_you_safe_is_recovered_too(agent, session):
+    at = time.time() - 30
+    unsure = {"escalate": False, "band": "uncertain", "category": "stalking"}
+    await seed(agent, SENDER, [
+        said("he keeps turning up", unsure, at=at - 20, intent="risk_uncertain"),
+        SlotSet("risk_category", "stalking", timestamp=at - 19.9),
+        ActionExecuted("action_safety_check", timestamp=at - 19.8),
+        ActionExecuted("action_listen", timestamp=at - 19.7),
+        said("no", None, at=at, intent="deny"),
+        BotUttered("In an emergency call 999 ...", timestamp=at + 0.1),
+        ActionExecuted("action_escalate", timestamp=at + 0.2),
+    ])  # fmt: skip
+
+    assert await reconcile_once(agent) == 1
+    [item] = list_queue(session)
+    assert (item.reason, item.level, item.category) == ("risk", "high", "stalking")
 
 
 async def test_running_twice_opens_one_handoff_one_alert_and_tells_once(agent, session):

@@ -24,7 +24,12 @@ def test_first_message_creates_the_row_with_an_opaque_reference(session):
     session.commit()
     saved = row(session)
     assert (saved.channel, saved.last_message_at, saved.message_count) == ("sms", T0, 1)
-    assert (saved.max_risk_score, saved.max_risk_category, saved.last_risk_band, saved.watch) == (0.0, None, "none", False)
+    assert (saved.max_risk_score, saved.max_risk_category, saved.last_risk_band, saved.watch) == (
+        0.0,
+        None,
+        "none",
+        False,
+    )
     assert len(saved.ref) >= 16 and "447700900123" not in saved.ref
 
 
@@ -58,7 +63,10 @@ def test_uncertain_band_sets_watch_and_aware_times_are_stored_as_utc(session):
     saved = row(session)
     assert saved.last_message_at == T0
     assert (saved.watch, saved.last_risk_band, saved.max_risk_score, saved.max_risk_category) == (
-        True, "uncertain", 0.22, "self_harm"
+        True,
+        "uncertain",
+        0.22,
+        "self_harm",
     )
 
 
@@ -83,5 +91,27 @@ def test_another_session_updates_the_existing_row_instead_of_inserting_a_second(
     finally:
         first.close()
         second.close()
-    saved = row(session_factory(engine)())
-    assert (saved.message_count, saved.max_risk_score) == (2, 1.0)
+    reader = session_factory(engine)()
+    try:
+        saved = row(reader)
+        assert (saved.message_count, saved.max_risk_score) == (2, 1.0)
+    finally:
+        reader.close()
+
+
+def test_concurrent_turns_of_one_sender_are_all_counted(engine):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bot.db import session_scope
+
+    def worker(offset: int) -> None:
+        for step in range(5):
+            with session_scope(engine) as own:
+                record_turn(
+                    own, sender_id=SENDER, channel="sms", risk=None, at=T0 + timedelta(seconds=offset * 10 + step)
+                )
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(worker, range(4)))
+    with session_scope(engine) as reader:
+        assert row(reader).message_count == 20

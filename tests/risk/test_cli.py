@@ -22,7 +22,7 @@ def test_cli_writes_one_json_line_per_message() -> None:
     )
     records = [json.loads(line) for line in completed.stdout.splitlines()]
     assert [record["text"] for record in records] == ["he said he'd kill me", "my phone died", "im gona kms"]
-    assert [set(record) for record in records] == [{"text", "escalate", "level", "category", "matched"}] * 3
+    assert all({"text", "escalate", "level", "category", "matched", "score", "band"} <= set(r) for r in records)
     assert [(r["escalate"], r["category"]) for r in records] == [
         (True, "threat_to_life"),
         (False, None),

@@ -49,7 +49,8 @@ def test_no_escalation_keeps_the_intent_and_reports_risk(component: RiskScreen) 
     component.process([message])
     output = _output(message)
     assert output["intent"]["name"] == "ask_court_date"
-    assert output["risk"] == {"escalate": False, "level": None, "category": None, "matched": []}
+    assert output["risk"]["escalate"] is False and output["risk"]["band"] == "none"
+    assert output["risk"]["matched"] == [] and output["risk"]["score"] < 0.3
 
 
 def test_unconfirmed_risk_disclosure_gives_way_to_the_next_intent(component: RiskScreen) -> None:
@@ -81,19 +82,17 @@ def test_component_is_registered_as_an_intent_classifier() -> None:
     assert registered.is_trainable is False
 
 
-def test_confident_classifier_can_be_trusted_as_a_second_safety_net() -> None:
-    config = {**RiskScreen.get_default_config(), "patterns_dir": str(RISK_DIR), "trust_classifier_above": 0.8}
+def test_confident_classifier_can_be_trusted_as_a_second_safety_net(tmp_path) -> None:
+    config = {**RiskScreen.get_default_config(), "patterns_dir": str(RISK_DIR), "model_dir": str(tmp_path),
+              "trust_classifier_above": 0.8}  # no model in tmp_path: patterns and classifier alone
     component = RiskScreen(config)
     confident = _message("things at home are bad and i dont know what to do", [("risk_disclosure", 0.93)])
     unsure = _message("things are bad", [("risk_disclosure", 0.5), ("case_update", 0.4)])
     component.process([confident, unsure])
     assert _output(confident)["intent"]["name"] == "risk_disclosure"
-    assert _output(confident)["risk"] == {
-        "escalate": True,
-        "level": "medium",
-        "category": None,
-        "matched": ["classifier:risk_disclosure"],
-    }
+    risk = _output(confident)["risk"]
+    assert (risk["escalate"], risk["level"], risk["category"]) == (True, "medium", None)
+    assert risk["matched"] == ["classifier:risk_disclosure"]
     assert _output(unsure)["intent"]["name"] == "case_update"
     assert _output(unsure)["risk"]["escalate"] is False
 

@@ -67,4 +67,5 @@ def test_parse_data_carries_risk_and_the_forced_intent(agent) -> None:
 def test_benign_parse_keeps_the_intent_and_says_no_risk(agent) -> None:
     parsed = asyncio.run(agent.parse_message("any news on my case"))
     assert parsed["intent"]["name"] == "case_update"
-    assert parsed["risk"] == {"escalate": False, "level": None, "category": None, "matched": []}
+    assert parsed["risk"]["escalate"] is False and parsed["risk"]["band"] == "none"
+    assert parsed["risk"]["matched"] == []

@@ -95,12 +95,15 @@ def test_equal_levels_follow_the_category_priority(screener: RiskScreener) -> No
 
 def test_to_dict_has_exactly_the_interface_keys(screener: RiskScreener) -> None:
     data = screener.screen("he raped me").to_dict()
-    assert set(data) == {"escalate", "level", "category", "matched"}
+    assert set(data) == {"escalate", "level", "category", "matched", "score", "band", "explanation"}
+    assert data["score"] is None and data["band"] == "escalate"  # patterns alone: no model score
     assert data["escalate"] is True and data["category"] == "sexual_violence"
 
 
 def test_empty_message_does_not_escalate(screener: RiskScreener) -> None:
-    assert screener.screen("").to_dict() == {"escalate": False, "level": None, "category": None, "matched": []}
+    data = screener.screen("").to_dict()
+    assert (data["escalate"], data["level"], data["category"], data["matched"], data["band"]) == (
+        False, None, None, [], "none")
 
 
 def test_module_level_screen_uses_the_configured_patterns() -> None:

@@ -16,7 +16,7 @@
   function query() {
     var params = new URLSearchParams();
     Array.prototype.forEach.call(form.querySelectorAll("select"), function (select) {
-      if (select.value) { params.set(select.name, select.value); }
+      if (select.value !== select.options[0].value) { params.set(select.name, select.value); }  // defaults stay out
     });
     return params.toString();
   }

@@ -1,4 +1,4 @@
-"""`python -m bot.risk.evaluation [--split test] [--show-misses]`: the risk screen's figures, honestly split."""
+"""`python -m bot.risk.evaluation [--show-misses]`: the risk screen's figures, honestly split by batch."""
 
 from __future__ import annotations
 
@@ -6,33 +6,24 @@ import argparse
 import sys
 
 from bot.risk.evaluation.measure import judge_all, misses, table
+from bot.risk.evaluation.sections import evaluation_sets
 from bot.risk.layered import default_layered_screen
-from bot.risk.model.corpus import load_corpus, select
-from bot.settings import get_settings
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Print tables for validation, the untouched test batches and every new batch (first run)."""
+    """Print a table per evaluation set: validation, the untouched test batches, new batches, legacy."""
     parser = argparse.ArgumentParser(prog="python -m bot.risk.evaluation", description=__doc__)
-    parser.add_argument("--show-misses", action="store_true", help="also list misses (never for tuning on test)")
+    parser.add_argument("--show-misses", action="store_true", help="also list misses (never on test batches)")
     args = parser.parse_args(argv)
-    settings = get_settings()
     screen = default_layered_screen()
-    corpus = load_corpus(settings.risk_corpus_dir)
     if screen.head is not None:
         thresholds = screen.head.thresholds
         print(f"model: lexical weight {screen.head.mix}, escalate at {thresholds.escalate}, "
               f"watch from {thresholds.watch}\n")
-    sections = [("validation batches (thresholds were chosen here: optimistic)", select(corpus, "validation")),
-                ("TEST batches (untouched: the honest figure)", select(corpus, "test"))]
-    sections += [(f"NEW batch {batch} (first run, before it joins training)", [e for e in corpus if e.batch == batch])
-                 for batch in sorted({e.batch for e in corpus if e.split == "new"})]
-    for title, examples in sections:
-        if not examples:
-            continue
-        outcomes = judge_all(examples, screen)
-        print(table(title, outcomes) + "\n")
-        if args.show_misses and "TEST" not in title:
+    for evaluation_set in evaluation_sets():
+        outcomes = judge_all(evaluation_set.examples, screen)
+        print(table(evaluation_set.title, outcomes) + "\n")
+        if args.show_misses and evaluation_set.may_be_read:
             print(misses(outcomes) + "\n")
     return 0
 

@@ -20,6 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     meta = train(
         corpus_dir=settings.risk_corpus_dir,
         heldout_file=PROJECT_ROOT / "tests" / "data" / "risk_heldout.yml",
+        nlu_dir=PROJECT_ROOT / "data" / "nlu",
         patterns_dir=settings.risk_patterns_dir,
         encoder_dir=settings.encoder_dir,
         out_dir=settings.risk_model_dir,

@@ -18,8 +18,8 @@ from bot.risk.model.lexical import LexicalFeatures
 WEIGHTS_FILE = "head.npz"
 META_FILE = "head.json"
 NEAREST = 3
-CHUNK_CHARS = 600
-CHUNK_OVERLAP = 150
+CHUNK_CHARS = 200  # a longer text is also read in stretches this long (chosen on validation batches)
+CHUNK_OVERLAP = 80
 
 
 def _sigmoid(values: np.ndarray) -> np.ndarray:
@@ -101,17 +101,20 @@ class RiskHead:
         return [{"text": self.example_texts[i], "category": self.example_categories[i],
                  "similarity": round(float(similarity[i]), 3)} for i in best]
 
+    def message_score(self, text: str, windows: np.ndarray) -> float:
+        """P(escalate) for one message; a long one is judged by its most worrying stretch."""
+        lexical = float(self.lexical_scores(text_chunks(text)).max())
+        dense = float(self.dense_scores(np.asarray(windows, dtype=np.float32)).max())
+        return self.mix * lexical + (1.0 - self.mix) * dense
+
     def judge(self, text: str, windows: np.ndarray) -> ModelVerdict:
-        """The verdict for one message; a long one is judged by its most worrying stretch."""
+        """The verdict for one message: score, likely category, and the nearest training examples."""
         chunks = text_chunks(text)
         vectors = np.asarray(windows, dtype=np.float32)
-        lexical = float(self.lexical_scores(chunks).max())
-        dense = float(self.dense_scores(vectors).max())
-        score = self.mix * lexical + (1.0 - self.mix) * dense
         probabilities = self.category_probabilities(chunks).max(axis=0)
         ranked = sorted(zip(self.categories, probabilities, strict=True), key=lambda pair: -pair[1])
         return ModelVerdict(
-            score=score,
+            score=self.message_score(text, vectors),
             category=ranked[0][0],
             category_scores={name: round(float(value), 3) for name, value in ranked[:3]},
             nearest=self.nearest(vectors.mean(axis=0)),
@@ -119,8 +122,8 @@ class RiskHead:
 
 
 def text_chunks(text: str) -> list[str]:
-    """The text itself, or for a long text overlapping stretches of it, so danger at the end is not diluted."""
+    """The text, and for a long text also overlapping stretches of it, so danger at the end is not diluted."""
     if len(text) <= CHUNK_CHARS:
         return [text]
     step = CHUNK_CHARS - CHUNK_OVERLAP
-    return [text[start : start + CHUNK_CHARS] for start in range(0, len(text) - CHUNK_OVERLAP, step)]
+    return [text] + [text[start : start + CHUNK_CHARS] for start in range(0, len(text) - CHUNK_OVERLAP, step)]

@@ -47,7 +47,7 @@ def fit_arrays(data: LabelledSet) -> dict[str, np.ndarray]:
     binary = LogisticRegression(C=32.0, class_weight="balanced", max_iter=8000).fit(matrix, data.labels)
     dense = MLPClassifier(hidden_layer_sizes=(256,), alpha=1e-3, max_iter=400, random_state=7,
                           early_stopping=True).fit(data.vectors, data.labels)
-    risky = np.flatnonzero(data.labels)
+    risky = np.flatnonzero(data.labels & np.array([example.category is not None for example in data.examples]))
     categories = LogisticRegression(C=16.0, max_iter=8000).fit(
         matrix[risky], [str(data.examples[i].category) for i in risky])
     arrays = lexical.to_arrays() | {
@@ -73,12 +73,13 @@ def head_with(arrays: dict[str, np.ndarray], mix: float, thresholds: dict[str, f
     return RiskHead(arrays, meta)
 
 
-def train(corpus_dir: Path, heldout_file: Path, patterns_dir: Path, encoder_dir: Path, out_dir: Path) -> dict:
+def train(corpus_dir: Path, heldout_file: Path, patterns_dir: Path, encoder_dir: Path, out_dir: Path,
+          nlu_dir: Path | None = None) -> dict:
     """Train on `train` batches (+ the legacy texts), choose on `validation` batches, save; the metadata."""
     from bot.risk.screener import RiskScreener
 
     corpus = load_corpus(corpus_dir)
-    train_set = labelled(select(corpus, "train") + legacy_examples(heldout_file, patterns_dir), encoder_dir, out_dir)
+    train_set = labelled(select(corpus, "train") + legacy_examples(heldout_file, patterns_dir, nlu_dir), encoder_dir, out_dir)
     validation = labelled(select(corpus, "validation"), encoder_dir, out_dir)
     arrays = fit_arrays(train_set)
     screener = RiskScreener(patterns_dir)
@@ -86,7 +87,9 @@ def train(corpus_dir: Path, heldout_file: Path, patterns_dir: Path, encoder_dir:
     by_mix = {}
     batches = np.array([example.batch for example in validation.examples])
     for mix in MIXES:
-        scores = head_with(arrays, mix, {"escalate": 0.5, "watch": 0.5}).scores(validation.texts, validation.vectors)
+        head = head_with(arrays, mix, {"escalate": 0.5, "watch": 0.5})
+        scores = np.array([head.message_score(text, vector[np.newaxis, :])
+                           for text, vector in zip(validation.texts, validation.vectors, strict=True)])
         worst = min(recall_at_false_rate(scores[batches == batch], validation.labels[batches == batch], MIX_FALSE_RATE)
                     for batch in np.unique(batches))
         by_mix[mix] = (worst, scores)

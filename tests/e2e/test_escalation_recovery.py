@@ -1,0 +1,74 @@
+"""End to end: with the action server down, a risk message still gets its advice, and the hand-off is recovered."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import pytest
+
+from bot.console.alerts import open_alerts
+from bot.db import build_engine, session_scope
+from tests.e2e.test_channels import post_sms
+
+pytestmark = pytest.mark.slow
+POLLS = 120  # queue look-ups, a quarter of a second apart: the reconciler runs every second in the e2e stack
+
+
+def texts(replies: list[dict]) -> str:
+    return "\n".join(reply.get("text", "") for reply in replies)
+
+
+def queued(haven, headers, sender_id: str) -> dict:
+    """The sender's queue entry, polled a bounded number of times."""
+    for _ in range(POLLS):
+        status, body = haven.get_json("/console/api/queue", headers=headers)
+        assert status == 200
+        entry = next((item for item in body["items"] if item["sender_id"] == sender_id), None)
+        if entry is not None:
+            return entry
+        time.sleep(0.25)
+    raise AssertionError(f"{sender_id} never reached the queue")
+
+
+def alert_for(haven, handoff_id: int) -> dict | None:
+    """The supervisors' open alert about this hand-off, as the console's queue page lists it."""
+    engine = build_engine(haven.env["DATABASE_URL"])
+    try:
+        with session_scope(engine) as session:
+            alerts = open_alerts(session, limit=500)
+    finally:
+        engine.dispose()
+    return next((alert for alert in alerts if f"handoff: {handoff_id}," in alert["detail"]), None)
+
+
+def test_rest_advice_arrives_without_the_action_server_and_the_handoff_is_recovered(haven, console_headers, callbacks):
+    sender = f"victim-{uuid.uuid4().hex[:10]}"
+    with haven.action_server_stopped():
+        advice = texts(haven.say(sender, "he said he will kill me tonight"))
+        assert "999" in advice and "press 55" in advice
+        assert "Threats to kill or hurt you are a crime. We can help you tell the police." in advice
+        assert "Others may read this phone" not in advice  # that line is for SMS and Telegram
+
+    entry = queued(haven, console_headers, f"rest:{sender}")
+    assert (entry["reason"], entry["level"], entry["category"], entry["status"]) == (
+        "risk", "high", "threat_to_life", "waiting",
+    )  # fmt: skip
+    alert = alert_for(haven, entry["id"])
+    assert alert is not None and alert["kind"] == "escalation recovered"
+    told = callbacks.wait_for(lambda message: message.get("recipient_id") == f"rest:{sender}")
+    assert "gateway" in told["text"]
+    assert haven.say(sender, "are you there?") == []  # paused for a person, as after any escalation
+
+
+def test_sms_advice_warns_about_the_phone_without_the_action_server(haven, twilio, console_headers):
+    number = f"+447700{uuid.uuid4().int % 900000 + 100000}"
+    with haven.action_server_stopped():
+        assert post_sms(haven, number, "my ex keeps following me and turning up at my work every day") == 200
+        first = twilio.messages_to(number, 1)[0]["Body"]
+        assert "999" in first and "National Stalking Helpline: 0808 802 0300" in first
+        assert "Others may read this phone: delete our messages if safer." in first
+
+    entry = queued(haven, console_headers, f"sms:{number}")
+    assert (entry["reason"], entry["category"]) == ("risk", "stalking")
+    assert alert_for(haven, entry["id"]) is not None
