@@ -64,7 +64,7 @@ class ActionSafetyCheck(Action):
         category = next((cue.get("category") for cue in cues if cue.get("category")), None)
         if len(cues) >= 2:
             logger.info("two uncertain risk cues in a short span: escalating (category=%s)", category)
-            dispatcher.utter_message(text=safety_message(category, "medium", channel_of(tracker)))
+            dispatcher.utter_message(text=safety_message(category, channel_of(tracker)))
             return hand_to_person(dispatcher, tracker, reason="risk", level="medium", category=category)
         dispatcher.utter_message(
             text=check_text(category),

@@ -16,8 +16,18 @@ from bot.console.transcript import load_transcript
 from bot.console.web import ConsoleUser, redirect_to, render
 from bot.db import session_scope
 from bot.handoff.queue import ClaimConflict, HandoffError
-from bot.live.listing import RISK_FILTERS, SORTS, LiveItem, find_live, list_live, live_item, matches, open_handoffs
-from bot.live.state import STATE_LABELS, STATES
+from bot.live.listing import (
+    RISK_FILTERS,
+    SORTS,
+    STATE_LABELS,
+    STATES,
+    LiveItem,
+    find_live,
+    list_live,
+    live_item,
+    matches,
+    open_handoffs,
+)
 from bot.models.base import utcnow
 
 RISK_FILTER_LABELS = {"all": "Any risk", "watch": "Watch or higher", "escalated": "Escalated only"}
@@ -86,6 +96,7 @@ async def live_page(request: Request, user: ConsoleUser) -> HTTPResponse:
         audit.record(session, staff_id=user.staff_id, action="view_live", via="console")
     return render(
         "live.html",
+        nav="live",
         user=user,
         snapshot=live_snapshot(filters),
         filters=filters,
@@ -124,7 +135,8 @@ async def live_conversation_page(request: Request, user: ConsoleUser, ref: str) 
     with session_scope() as session:
         audit.record(session, staff_id=user.staff_id, action="view_transcript", target=view["sender_id"], via="console")
     view["transcript"] = await load_transcript(request.app.ctx.agent, sender_id=view["sender_id"])
-    return render("live_conversation.html", user=user, view=view, error=ERRORS.get(request.args.get("error", "")))
+    error = ERRORS.get(request.args.get("error", ""))
+    return render("live_conversation.html", nav="live", user=user, view=view, error=error)
 
 
 @staff_page

@@ -1,23 +1,32 @@
-"""The live conversations staff see: active in the last 24 hours (or with an open hand-off), filtered and sorted."""
+"""The conversations staff see live: active in the last 24 hours or with an open hand-off, with state, filtered."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bot.handoff.queue import OPEN_STATUSES
-from bot.live.state import STATES, conversation_state
 from bot.live.window import WINDOW, summarise
 from bot.models.base import utcnow
 from bot.models.handoff import Handoff
 from bot.models.live import LiveConversation
 from bot.models.staff import Staff
 
+STATES = ("with_staff", "waiting", "watch", "bot")
+STATE_LABELS = {"with_staff": "With staff", "waiting": "Waiting", "watch": "Watch", "bot": "Bot"}
 RISK_FILTERS = ("all", "watch", "escalated")
 SORTS = ("risk", "recent")
+
+
+def conversation_state(open_handoff: Any | None, *, watch: bool) -> str:
+    """'with_staff' if an open hand-off is claimed, 'waiting' if open and unclaimed, 'watch' if flagged, else 'bot'."""
+    if open_handoff is not None:
+        return "with_staff" if open_handoff.claimed_by is not None else "waiting"
+    return "watch" if watch else "bot"
 
 
 @dataclass(frozen=True)

@@ -127,6 +127,7 @@ async def test_worker_sees_every_conversation_highest_risk_first_live_and_can_ta
 
     await rows.first.get_by_role("link", name="Open").click()
     await expect(page.locator(".msg-user")).to_contain_text("he says he will kill me tonight")
+    await page.screenshot(path="/tmp/live_conversation.png", full_page=True)
     await page.get_by_role("button", name="Take over this conversation").click()
     await expect(page.get_by_role("status")).to_have_text("You are now handling this conversation.")
     await expect(page.locator(".msg-staff").last).to_contain_text("has joined this chat")

@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.handoff.queue import claim, close
-from bot.live.listing import list_live, matches
+from bot.live.listing import conversation_state, list_live, matches
 from bot.live.record import record_turn
-from bot.live.state import conversation_state
 from bot.models.base import utcnow
 from tests.handoff.factories import make_handoff, make_staff
 

@@ -1,0 +1,76 @@
+"""The uncertain band: "are you safe?" with 999 and a helpline; a second cue escalates; "I'm safe" resumes."""
+
+from __future__ import annotations
+
+import time
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import FollowupAction
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
+
+from actions.safety_check import ActionSafetyCheck, ActionSafetyCheckAnswered, interrupted_form
+from bot.models.handoff import Handoff
+
+SENDER = "sms:+447700900321"
+UNCERTAIN = {"escalate": False, "band": "uncertain", "category": "self_harm", "score": 0.5, "matched": []}
+CALM = {"escalate": False, "band": "none", "category": None, "score": 0.01, "matched": []}
+
+
+def user(risk: dict, seconds_ago: float = 0.0) -> dict:
+    return {"event": "user", "text": "...", "timestamp": time.time() - seconds_ago,
+            "parse_data": {"intent": {"name": "risk_uncertain"}, "risk": risk}}
+
+
+def tracker(events: list[dict]) -> Tracker:
+    return Tracker(sender_id=SENDER, slots={"handoff_active": False}, latest_message=events[-1]["parse_data"]
+                   if events and events[-1]["event"] == "user" else {}, events=events, paused=False,
+                   followup_action=None, active_loop={}, latest_action_name="action_listen")
+
+
+async def run(action, events):
+    dispatcher = CollectingDispatcher()
+    result = await action.run(dispatcher, tracker(events), {"responses": {}})
+    return dispatcher, result
+
+
+async def test_first_uncertain_message_gets_a_gentle_check_with_999_and_a_helpline(session) -> None:
+    dispatcher, events = await run(ActionSafetyCheck(), [user(CALM, 60), user(UNCERTAIN)])
+    text = dispatcher.messages[0]["text"]
+    assert "Are you safe right now?" in text and "999" in text and "55" in text
+    assert "Samaritans on 116 123" in text  # the helpline for the likely category
+    assert "PERSON" in text  # the offer of a person
+    assert [b["title"] for b in dispatcher.messages[0]["buttons"]] == ["Yes, I'm safe", "No", "Talk to a person"]
+    assert events == []
+    assert session.scalars(select(Handoff)).all() == []
+
+
+async def test_two_uncertain_cues_in_a_short_span_escalate(session) -> None:
+    dispatcher, events = await run(ActionSafetyCheck(), [user(UNCERTAIN, 300), user(CALM, 200), user(UNCERTAIN)])
+    handoff = session.scalars(select(Handoff).where(Handoff.sender_id == SENDER)).one()
+    assert handoff.reason == "risk" and handoff.category == "self_harm"
+    assert any("999" in message["text"] for message in dispatcher.messages)
+    assert any(event.get("event") == "pause" for event in events)
+
+
+async def test_an_old_cue_does_not_count(session) -> None:
+    _dispatcher, events = await run(ActionSafetyCheck(), [user(UNCERTAIN, 3 * 3600), user(UNCERTAIN)])
+    assert events == []
+    assert session.scalars(select(Handoff)).all() == []
+
+
+def test_the_interrupted_form_is_found_before_the_check() -> None:
+    events = [{"event": "active_loop", "name": "case_update_form"}, user(UNCERTAIN),
+              {"event": "action", "name": "action_deactivate_loop"}, {"event": "active_loop", "name": None},
+              {"event": "action", "name": "action_safety_check"}, user(CALM)]
+    assert interrupted_form(events) == "case_update_form"
+    assert interrupted_form([user(UNCERTAIN), {"event": "action", "name": "action_safety_check"}]) is None
+
+
+async def test_safe_answer_thanks_them_and_resumes_the_form() -> None:
+    events = [{"event": "active_loop", "name": "support_form"}, user(UNCERTAIN),
+              {"event": "action", "name": "action_deactivate_loop"}, {"event": "active_loop", "name": None},
+              {"event": "action", "name": "action_safety_check"}, user(CALM)]
+    dispatcher, result = await run(ActionSafetyCheckAnswered(), events)
+    assert "999" in dispatcher.messages[0]["text"]
+    assert result == [FollowupAction("support_form")]
