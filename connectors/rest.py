@@ -17,7 +17,8 @@ from sanic.response import HTTPResponse
 from bot.outbox.senders import PermanentDeliveryError, register_sender
 from bot.outbox.worker import attach_worker
 from bot.settings import get_settings
-from connectors.channel_common import OutboxOutputChannel, hand_to_rasa
+from connectors.channel_common import OutboxOutputChannel, hand_to_rasa, make_sender_id
+from connectors.waiting_advice import waiting_advice
 
 logger = logging.getLogger(__name__)
 CHANNEL = "rest"
@@ -152,6 +153,8 @@ class HavenRestInput(InputChannel):
             except Exception as error:
                 logger.error("a REST message failed in Rasa: %s", type(error).__name__)
                 return _error("the assistant could not handle this message; please try again", status=500)
-            return response.json(collector.messages)
+            messages = collector.messages or await waiting_advice(
+                request.app, make_sender_id(CHANNEL, fields["address"]))
+            return response.json(messages)
 
         return blueprint

@@ -21,7 +21,8 @@ class ReferenceCheck:
 
     @property
     def passed(self) -> bool:
-        return all(abs(self.computed[pair] - expected) <= TOLERANCE for pair, expected in REFERENCE_SIMILARITIES.items())
+        pairs = REFERENCE_SIMILARITIES.items()
+        return all(abs(self.computed[pair] - expected) <= TOLERANCE for pair, expected in pairs)
 
     def report(self) -> str:
         """One line per pair: published, computed."""

@@ -35,7 +35,8 @@ def test_more_urgent_pattern_keeps_its_level_and_category() -> None:
 
 
 def test_pattern_escalation_stands_even_when_the_model_is_calm() -> None:
-    patterns = RiskResult(escalate=True, level="medium", category="domestic_abuse", matched=["domestic_abuse:he hit me"])
+    patterns = RiskResult(escalate=True, level="medium", category="domestic_abuse",
+                          matched=["domestic_abuse:he hit me"])
     result = combine(patterns, verdict(0.01), THRESHOLDS, TOPICS)
     assert result.escalate and result.category == "domestic_abuse" and result.score == 0.01
 

@@ -9,6 +9,7 @@ from bot.risk.layered import LayeredScreen
 from bot.risk.model.corpus import Example
 
 SCREENS = ("patterns", "model", "combined", "combined+watch", "keywords")
+LAYERS = ("patterns", "model", "combined")
 
 
 @dataclass(frozen=True)
@@ -53,9 +54,9 @@ def table(title: str, outcomes: list[Outcome]) -> str:
     for name in SCREENS:
         lines.append(f"{name:<16}{recall(outcomes, name)!s:<34}{false_rate(outcomes, name)}")
     categories = sorted({o.example.category for o in outcomes if o.example.escalate})
-    lines += ["", f"{'recall by category':<22}" + "".join(f"{name:<16}" for name in ("patterns", "model", "combined"))]
+    lines += ["", f"{'recall by category':<22}" + "".join(f"{name:<16}" for name in LAYERS)]
     for category in categories:
-        cells = "".join(f"{recall(outcomes, name, category).value:<16.3f}" for name in ("patterns", "model", "combined"))
+        cells = "".join(f"{recall(outcomes, name, category).value:<16.3f}" for name in LAYERS)
         lines.append(f"{category:<22}{cells}  n={recall(outcomes, 'combined', category).total}")
     return "\n".join(lines)
 

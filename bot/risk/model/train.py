@@ -79,7 +79,8 @@ def train(corpus_dir: Path, heldout_file: Path, patterns_dir: Path, encoder_dir:
     from bot.risk.screener import RiskScreener
 
     corpus = load_corpus(corpus_dir)
-    train_set = labelled(select(corpus, "train") + legacy_examples(heldout_file, patterns_dir, nlu_dir), encoder_dir, out_dir)
+    training = select(corpus, "train") + legacy_examples(heldout_file, patterns_dir, nlu_dir)
+    train_set = labelled(training, encoder_dir, out_dir)
     validation = labelled(select(corpus, "validation"), encoder_dir, out_dir)
     arrays = fit_arrays(train_set)
     screener = RiskScreener(patterns_dir)
