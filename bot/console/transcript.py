@@ -51,7 +51,8 @@ def transcript_entries(events: list[Event]) -> list[dict[str, Any]]:
         entry: dict[str, Any] | None = None
         if isinstance(event, UserUttered):
             risk = (event.parse_data or {}).get("risk") or None
-            entry = {"kind": "user", "text": event.text or "", "risk": risk if risk and risk.get("escalate") else None}
+            flagged = risk and (risk.get("escalate") or risk.get("band") == "uncertain")
+            entry = {"kind": "user", "text": event.text or "", "risk": risk if flagged else None}
         elif isinstance(event, BotUttered):
             staff = (event.metadata or {}).get("staff")
             entry = {"kind": "staff" if staff else "bot", "text": event.text or "", "author": staff}

@@ -24,12 +24,14 @@ from bot.handoff.queue import OPEN_STATUSES, open_handoff, priority_for
 from bot.handoff.rota import expected_wait_minutes, staff_on_duty
 from bot.models.handoff import Handoff
 from bot.outbox.store import enqueue
+from bot.risk.advice import safety_message
 
 logger = logging.getLogger(__name__)
 ALERT_KIND = "escalation_recovered"
 DEFAULT_LEVEL = "high"  # as actions.handoff: an escalation without a level errs on the urgent side
 LOOKBACK_SECONDS = 24 * 3600.0
 SETTLE_SECONDS = 120.0
+ADVICE_RESPONSE = "utter_safety_advice"
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class LostEscalation:
     level: str
     category: str | None
     handoff_id: int | None = None
+    advised: bool = True  # False when Rasa never sent utter_safety_advice (e.g. its session start failed too)
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ class Recovery:
     handoff_id: int
     channel: str
     text: str
+    advice: str | None = None  # the safety advice, when it still has to be sent (first)
 
 
 @dataclass
@@ -76,9 +80,9 @@ def _naive_utc(timestamp: float) -> datetime:
     return datetime.fromtimestamp(timestamp, tz=timezone.utc).replace(tzinfo=None)
 
 
-def _paused_since(session: Session, sender_id: str, at: float) -> bool:
+def _logged_since(session: Session, sender_id: str, at: float, *conditions: Any) -> bool:
     query = select(func.count()).select_from(EVENTS).where(
-        EVENTS.c.sender_id == sender_id, EVENTS.c.type_name == "pause", EVENTS.c.timestamp >= at
+        EVENTS.c.sender_id == sender_id, EVENTS.c.timestamp >= at, *conditions
     )
     return bool(session.scalar(query))
 
@@ -89,10 +93,11 @@ def classify(session: Session, *, sender_id: str, at: float, risk: dict[str, Any
     when = _naive_utc(at)
     still_open_then = or_(Handoff.closed_at.is_(None), Handoff.closed_at >= when)
     covering = session.scalars(select(Handoff).where(Handoff.sender_id == sender_id, still_open_then)).all()
+    advised = (EVENTS.c.type_name == "action", EVENTS.c.action_name == ADVICE_RESPONSE)
     if not covering:
-        return LostEscalation(sender_id, at, level, category)
+        return LostEscalation(sender_id, at, level, category, advised=_logged_since(session, sender_id, at, *advised))
     own = next((item for item in covering if item.status in OPEN_STATUSES and item.created_at >= when), None)
-    if own is not None and not _paused_since(session, sender_id, at):
+    if own is not None and not _logged_since(session, sender_id, at, EVENTS.c.type_name == "pause"):
         return LostEscalation(sender_id, at, level, category, handoff_id=own.id)
     return None
 
@@ -117,7 +122,9 @@ def find_lost_escalations(
         if earlier is None:
             found[sender_id] = lost
         elif priority_for(lost.level) < priority_for(earlier.level):
-            found[sender_id] = LostEscalation(sender_id, earlier.at, lost.level, lost.category, earlier.handoff_id)
+            found[sender_id] = LostEscalation(
+                sender_id, earlier.at, lost.level, lost.category, earlier.handoff_id, earlier.advised and lost.advised
+            )
     return list(found.values())
 
 
@@ -135,7 +142,8 @@ def record_handoff(session: Session, lost: LostEscalation) -> Recovery:
     on_duty = staff_on_duty(session)
     wait = expected_wait_minutes(session) if on_duty else None
     text = wording.joining_message(wait) if on_duty else wording.off_duty_message(handoff.category)
-    return Recovery(sender_id=lost.sender_id, handoff_id=handoff.id, channel=handoff.channel, text=text)
+    advice = None if lost.advised else safety_message(lost.category, handoff.channel)
+    return Recovery(lost.sender_id, handoff.id, handoff.channel, text, advice)
 
 
 def _record_all(after_id: int) -> tuple[list[Recovery], int]:
@@ -148,17 +156,23 @@ def _record_all(after_id: int) -> tuple[list[Recovery], int]:
 def _deliver(recovery: Recovery) -> None:
     channel, address = split_sender(recovery.sender_id)
     with session_scope() as session:
-        enqueue(session, channel=channel or recovery.channel, recipient=address, payload={"text": recovery.text})
+        for text in filter(None, (recovery.advice, recovery.text)):
+            enqueue(session, channel=channel or recovery.channel, recipient=address, payload={"text": text})
 
 
 async def pause_and_tell(agent: Any, recovery: Recovery) -> bool:
-    """Pause the conversation as an escalation does and tell the victim; False if it was already paused."""
+    """Pause the conversation as an escalation does and tell the victim (advice first if it never went out).
+
+    False if the conversation was already paused.
+    """
     async with agent.lock_store.lock(recovery.sender_id):
         tracker = await agent.tracker_store.retrieve(recovery.sender_id)
         if tracker is None or tracker.is_paused():
             return False
-        told = BotUttered(text=recovery.text, metadata={"recovered_escalation": recovery.handoff_id})
-        for event in [told, *pausing_events(tracker)]:
+        told = [BotUttered(text=recovery.text, metadata={"recovered_escalation": recovery.handoff_id})]
+        if recovery.advice:
+            told.insert(0, BotUttered(text=recovery.advice, metadata={"safety_advice": True}))
+        for event in [*told, *pausing_events(tracker)]:
             tracker.update(event)
         await agent.tracker_store.save(tracker)
     await asyncio.to_thread(_deliver, recovery)

@@ -12,7 +12,7 @@ from bot.db import build_engine, session_scope
 from tests.e2e.test_channels import post_sms
 
 pytestmark = pytest.mark.slow
-POLLS = 120  # queue look-ups, a quarter of a second apart: the reconciler runs every second in the e2e stack
+POLLS = 120  # queue look-ups a quarter of a second apart; the e2e stack's reconciler runs every second
 
 
 def texts(replies: list[dict]) -> str:
@@ -42,8 +42,11 @@ def alert_for(haven, handoff_id: int) -> dict | None:
     return next((alert for alert in alerts if f"handoff: {handoff_id}," in alert["detail"]), None)
 
 
-def test_rest_advice_arrives_without_the_action_server_and_the_handoff_is_recovered(haven, console_headers, callbacks):
+def test_rest_reply_has_the_advice_while_the_action_server_is_down_then_the_handoff_is_recovered(
+    haven, console_headers, callbacks
+):
     sender = f"victim-{uuid.uuid4().hex[:10]}"
+    assert "Haven" in texts(haven.say(sender, "hello"))
     with haven.action_server_stopped():
         advice = texts(haven.say(sender, "he said he will kill me tonight"))
         assert "999" in advice and "press 55" in advice
@@ -57,18 +60,38 @@ def test_rest_advice_arrives_without_the_action_server_and_the_handoff_is_recove
     alert = alert_for(haven, entry["id"])
     assert alert is not None and alert["kind"] == "escalation recovered"
     told = callbacks.wait_for(lambda message: message.get("recipient_id") == f"rest:{sender}")
-    assert "gateway" in told["text"]
+    assert "gateway" in told["text"]  # who helps next: the advice came in the reply
     assert haven.say(sender, "are you there?") == []  # paused for a person, as after any escalation
 
 
-def test_sms_advice_warns_about_the_phone_without_the_action_server(haven, twilio, console_headers):
+def test_sms_advice_warns_that_others_may_read_the_phone_while_the_action_server_is_down(
+    haven, twilio, console_headers
+):
     number = f"+447700{uuid.uuid4().int % 900000 + 100000}"
+    assert post_sms(haven, number, "hello") == 200
+    assert "Haven" in twilio.messages_to(number, 1)[0]["Body"]
     with haven.action_server_stopped():
         assert post_sms(haven, number, "my ex keeps following me and turning up at my work every day") == 200
-        first = twilio.messages_to(number, 1)[0]["Body"]
-        assert "999" in first and "National Stalking Helpline: 0808 802 0300" in first
-        assert "Others may read this phone: delete our messages if safer." in first
+        advice = twilio.messages_to(number, 2)[1]["Body"]
+        assert "999" in advice and "National Stalking Helpline: 0808 802 0300" in advice
+        assert "Others may read this phone: delete our messages if safer." in advice
 
     entry = queued(haven, console_headers, f"sms:{number}")
     assert (entry["reason"], entry["category"]) == ("risk", "stalking")
     assert alert_for(haven, entry["id"]) is not None
+
+
+def test_first_message_with_the_action_server_down_still_gets_the_advice_and_a_person(
+    haven, console_headers, callbacks
+):
+    sender = f"victim-{uuid.uuid4().hex[:10]}"
+    with haven.action_server_stopped():  # Haven's own action_session_start fails too, so Rasa stays silent...
+        reply = texts(haven.say(sender, "he said he will kill me tonight"))
+        entry = queued(haven, console_headers, f"rest:{sender}")  # ...and the reconciler steps in
+
+    mine = lambda message: message.get("recipient_id") == f"rest:{sender}"  # noqa: E731
+    advice = reply or callbacks.wait_for(lambda message: mine(message) and "999" in message.get("text", ""))["text"]
+    assert "press 55" in advice and "Threats to kill or hurt you are a crime." in advice
+    assert (entry["reason"], entry["category"]) == ("risk", "threat_to_life")
+    assert alert_for(haven, entry["id"]) is not None
+    assert callbacks.wait_for(lambda message: mine(message) and "gateway" in message.get("text", ""))

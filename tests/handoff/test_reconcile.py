@@ -51,6 +51,7 @@ def failed_escalation(at: float) -> list:
     return [
         ActionExecuted("action_listen", timestamp=at - 1),
         said("he said he will kill me tonight", THREAT, at=at),
+        ActionExecuted("utter_safety_advice", timestamp=at + 0.05),
         BotUttered("In an emergency call 999 ...", timestamp=at + 0.1),
         ActionExecuted("action_escalate", timestamp=at + 0.2),
         ActionExecuted("action_listen", timestamp=at + 0.3),
@@ -103,6 +104,7 @@ async def test_a_lost_escalation_after_saying_no_to_are_you_safe_is_recovered_to
         ActionExecuted("action_safety_check", timestamp=at - 19.8),
         ActionExecuted("action_listen", timestamp=at - 19.7),
         said("no", None, at=at, intent="deny"),
+        ActionExecuted("utter_safety_advice", timestamp=at + 0.05),
         BotUttered("In an emergency call 999 ...", timestamp=at + 0.1),
         ActionExecuted("action_escalate", timestamp=at + 0.2),
     ])  # fmt: skip
@@ -110,6 +112,25 @@ async def test_a_lost_escalation_after_saying_no_to_are_you_safe_is_recovered_to
     assert await reconcile_once(agent) == 1
     [item] = list_queue(session)
     assert (item.reason, item.level, item.category) == ("risk", "high", "stalking")
+    assert len(queued_texts(session)) == 1  # the advice went out before the action failed
+
+
+async def test_advice_never_sent_because_the_session_start_failed_too_goes_out_first(agent, session):
+    at = time.time() - 30
+    await seed(agent, SENDER, [  # a new conversation: the custom action_session_start failed as well
+        ActionExecuted("action_session_start", timestamp=at - 0.1),
+        said("he said he will kill me tonight", THREAT, at=at),
+        *[ActionExecuted("action_default_fallback", timestamp=at + step / 10) for step in range(1, 4)],
+    ])  # fmt: skip
+
+    assert await reconcile_once(agent) == 1
+    [(_, _, advice), (_, _, next_steps)] = queued_texts(session)
+    assert advice.startswith("In an emergency call 999") and "Threats to kill or hurt you are a crime." in advice
+    assert "Others may read this phone" in advice  # an SMS conversation
+    assert next_steps.startswith(OFF_DUTY_START)
+    tracker = await agent.tracker_store.retrieve(SENDER)
+    assert [event.text for event in tracker.events if isinstance(event, BotUttered)] == [advice, next_steps]
+    assert tracker.is_paused()
 
 
 async def test_running_twice_opens_one_handoff_one_alert_and_tells_once(agent, session):
