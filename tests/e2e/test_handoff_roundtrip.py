@@ -86,7 +86,8 @@ def test_risk_disclosed_while_waiting_raises_priority_and_sends_advice(haven, co
     entry = queue_entry(haven, console_headers, f"rest:{sender}")
     assert entry is not None and entry["level"] == "normal"
 
-    assert haven.say(sender, "he's broken in and has a knife, he's going to kill me") == []
+    reply = haven.say(sender, "he's broken in and has a knife, he's going to kill me")
+    assert "999" in texts(reply)  # the advice comes back in the REST reply itself, and by callback
     raised = queue_entry(haven, console_headers, f"rest:{sender}")
     assert raised["level"] == "imminent" and raised["id"] == entry["id"]
     advice = callbacks.wait_for(
