@@ -35,7 +35,9 @@ def combine(
     """The more urgent of the two, with a band; without a model, the patterns alone decide.
 
     A pattern hit made only of topic names ("is there a forced marriage helpline?") is a need, not a
-    disclosure, unless the model also finds risk: then it is escalated or put in the uncertain band.
+    disclosure, unless the model also finds risk: then it is escalated or put in the uncertain band. A
+    pattern hit below imminent that the model confidently calls benign (score under `disagree`) is put in
+    the uncertain band: the victim is asked if they are safe, with 999 and a person offered.
     """
     if model is None or thresholds is None:
         return patterns
@@ -47,6 +49,10 @@ def combine(
         band = "uncertain" if uncertain else "none"
         return RiskResult(topic_only=band == "none", category=patterns.category if uncertain else None,
                           matched=list(patterns.matched), band=band, **extras)
+    if patterns.escalate and patterns.level != "imminent" and score < thresholds.disagree:
+        # The phrases fire but the model is confidently calm ("my boss will kill me"): the layers disagree,
+        # so ask rather than dismiss or escalate (999, helpline and a person are offered in the same turn).
+        return RiskResult(category=patterns.category, matched=list(patterns.matched), band="uncertain", **extras)
     if not model_escalates:
         band = "escalate" if patterns.escalate else ("uncertain" if uncertain else "none")
         category = patterns.category or (model.category if uncertain else None)

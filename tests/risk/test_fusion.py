@@ -69,3 +69,13 @@ def test_parse_data_form_carries_score_band_and_explanation() -> None:
     data = combine(RiskResult(), verdict(0.95), THRESHOLDS, TOPICS).to_dict()
     assert data["band"] == "escalate" and data["score"] == 0.95
     assert data["explanation"]["category_scores"] == {"self_harm": 0.9}
+
+
+def test_a_phrase_the_model_confidently_calls_calm_is_asked_about_not_escalated() -> None:
+    thresholds = Thresholds(escalate=0.7, watch=0.3, disagree=0.1)
+    idiom = RiskResult(escalate=True, level="high", category="threat_to_life", matched=["threat_to_life:kill me"])
+    asked = combine(idiom, verdict(0.03), thresholds, TOPICS)
+    assert not asked.escalate and asked.effective_band == "uncertain" and asked.category == "threat_to_life"
+    assert combine(idiom, verdict(0.2), thresholds, TOPICS).escalate  # not confidently calm: escalate
+    imminent = RiskResult(escalate=True, level="imminent", category="imminent_danger", matched=["x:he's here"])
+    assert combine(imminent, verdict(0.01), thresholds, TOPICS).escalate  # danger now is never second-guessed

@@ -43,10 +43,16 @@ class ModelVerdict:
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Escalate at or above `escalate`; from `watch` up to `escalate` the message is uncertain."""
+    """Escalate at or above `escalate`; from `watch` up to `escalate` the message is uncertain.
+
+    `disagree`: below this score the model is confidently calm; a phrase hit (below imminent) that the model
+    scores under it is asked about ("are you safe?") rather than escalated. Chosen on validation batches
+    as a score under which no message needing a person was caught by a phrase alone.
+    """
 
     escalate: float
     watch: float
+    disagree: float = 0.0
 
 
 class RiskHead:

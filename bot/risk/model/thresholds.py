@@ -16,6 +16,13 @@ def recall_at_false_rate(scores: np.ndarray, labels: np.ndarray, false_rate: flo
     return float((scores[labels] >= threshold).mean())
 
 
+def disagreement_floor(scores: np.ndarray, labels: np.ndarray, pattern_only_hits: np.ndarray, watch: float) -> float:
+    """The highest score (at most `watch`) under which no risky validation message relied on a phrase alone."""
+    relied = scores[labels & pattern_only_hits]
+    lowest = float(relied.min()) if len(relied) else watch
+    return round(min(watch, lowest * 0.8), 4)
+
+
 def choose_thresholds(scores: np.ndarray, labels: np.ndarray, pattern_hits: np.ndarray) -> dict[str, float]:
     """Escalate: the highest threshold reaching TARGET_RECALL combined, but no lower than what costs
     MAX_ESCALATE_FALSE_RATE of benign messages; the rest of the recall is left to the watch band."""

@@ -13,7 +13,7 @@ from bot.risk.model.extras import legacy_examples
 from bot.risk.model.features import corpus_vectors
 from bot.risk.model.head import META_FILE, WEIGHTS_FILE, RiskHead
 from bot.risk.model.lexical import LexicalFeatures
-from bot.risk.model.thresholds import choose_thresholds, recall_at_false_rate
+from bot.risk.model.thresholds import choose_thresholds, disagreement_floor, recall_at_false_rate
 
 MIXES = (1.0, 0.9, 0.8, 0.7, 0.5)  # weight of the lexical part; the rest is the encoder part
 MIX_FALSE_RATE = 0.03  # mixes are compared by model recall at this false-escalation rate...
@@ -84,7 +84,9 @@ def train(corpus_dir: Path, heldout_file: Path, patterns_dir: Path, encoder_dir:
     validation = labelled(select(corpus, "validation"), encoder_dir, out_dir)
     arrays = fit_arrays(train_set)
     screener = RiskScreener(patterns_dir)
-    pattern_hits = np.array([screener.screen(text).escalate for text in validation.texts])
+    pattern_results = [screener.screen(text) for text in validation.texts]
+    pattern_hits = np.array([result.escalate for result in pattern_results])
+    below_imminent = np.array([result.escalate and result.level != "imminent" for result in pattern_results])
     by_mix = {}
     batches = np.array([example.batch for example in validation.examples])
     for mix in MIXES:
@@ -96,6 +98,8 @@ def train(corpus_dir: Path, heldout_file: Path, patterns_dir: Path, encoder_dir:
         by_mix[mix] = (worst, scores)
     mix = max(reversed(MIXES), key=lambda candidate: by_mix[candidate][0])  # ties go to more meaning
     thresholds = choose_thresholds(by_mix[mix][1], validation.labels, pattern_hits)
+    alone = below_imminent & (by_mix[mix][1] < thresholds["escalate"])
+    thresholds["disagree"] = disagreement_floor(by_mix[mix][1], validation.labels, alone, thresholds["watch"])
     meta = {
         "dense_layers": sum(1 for name in arrays if name.startswith("dense_w")),
         "lexical_weight": mix,
