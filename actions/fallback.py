@@ -8,6 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.risk_guard import offer_help_if_risky
+
 NLU_FALLBACK_INTENT = "nlu_fallback"
 # Never asked about: the risk screen decides on risk; entity-only answers have no useful question.
 NEVER_ASKED = frozenset({"risk_disclosure", "provide_reference", "inform_area", "affirm", "deny", "out_of_scope"})
@@ -31,6 +33,8 @@ class ActionDefaultAskAffirmation(Action):
         return "action_default_ask_affirmation"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if offer_help_if_risky(dispatcher, tracker):
+            return []
         intent = intent_to_confirm(tracker)
         response = f"utter_ask_{intent}"
         if intent and intent not in NEVER_ASKED and response in (domain.get("responses") or {}):

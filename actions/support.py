@@ -10,6 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.risk_guard import offer_help_if_risky
 from bot.db import session_scope
 from bot.directory import render
 from bot.directory.dialogue import ANY_AREA, is_decline, parse_choice, skips_area, wants_open_now
@@ -154,6 +155,8 @@ class ValidateReferralForm(FormValidationAction):
                 return {"referral_choice": text}
             index = parse_choice(text, [agency.name for agency in agencies])
             if index is None:
+                if offer_help_if_risky(dispatcher, tracker):
+                    return {"referral_choice": None}
                 numbers = ", ".join(str(number) for number in range(1, len(agencies) + 1)) or "a number"
                 dispatcher.utter_message(text=f"Sorry, which one? Reply with {numbers}, or say no.")
                 return {"referral_choice": None}
