@@ -31,6 +31,13 @@ def _env_int(name: str, default: int) -> int:
         raise SettingsError(f"{name} must be a whole number") from error
 
 
+def _env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = _env(name, default).lower()
+    if value not in choices:
+        raise SettingsError(f"{name} must be one of: {', '.join(choices)}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every knob Haven reads; build with `Settings.from_env()` or `get_settings()`."""
@@ -43,7 +50,8 @@ class Settings:
     rasa_api_token: str = field(default="", repr=False)
     action_server_url: str = "http://127.0.0.1:5055/webhook"
     public_base_url: str = "http://localhost:5005"
-    console_api_token: str = field(default="", repr=False)
+    console_api_token: str = field(default="", repr=False)  # retired shared API token: refused, with advice
+    totp_workers: str = "required"  # staff two-step sign-in for workers: "required" or "optional" (supervisors: always)
     twilio_account_sid: str = ""
     twilio_auth_token: str = field(default="", repr=False)
     twilio_from_number: str = ""
@@ -87,6 +95,7 @@ class Settings:
             "action_server_url": _env("HAVEN_ACTION_SERVER_URL", cls.action_server_url),
             "public_base_url": _env("HAVEN_PUBLIC_BASE_URL", cls.public_base_url).rstrip("/"),
             "console_api_token": _env("HAVEN_CONSOLE_API_TOKEN"),
+            "totp_workers": _env_choice("HAVEN_TOTP_WORKERS", cls.totp_workers, ("required", "optional")),
             "twilio_account_sid": _env("TWILIO_ACCOUNT_SID"),
             "twilio_auth_token": _env("TWILIO_AUTH_TOKEN"),
             "twilio_from_number": _env("TWILIO_FROM_NUMBER"),
