@@ -17,7 +17,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONDONTWRITEBYTECODE := 1
 export HAVEN_ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
 
-.PHONY: help install db run test test-python validate test-stories eval-nlu eval-risk crossval bench lint clean
+.PHONY: help install db run test test-python validate test-stories eval-nlu eval-risk crossval bench lint mutate clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -49,7 +49,9 @@ $(MODEL): $(REQS_STAMP) $(ENCODER) $(TRAINING_INPUTS)
 
 train: $(MODEL) $(RISK_HEAD) ## Train the Rasa model and the risk head, each only when its inputs changed
 
-run: db train ## Start Haven (Rasa server :5005 with the web chat, console and webhooks; actions on 127.0.0.1:5055)
+run: export HAVEN_ENV = development
+run: db train ## Start Haven for a local trial (HAVEN_ENV=development; Rasa :5005 with web chat, console, webhooks)
+	@echo "make run: HAVEN_ENV=development (a local trial; production is the default of 'python -m bot run')"
 	$(PY) -m bot run
 
 test: install train ## Run the whole test suite (data validation, pytest incl. end-to-end, test stories)
@@ -80,6 +82,9 @@ bench: install train ## Measure everything and write BENCHMARKS.md
 
 lint: install ## ruff
 	$(VENV)/bin/ruff check bot actions connectors tests
+
+mutate: install ## Mutation testing of verification, lock-out and disclosure (mutmut; survivors: tests/cases/MUTATION.md)
+	$(VENV)/bin/mutmut run --max-children 2; status=$$?; $(VENV)/bin/mutmut results; exit $$status
 
 clean: ## Remove results and trained models (keeps the database)
 	rm -rf results models/*.tar.gz

@@ -1,35 +1,47 @@
-"""Case update form: take a crime reference, verify the victim, then give the update (thin; calls bot.cases)."""
+"""Case update form: take a crime reference, check knowledge then possession (thin; calls bot.cases)."""
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy import select
 
 from bot.cases import dialogue_texts as texts
-from bot.cases.conversation import answer_so_far, said_since_user
+from bot.cases import two_factor_texts as codes
+from bot.cases.answers import parse_verification_answer as parse_answer
+from bot.cases.conversation import answer_so_far
 from bot.cases.crime_ref import find_reference, is_valid_reference
-from bot.cases.identities import find_identity, link_verified, split_sender
-from bot.cases.summary import case_update_message
-from bot.cases.verification import is_locked, parse_verification_answer, recently_verified, verify
+from bot.cases.identities import link_verified, split_sender
+from bot.cases.one_time_codes import read_code
+from bot.cases.verification import (
+    CODE_NOT_RESENT,
+    CODE_SENT,
+    LOCKED,
+    NO_CODE_ROUTE,
+    WAIT,
+    CheckOutcome,
+    access_refused,
+    check_code,
+    check_knowledge,
+)
 from bot.db import session_scope
-from bot.models.cases import Case
 
 logger = logging.getLogger(__name__)
 
-VERIFIED_MARK = "verified"  # what the verification_answer slot holds after success (never the answer itself)
-VERIFIED_WITHIN = timedelta(hours=24)  # a verified slot is honoured only with a matching recorded success
+VERIFIED_MARK = "verified"  # what the verification slots hold after success (never the answer itself)
+KNOWLEDGE_MARK = "checked"  # verification_answer once the knowledge factor passed and a code is awaited
 SKIP_INTENTS = frozenset(
-    {"risk_disclosure", "talk_to_human", "opt_out", "bot_challenge", "ask_rights", "report_crime", "find_support"}
+    {"risk_disclosure", "risk_uncertain", "talk_to_human", "opt_out", "bot_challenge", "ask_rights", "report_crime",
+     "find_support", "cancel"}
 )
 EXIT_INTENTS = frozenset({"deny", "goodbye"})
-END_FORM: dict[str, Any] = {"crime_ref": None, "verification_answer": None, "requested_slot": None}
+END_FORM: dict[str, Any] = {
+    "crime_ref": None, "verification_answer": None, "verification_code": None, "requested_slot": None,
+}
+ENDING_TEXTS = (texts.LOCKED, codes.NO_CODE_ROUTE)  # the form ended on these; nothing more is said
 
 
 def _wants_something_else(tracker: Tracker) -> bool:
@@ -56,8 +68,38 @@ def _already_verified(tracker: Tracker, reference: str) -> bool:
     return tracker.get_slot("verified") is True and tracker.get_slot("verified_reference") == reference
 
 
+def _verified_slots(reference: str) -> dict[str, Any]:
+    return {"verification_answer": VERIFIED_MARK, "verification_code": VERIFIED_MARK, "verified": True,
+            "verified_reference": reference}
+
+
+def _after_check(outcome: CheckOutcome, dispatcher: CollectingDispatcher, reference: str) -> dict[str, Any]:
+    """Slots and words for an outcome shared by both steps (granted, locked, wait, no code route)."""
+    if outcome.verified:
+        return _verified_slots(reference)
+    if outcome.status == LOCKED:
+        dispatcher.utter_message(text=texts.LOCKED)
+        return dict(END_FORM)
+    if outcome.status == NO_CODE_ROUTE:
+        dispatcher.utter_message(text=codes.NO_CODE_ROUTE)
+        return dict(END_FORM)
+    if outcome.status == WAIT:
+        dispatcher.utter_message(text=codes.WAIT)
+        return {}
+    dispatcher.utter_message(text=texts.wrong_answer_text(outcome.attempts_left))
+    return {"verification_answer": None, "verification_code": None}
+
+
+def _link(sender_id: str, outcome: CheckOutcome) -> None:
+    """Remember which victim this channel address proved to be (for neutral update nudges)."""
+    if outcome.verified and outcome.victim_id is not None:
+        channel, address = split_sender(sender_id)
+        with session_scope() as session:
+            link_verified(session, channel=channel, address=address, victim_id=outcome.victim_id)
+
+
 class ValidateCaseUpdateForm(FormValidationAction):
-    """Validates `case_update_form`: crime_ref, then verification_answer."""
+    """Validates `case_update_form`: crime_ref, verification_answer (knowledge), verification_code (possession)."""
 
     def name(self) -> str:
         return "validate_case_update_form"
@@ -83,29 +125,32 @@ class ValidateCaseUpdateForm(FormValidationAction):
     ) -> dict[str, Any]:
         reference = find_reference(str(value or "")) or find_reference((tracker.latest_message or {}).get("text"))
         previous = _reference_before_this_message(tracker)
-        if not reference and previous and tracker.get_slot("requested_slot") == "verification_answer":
+        asking_secret = tracker.get_slot("requested_slot") in ("verification_answer", "verification_code")
+        if not reference and previous and asking_secret:
             return {"crime_ref": previous}  # a stray entity in an answer does not replace the reference
         if not reference:
             dispatcher.utter_message(text=texts.INVALID_REF)
             return {"crime_ref": None}
         if _already_verified(tracker, reference):
-            return {"crime_ref": reference, "verification_answer": VERIFIED_MARK}
+            return {"crime_ref": reference, "verification_answer": VERIFIED_MARK, "verification_code": VERIFIED_MARK}
+        if reference == previous and asking_secret:
+            return {"crime_ref": reference}  # the reference repeated mid-check: carry on where we were
         with session_scope() as session:
-            locked = is_locked(session, reference=reference, sender_key=tracker.sender_id)
-        if locked:
+            refused = access_refused(session, reference=reference, sender_key=tracker.sender_id)
+        if refused == LOCKED:
             dispatcher.utter_message(text=texts.LOCKED)
             return dict(END_FORM)
-        return {"crime_ref": reference, "verification_answer": None}
+        return {"crime_ref": reference, "verification_answer": None, "verification_code": None}
 
     async def validate_verification_answer(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         reference = tracker.get_slot("crime_ref")
         if not is_valid_reference(reference):
-            return {"crime_ref": None, "verification_answer": None}
-        if value == VERIFIED_MARK and _already_verified(tracker, reference):
-            return {"verification_answer": VERIFIED_MARK}
-        answer = answer_so_far(tracker.events) or parse_verification_answer(str(value or ""))
+            return {"crime_ref": None, "verification_answer": None, "verification_code": None}
+        if value in (VERIFIED_MARK, KNOWLEDGE_MARK):
+            return {}  # set by this form, not typed: the database is checked again before any disclosure
+        answer = answer_so_far(tracker.events) or parse_answer(str(value or ""))
         if answer.is_empty:
             new_reference = find_reference(str(value or ""))
             if new_reference and new_reference != reference:
@@ -114,86 +159,30 @@ class ValidateCaseUpdateForm(FormValidationAction):
             return {"verification_answer": None}
         if not answer.is_complete:
             return {"verification_answer": None}  # action_ask_verification_answer asks for the missing part
-        channel, address = split_sender(tracker.sender_id)
         with session_scope() as session:
-            outcome = verify(session, reference=reference, sender_key=tracker.sender_id, answer=answer)
-            if outcome.verified and outcome.victim_id is not None:
-                link_verified(session, channel=channel, address=address, victim_id=outcome.victim_id)
-        if outcome.verified:
-            return {"verification_answer": VERIFIED_MARK, "verified": True, "verified_reference": reference}
-        if outcome.locked:
-            dispatcher.utter_message(text=texts.LOCKED)
-            return dict(END_FORM)
-        dispatcher.utter_message(text=texts.wrong_answer_text(outcome.attempts_left))
-        return {"verification_answer": None}
+            outcome = check_knowledge(session, reference=reference, sender_key=tracker.sender_id, answer=answer)
+        _link(tracker.sender_id, outcome)
+        if outcome.status in (CODE_SENT, CODE_NOT_RESENT):
+            dispatcher.utter_message(text=codes.CODE_SENT if outcome.status == CODE_SENT else codes.CODE_NOT_RESENT)
+            return {"verification_answer": KNOWLEDGE_MARK, "verification_code": None}
+        slots = _after_check(outcome, dispatcher, reference)
+        return slots or {"verification_answer": None}
 
-
-class ActionAskCrimeRef(Action):
-    """Asks for the crime reference and says where to find it."""
-
-    def name(self) -> str:
-        return "action_ask_crime_ref"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        again = said_since_user(tracker.events, [texts.INVALID_REF])
-        dispatcher.utter_message(text=texts.ASK_CRIME_REF_AGAIN if again else texts.ASK_CRIME_REF)
-        return []
-
-
-class ActionAskVerificationAnswer(Action):
-    """Asks for date of birth and postcode or the PIN, or only for the part still missing."""
-
-    def name(self) -> str:
-        return "action_ask_verification_answer"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        answer = answer_so_far(tracker.events)
-        if answer is not None and not answer.is_complete and not answer.is_empty and answer.pin is None:
-            dispatcher.utter_message(text=texts.ASK_POSTCODE if answer.dob else texts.ASK_DOB)
-        elif said_since_user(tracker.events, [texts.WRONG_ANSWER, texts.UNREADABLE_ANSWER]):
-            dispatcher.utter_message(text=texts.ASK_VERIFICATION_AGAIN)
-        else:
-            dispatcher.utter_message(text=texts.ASK_VERIFICATION)
-        return []
-
-
-class ActionGiveCaseUpdate(Action):
-    """Gives the case update to a verified victim; anyone else gets nothing and the check starts again."""
-
-    def name(self) -> str:
-        return "action_give_case_update"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        reference = tracker.get_slot("verified_reference")
-        asked_for = tracker.get_slot("crime_ref")
-        clear = [SlotSet("crime_ref", None), SlotSet("verification_answer", None)]
-        if said_since_user(tracker.events, [texts.LOCKED]):
-            return clear  # the form ended on a lock-out; the lock message already said what to do
-        if tracker.get_slot("verified") is True and is_valid_reference(reference) and asked_for in (None, reference):
-            message = self._message_for(tracker.sender_id, reference)
-            if message is not None:
-                dispatcher.utter_message(text=message)
-                return clear
-        dispatcher.utter_message(text=texts.NOT_VERIFIED)
-        return [SlotSet("verified", False), SlotSet("verified_reference", None), *clear,
-                FollowupAction("case_update_form")]
-
-    @staticmethod
-    def _message_for(sender_id: str, reference: str) -> str | None:
-        """The update, only if the database confirms this sender verified for this reference."""
-        channel, address = split_sender(sender_id)
+    async def validate_verification_code(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        reference = tracker.get_slot("crime_ref")
+        if not is_valid_reference(reference):
+            return {"crime_ref": None, "verification_answer": None, "verification_code": None}
+        if value == VERIFIED_MARK:
+            return {}  # set by this form; checked again against the database before any disclosure
+        if tracker.get_slot("verification_answer") != KNOWLEDGE_MARK or _wants_something_else(tracker):
+            return {"verification_code": None}
+        code = read_code(str(value or ""))
+        if code is None:
+            dispatcher.utter_message(text=codes.UNREADABLE_CODE)
+            return {"verification_code": None}
         with session_scope() as session:
-            if not recently_verified(session, reference=reference, sender_key=sender_id, within=VERIFIED_WITHIN):
-                logger.warning("verified slot without a recorded verification; refusing")
-                return None
-            identity = find_identity(session, channel=channel, address=address)
-            case = session.scalar(select(Case).where(Case.reference == reference))
-            if identity is None or case is None or identity.victim_id not in {v.id for v in case.victims}:
-                return None
-            return case_update_message(session, case_id=case.id, victim_id=identity.victim_id)
+            outcome = check_code(session, reference=reference, sender_key=tracker.sender_id, code=code)
+        _link(tracker.sender_id, outcome)
+        return _after_check(outcome, dispatcher, reference) or {"verification_code": None}

@@ -24,10 +24,10 @@ SAFE_REPLY = "Thank you for telling me. If that changes, message HELP at any tim
 def check_text(category: str | None) -> str:
     """The safety check: short, gentle, with 999 (and 55) and the helpline for the likely category."""
     return (
-        "I want to check you're OK. Are you safe right now? If you are in danger, call 999 "
-        "(from a mobile, if you can't speak, press 55 when asked). "
-        f"You can also call {helpline_for(category)}, free, any time. "
-        "Reply YES if you are safe, NO if you are not, or PERSON to talk to someone from our team."
+        "I want to check you're OK. Are you safe right now? In danger, call 999 "
+        "(can't speak? press 55 when asked). "
+        f"Or call {helpline_for(category)}, free, any time. "
+        "Reply YES, NO, or PERSON to talk to our team."
     )
 
 

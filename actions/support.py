@@ -128,12 +128,13 @@ class ActionFindSupport(Action):
             matches = search(session, need=need, area=area, open_now=_asked_open_now(tracker),
                              now=_message_time(tracker))
             if matches:
-                text = render.results_text(matches, need=need, area=area)
+                texts = render.results_messages(matches, need=need, area=area)
             else:
                 fallback = agencies_by_slug(session, slugs=[VICTIM_SUPPORT_SLUG])
-                text = render.no_results_text(need=need, area=area, victim_support=(fallback or [None])[0])
+                texts = [render.no_results_text(need=need, area=area, victim_support=(fallback or [None])[0])]
             slugs = [match.agency.slug for match in matches]
-        dispatcher.utter_message(text=text)
+        for text in texts:
+            dispatcher.utter_message(text=text)
         return [SlotSet("support_results", slugs)]
 
 

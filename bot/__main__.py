@@ -10,11 +10,13 @@ COMMANDS = {
     "seed": ("bot.cli.setup", "seed_main", "load the agency directory and the sample cases"),
     "directory": ("bot.directory.importer", "main", "re-import the agency directory: directory import [FILE]"),
     "risk": ("bot.risk.cli", "main", "screen one message per line from stdin, JSON lines out"),
-    "staff": ("bot.console.staff_cli", "main", "manage staff accounts: staff add USERNAME --role worker"),
+    "staff": ("bot.console.staff_cli", "main", "staff add|list|disable|token|reset-two-step: accounts, API tokens"),
     "telegram": ("connectors.telegram_cli", "main", "telegram set-webhook: register the webhook"),
     "outbox": ("bot.outbox.cli", "main", "inspect the outbox (no message bodies)"),
     "case": ("bot.cli.case_feed", "main", "case add-update REF --summary ... [--status S]: feed a case event"),
     "run": ("bot.cli.serve", "main", "start the Rasa server and the action server"),
+    "retention": ("bot.privacy.cli", "retention_main", "retention run [--dry-run]: remove expired conversations"),
+    "keys": ("bot.privacy.cli", "keys_main", "keys generate | keys rotate: data keys that encrypt conversations"),
 }
 
 

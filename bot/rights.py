@@ -1,4 +1,4 @@
-"""Victims' Code rights and justice-process explanations in plain words, picked by keywords."""
+"""Victims' Code rights and justice-process explanations in plain words, picked by meaning, context and keywords."""
 
 from __future__ import annotations
 
@@ -11,7 +11,13 @@ from typing import Any
 import yaml
 
 CONTENT_FILE = Path(__file__).with_name("rights.yml")
-OVERVIEW_STAGE = "overview"
+OVERVIEW = "overview"
+RETRIEVAL_INTENT = "ask_rights"
+SELECTOR_CONFIDENCE = 0.5  # below this the response selector's guess gives way to keywords and context
+_FOLLOW_UP = re.compile(
+    r"^(and |so |ok |okay )?(how( do| can| would)? i\b|how\?|what do i do|where do i|tell me more|more|"
+    r"can you explain|what does that mean|who do i (ask|tell|contact)|how long do i have|is there a time limit)",
+)
 
 
 @dataclass(frozen=True)
@@ -23,6 +29,8 @@ class Topic:
     keywords: tuple[str, ...]
     title: str = ""
     payload: str = ""
+    button: bool = False
+    from_process: bool = False
 
     def matches(self, text: str) -> bool:
         """True if any keyword appears in `text` as whole words."""
@@ -31,7 +39,7 @@ class Topic:
 
 @dataclass(frozen=True)
 class RightsContent:
-    """All rights topics (in priority order), the process stages, and the overview texts."""
+    """All rights topics (in keyword priority order), the process stages, and the overview texts."""
 
     overview: str
     topics: tuple[Topic, ...]
@@ -53,8 +61,8 @@ def _keyword_pattern(keyword: str) -> re.Pattern[str]:
 
 
 def normalise(text: str | None) -> str:
-    """Lower-case text with typographic apostrophes made plain, ready for keyword matching."""
-    return (text or "").lower().replace("\u2019", "'").replace("\u2018", "'")
+    """Lower-case text with typographic apostrophes made plain and spaces squeezed, ready for matching."""
+    return " ".join((text or "").lower().replace("\u2019", "'").replace("\u2018", "'").split())
 
 
 def _topic(key: str, entry: dict[str, Any]) -> Topic:
@@ -64,6 +72,8 @@ def _topic(key: str, entry: dict[str, Any]) -> Topic:
         keywords=tuple(str(keyword).lower() for keyword in entry.get("keywords") or ()),
         title=str(entry.get("title", "")),
         payload=str(entry.get("payload", "")),
+        button=bool(entry.get("button", False)),
+        from_process=bool(entry.get("from_process", False)),
     )
 
 
@@ -73,32 +83,72 @@ def load_content(path: Path = CONTENT_FILE) -> RightsContent:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     rights, process = raw["rights"], raw["process"]
     return RightsContent(
-        overview=" ".join(str(rights["overview"]["text"]).split()),
+        overview=" ".join(str(rights[OVERVIEW]["text"]).split()),
         topics=tuple(_topic(key, entry) for key, entry in rights["topics"].items()),
         stages=tuple(_topic(key, entry) for key, entry in process["stages"].items()),
         verified_note=str(raw["verified_note"]).strip(),
     )
 
 
+def selected_key(parse_data: dict[str, Any] | None) -> tuple[str | None, float]:
+    """The topic key and confidence the response selector gave (ask_rights/<key>), or (None, 0.0)."""
+    selector = (parse_data or {}).get("response_selector") or {}
+    result = selector.get(RETRIEVAL_INTENT) or selector.get("default") or {}
+    response = result.get("response") or {}
+    key = str(response.get("intent_response_key") or "")
+    if not key.startswith(f"{RETRIEVAL_INTENT}/"):
+        return None, 0.0
+    return key.split("/", 1)[1], float(response.get("confidence") or 0.0)
+
+
 def find_rights_topic(text: str | None) -> Topic | None:
-    """The first rights topic whose keywords appear in the message, or None for the overview."""
+    """The first rights topic whose keywords appear in the message, or None."""
     cleaned = normalise(text)
     return next((topic for topic in load_content().topics if topic.matches(cleaned)), None)
 
 
-def rights_overview() -> tuple[str, list[dict[str, str]]]:
-    """The short list of rights and one button per topic (plain-text payloads, never "/...")."""
+def is_follow_up(text: str | None) -> bool:
+    """A short question that only makes sense after the last answer ("how do I apply?", "tell me more")."""
+    cleaned = normalise(text)
+    return len(cleaned.split()) <= 8 and bool(_FOLLOW_UP.match(cleaned))
+
+
+def choose_rights_topic(
+    text: str | None, *, parse_data: dict[str, Any] | None = None, last_topic: str | None = None
+) -> Topic | None:
+    """The right to explain: a follow-up stays on the last topic, then the classifier's topic when it is sure,
+    then keywords, then the classifier's best guess; None means the overview of all rights."""
     content = load_content()
-    buttons = [{"title": topic.title, "payload": topic.payload} for topic in content.topics]
+    keys = {topic.key for topic in content.topics}
+    if last_topic in keys and is_follow_up(text) and find_rights_topic(text) is None:
+        return content.topic(last_topic)
+    key, confidence = selected_key(parse_data)
+    if key in keys and confidence >= SELECTOR_CONFIDENCE:
+        return content.topic(key)
+    if key == OVERVIEW and confidence >= SELECTOR_CONFIDENCE and find_rights_topic(text) is None:
+        return None
+    return find_rights_topic(text) or (content.topic(key) if key in keys else None)
+
+
+def rights_overview() -> tuple[str, list[dict[str, str]]]:
+    """The short list of rights and a few buttons (plain-text payloads, never "/...") that fit in an SMS."""
+    content = load_content()
+    buttons = [{"title": topic.title, "payload": topic.payload} for topic in content.topics if topic.button]
     return content.overview, buttons
+
+
+def rights_topic_for_process(text: str | None) -> Topic | None:
+    """A rights topic that answers a question the classifier took for the justice process ("the CPS dropped it")."""
+    cleaned = normalise(text)
+    return next((t for t in load_content().topics if t.from_process and t.matches(cleaned)), None)
 
 
 def find_process_stage(text: str | None) -> Topic:
     """The justice-process stage the message asks about; the overview of all steps if none."""
     cleaned = normalise(text)
     content = load_content()
-    stages = [stage for stage in content.stages if stage.key != OVERVIEW_STAGE]
-    return next((stage for stage in stages if stage.matches(cleaned)), content.stage(OVERVIEW_STAGE))
+    stages = [stage for stage in content.stages if stage.key != OVERVIEW]
+    return next((stage for stage in stages if stage.matches(cleaned)), content.stage(OVERVIEW))
 
 
 def process_messages(text: str | None, *, verified: bool) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -10,7 +11,11 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "var" / "haven.db"
+SECOND_FACTOR_POLICIES = ("always", "sensitive-only")
 PLACEHOLDERS = {"", "changeme", "change-me", "secret", "password"}
+DEVELOPMENT_ENVIRONMENTS = frozenset({"development", "test"})
+_INTEGRATION_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+_QUOTA = re.compile(r"^\d+\s*/\s*[smhd]$")
 
 
 class SettingsError(RuntimeError):
@@ -38,16 +43,53 @@ def _env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     return value
 
 
+def _env_flag(name: str) -> bool:
+    return _env(name).lower() in {"1", "true", "yes", "on"}
+
+
+def _env_quota(name: str, default: str) -> str:
+    value = _env(name, default)
+    if not _QUOTA.match(value):
+        raise SettingsError(f"{name} must read like 20/m (a whole number per s, m, h or d)")
+    return value
+
+
+def _rest_tokens(listed: str, single: str) -> tuple[tuple[str, str], ...]:
+    """(integration, token) pairs from HAVEN_REST_TOKENS="name:token,..." (or the older HAVEN_REST_TOKEN,
+    which becomes the integration "default")."""
+    if listed and single:
+        raise SettingsError("set HAVEN_REST_TOKENS only (HAVEN_REST_TOKEN=T means HAVEN_REST_TOKENS=default:T)")
+    pairs = [("default", single)] if single else []
+    for item in filter(None, (part.strip() for part in listed.split(","))):
+        name, _, token = item.partition(":")
+        if not _INTEGRATION_NAME.match(name.strip()) or not token.strip():
+            raise SettingsError("HAVEN_REST_TOKENS must read name:token,name2:token2 (names: a-z, 0-9, - and _)")
+        pairs.append((name.strip(), token.strip()))
+    names, tokens = [name for name, _ in pairs], [token for _, token in pairs]
+    if len(set(names)) != len(names) or len(set(tokens)) != len(tokens):
+        raise SettingsError("HAVEN_REST_TOKENS: each integration needs its own name and its own token")
+    return tuple(pairs)
+
+
+def _second_factor(value: str) -> str:
+    if value not in SECOND_FACTOR_POLICIES:
+        raise SettingsError(f"HAVEN_VERIFY_SECOND_FACTOR must be one of {', '.join(SECOND_FACTOR_POLICIES)}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every knob Haven reads; build with `Settings.from_env()` or `get_settings()`."""
 
-    environment: str = "development"
+    environment: str = "production"
     database_url: str = f"sqlite:///{DEFAULT_SQLITE_PATH}"
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
+    secret_key_set: bool = False  # False: the random per-process key above (development only; checked to serve)
     timezone: str = "Europe/London"
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_api_token: str = field(default="", repr=False)
+    rasa_api_enabled: bool = False  # Rasa's HTTP API (/status, /conversations...): off unless asked for
+    bind_host: str = "127.0.0.1"  # the Rasa server's interface
     action_server_url: str = "http://127.0.0.1:5055/webhook"
     public_base_url: str = "http://localhost:5005"
     console_api_token: str = field(default="", repr=False)  # retired shared API token: refused, with advice
@@ -61,12 +103,22 @@ class Settings:
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     gateway_hours: str = "Mon-Fri 08:00-20:00, Sat 09:00-17:00"
     rest_callback_url: str = ""
-    rest_token: str = field(default="", repr=False)
+    rest_tokens: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # (integration, token) pairs
+    rate_limit_sender: str = "20/m"  # messages per sender (a phone number, chat, web session, REST sender)
+    rate_limit_address: str = "60/m"  # requests per client address on each public endpoint
+    redis_url: str = field(default="", repr=False)  # shared rate-limit counters; in-process memory when unset
     quick_exit_url: str = "https://www.bbc.co.uk/weather"
+    sender_name: str = "Haven"  # how unprompted messages (update nudges) name us: nothing that reveals a crime
+    directory_max_age_months: int = 12  # a national directory entry checked longer ago than this fails a test
     verification_max_failures: int = 3
     verification_lock_minutes: int = 30
-    verification_alert_senders: int = 3
+    verification_delay_seconds: int = 15  # wait after the 1st failure on a reference, doubling, at most 60 s
+    verification_sender_max_failures: int = 5  # failures by one sender, any reference, in 24 h that lock the sender
+    verification_second_factor: str = "always"  # or "sensitive-only" (web chat and sensitive cases still need it)
     handoff_recovery_seconds: int = 5  # how often lost escalations are looked for (bot/handoff/reconcile.py)
+    data_keys: tuple[str, ...] = field(default=(), repr=False)  # HAVEN_DATA_KEYS: the first encrypts, all decrypt
+    retention_days: int = 90  # conversations older than this are removed (bot/privacy/retention.py)
+    retention_interval_minutes: int = 60  # how often the Rasa server runs retention; 0: only `python -m bot retention`
     risk_patterns_dir: Path = PROJECT_ROOT / "data" / "risk"
     directory_file: Path = PROJECT_ROOT / "data" / "directory" / "agencies.yml"
     sample_cases_file: Path = PROJECT_ROOT / "data" / "sample" / "cases.yml"
@@ -77,21 +129,21 @@ class Settings:
 
     @property
     def is_development(self) -> bool:
-        return self.environment in {"development", "test"}
+        return self.environment in DEVELOPMENT_ENVIRONMENTS
 
     @classmethod
     def from_env(cls) -> Settings:
         """Read settings from environment variables (see the README's table)."""
-        environment = _env("HAVEN_ENV", "development")
-        secret_key = _env("HAVEN_SECRET_KEY")
-        if environment not in {"development", "test"} and secret_key.lower() in PLACEHOLDERS:
-            raise SettingsError("HAVEN_SECRET_KEY must be set to a long random value outside development")
+        environment = _env("HAVEN_ENV", cls.environment)  # production unless told otherwise
+        secret_key = _env("HAVEN_SECRET_KEY")  # required to serve outside development: bot/serving_checks.py
         values: dict = {
             "environment": environment,
             "database_url": _env("DATABASE_URL") or cls.database_url,
             "timezone": _env("HAVEN_TIMEZONE", cls.timezone),
             "rasa_url": _env("HAVEN_RASA_URL", cls.rasa_url),
             "rasa_api_token": _env("HAVEN_RASA_API_TOKEN"),
+            "rasa_api_enabled": _env_flag("HAVEN_RASA_API_ENABLED"),
+            "bind_host": _env("HAVEN_BIND_HOST", cls.bind_host),
             "action_server_url": _env("HAVEN_ACTION_SERVER_URL", cls.action_server_url),
             "public_base_url": _env("HAVEN_PUBLIC_BASE_URL", cls.public_base_url).rstrip("/"),
             "console_api_token": _env("HAVEN_CONSOLE_API_TOKEN"),
@@ -105,15 +157,29 @@ class Settings:
             "telegram_api_base_url": _env("TELEGRAM_API_BASE_URL", cls.telegram_api_base_url),
             "gateway_hours": _env("HAVEN_GATEWAY_HOURS", cls.gateway_hours),
             "rest_callback_url": _env("HAVEN_REST_CALLBACK_URL"),
-            "rest_token": _env("HAVEN_REST_TOKEN"),
+            "rest_tokens": _rest_tokens(_env("HAVEN_REST_TOKENS"), _env("HAVEN_REST_TOKEN")),
+            "rate_limit_sender": _env_quota("HAVEN_RATE_LIMIT_SENDER", cls.rate_limit_sender),
+            "rate_limit_address": _env_quota("HAVEN_RATE_LIMIT_ADDRESS", cls.rate_limit_address),
+            "redis_url": _env("REDIS_URL"),
             "quick_exit_url": _env("HAVEN_QUICK_EXIT_URL", cls.quick_exit_url),
+            "sender_name": _env("HAVEN_SENDER_NAME", cls.sender_name),
+            "directory_max_age_months": _env_int("HAVEN_DIRECTORY_MAX_AGE_MONTHS", cls.directory_max_age_months),
             "verification_max_failures": _env_int("HAVEN_VERIFY_MAX_FAILURES", cls.verification_max_failures),
             "verification_lock_minutes": _env_int("HAVEN_VERIFY_LOCK_MINUTES", cls.verification_lock_minutes),
-            "verification_alert_senders": _env_int("HAVEN_VERIFY_ALERT_SENDERS", cls.verification_alert_senders),
+            "verification_delay_seconds": _env_int("HAVEN_VERIFY_DELAY_SECONDS", cls.verification_delay_seconds),
+            "verification_sender_max_failures": _env_int(
+                "HAVEN_VERIFY_SENDER_MAX_FAILURES", cls.verification_sender_max_failures
+            ),
+            "verification_second_factor": _second_factor(_env("HAVEN_VERIFY_SECOND_FACTOR", "always")),
             "handoff_recovery_seconds": _env_int("HAVEN_HANDOFF_RECOVERY_SECONDS", cls.handoff_recovery_seconds),
+            "data_keys": tuple(filter(None, (key.strip() for key in _env("HAVEN_DATA_KEYS").split(",")))),
+            "retention_days": _env_int("HAVEN_RETENTION_DAYS", cls.retention_days),
+            "retention_interval_minutes": _env_int("HAVEN_RETENTION_INTERVAL_MINUTES", cls.retention_interval_minutes),
         }
+        if values["retention_days"] < 1 or values["retention_interval_minutes"] < 0:
+            raise SettingsError("HAVEN_RETENTION_DAYS must be 1 or more, HAVEN_RETENTION_INTERVAL_MINUTES 0 or more")
         if secret_key:
-            values["secret_key"] = secret_key
+            values["secret_key"], values["secret_key_set"] = secret_key, True
         if _env("HAVEN_RISK_PATTERNS_DIR"):
             values["risk_patterns_dir"] = Path(_env("HAVEN_RISK_PATTERNS_DIR"))
         if _env("HAVEN_DIRECTORY_FILE"):

@@ -1,4 +1,5 @@
-"""Haven's REST channel: Rasa's REST JSON in and out, with validation, sanitising and prefixed sender ids."""
+"""Haven's REST channel: Rasa's REST JSON in and out, one bearer token per integration, rate limits,
+validation, sanitising, and sender ids namespaced by integration ("rest:<integration>:<sender>")."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from sanic.response import HTTPResponse
 
 from bot.outbox.senders import PermanentDeliveryError, register_sender
 from bot.outbox.worker import attach_worker
+from bot.rate_limits import RateLimits, client_address, too_many_requests
+from bot.serving_checks import require_ready_to_serve
 from bot.settings import get_settings
 from connectors.channel_common import OutboxOutputChannel, hand_to_rasa, make_sender_id
 from connectors.waiting_advice import waiting_advice
@@ -25,7 +28,7 @@ CHANNEL = "rest"
 # Room for a message well past the 20,000 characters Rasa reads (connectors.inbound_text), in any
 # JSON encoding (\uXXXX escapes take 6-12 bytes a character): longer ones are cut with a notice.
 MAX_BODY_BYTES = 512 * 1024
-MAX_SENDER_CHARS = 190  # the sender id, once prefixed, must fit the 200-character columns
+MAX_SENDER_ID_CHARS = 195  # "rest:<integration>:<sender>" must fit the 200-character columns
 CALLBACK_TIMEOUT_SECONDS = 15
 
 
@@ -38,7 +41,7 @@ class RestCollectingOutputChannel(CollectingOutputChannel):
 
 
 class RestCallbackSender:
-    """POST {"recipient_id": "rest:<sender>", "text": ..., ...} to `callback_url`; 2xx means delivered."""
+    """POST {"recipient_id": "rest:[<integration>:]<sender>", "text": ..., ...} to `callback_url`; 2xx: delivered."""
 
     def __init__(self, callback_url: str) -> None:
         self.callback_url = callback_url
@@ -62,25 +65,35 @@ def _error(message: str, status: int = 400) -> HTTPResponse:
     return response.json({"error": message}, status=status)
 
 
-def rest_refusal(request: Request) -> HTTPResponse | None:
-    """A 401/403 unless the caller may use the REST channel (bearer HAVEN_REST_TOKEN; open in development)."""
+def integration_of(request: Request) -> tuple[str | None, HTTPResponse | None]:
+    """(the calling integration, None), or (None, a 401/403). In development with no HAVEN_REST_TOKENS the
+    channel is open and has no integration; otherwise each bearer token names exactly one integration."""
     settings = get_settings()
-    if not settings.rest_token:
+    if not settings.rest_tokens:
         if settings.is_development:
-            return None
-        return _error("the REST channel is disabled: set HAVEN_REST_TOKEN to enable it", status=403)
-    scheme, _, token = (request.headers.get("authorization") or "").partition(" ")
-    if scheme.lower() == "bearer" and hmac.compare_digest(token.strip().encode(), settings.rest_token.encode()):
-        return None
-    return _error("a valid 'Authorization: Bearer <token>' header is required", status=401)
+            return None, None
+        return None, _error("the REST channel is disabled: set HAVEN_REST_TOKENS to enable it", status=403)
+    scheme, _, given = (request.headers.get("authorization") or "").partition(" ")
+    given_bytes, found = given.strip().encode(), None
+    for name, token in settings.rest_tokens:  # every token is compared, each in constant time
+        if hmac.compare_digest(given_bytes, token.encode()):
+            found = name
+    if found is None or scheme.lower() != "bearer":
+        return None, _error("a valid 'Authorization: Bearer <token>' header is required", status=401)
+    return found, None
 
 
-def rest_address(sender: str) -> str:
-    """The address part of a REST sender id: "rest:alice" and "alice" are both "alice"."""
-    return sender[len(CHANNEL) + 1 :] if sender.startswith(f"{CHANNEL}:") else sender
+def rest_address(sender: str, integration: str | None = None) -> str:
+    """The address part of a REST sender id: the client's sender, inside its integration's namespace.
+    A leading "rest:" (or "rest:<own integration>:") is the client repeating the prefix, and is dropped."""
+    for prefix in (f"{CHANNEL}:{integration}:" if integration else None, f"{CHANNEL}:"):
+        if prefix and sender.startswith(prefix):
+            sender = sender[len(prefix) :]
+            break
+    return f"{integration}:{sender}" if integration and sender else sender
 
 
-def parse_request(request: Request) -> tuple[dict[str, Any] | None, str | None]:
+def parse_request(request: Request, integration: str | None = None) -> tuple[dict[str, Any] | None, str | None]:
     """(fields, None) for a valid request, or (None, the reason it was refused)."""
     if not request.body:
         return None, 'the request body is empty; send JSON {"sender": ..., "message": ...}'
@@ -91,16 +104,18 @@ def parse_request(request: Request) -> tuple[dict[str, Any] | None, str | None]:
     if not isinstance(data, dict):
         return None, "the request body must be a JSON object"
     sender, message = data.get("sender"), data.get("message")
-    if not isinstance(sender, str) or not rest_address(sender.strip()):
+    if not isinstance(sender, str) or not rest_address(sender.strip(), integration):
         return None, '"sender" is required and must be a non-empty string'
-    if len(sender) > MAX_SENDER_CHARS:
-        return None, f'"sender" is longer than {MAX_SENDER_CHARS} characters'
+    address = rest_address(sender.strip(), integration)
+    if len(make_sender_id(CHANNEL, address)) > MAX_SENDER_ID_CHARS:
+        longest = MAX_SENDER_ID_CHARS - len(make_sender_id(CHANNEL, f"{integration}:" if integration else ""))
+        return None, f'"sender" is longer than {longest} characters'
     if not isinstance(message, str):
         return None, '"message" is required and must be text'
     metadata = data.get("metadata")
     if metadata is not None and not isinstance(metadata, dict):
         return None, '"metadata" must be a JSON object'
-    return {"address": rest_address(sender.strip()), "message": message, "metadata": metadata}, None
+    return {"address": address, "message": message, "metadata": metadata}, None
 
 
 class HavenRestInput(InputChannel):
@@ -118,6 +133,8 @@ class HavenRestInput(InputChannel):
         return OutboxOutputChannel(CHANNEL)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        require_ready_to_serve()
+        limits = RateLimits.for_endpoint(CHANNEL)
         callback_url = get_settings().rest_callback_url
         if callback_url:
             register_sender(CHANNEL, RestCallbackSender(callback_url))
@@ -132,14 +149,20 @@ class HavenRestInput(InputChannel):
 
         @blueprint.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            refusal = rest_refusal(request)
+            by_address = await limits.address(client_address(request))
+            if not by_address.allowed:
+                return too_many_requests(by_address)
+            integration, refusal = integration_of(request)
             if refusal is not None:
                 return refusal
             if len(request.body or b"") > MAX_BODY_BYTES:
                 return _error(f"the request body is larger than {MAX_BODY_BYTES} bytes", status=413)
-            fields, problem = parse_request(request)
+            fields, problem = parse_request(request, integration)
             if fields is None:
                 return _error(problem or "invalid request")
+            by_sender = await limits.sender(make_sender_id(CHANNEL, fields["address"]))
+            if not by_sender.allowed:  # refused, not kept: the client still has the message and retries
+                return too_many_requests(by_sender)
             collector = RestCollectingOutputChannel()
             try:  # an empty message gets a reply saying so, a cut one a notice first (hand_to_rasa)
                 await hand_to_rasa(

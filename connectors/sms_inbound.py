@@ -17,13 +17,15 @@ logger = logging.getLogger(__name__)
 STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
 START_WORDS = frozenset({"START", "UNSTOP"})
 HELP_WORDS = frozenset({"HELP", "INFO"})
-EMERGENCY = "In an emergency call 999. If you can't speak, call 999 from a mobile and press 55."
+EMERGENCY = "In an emergency call 999. Can't speak? On a mobile press 55 when asked; on a landline stay on the line."
 
+# STOP (and STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT) must opt out: Twilio blocks every later text to the
+# number until START, so the reply says plainly that safety replies stop too.
 STOP_REPLY = (
-    "You've unsubscribed from Haven and won't get any more texts from us. Reply START to get them again. "
-    "In an emergency call 999."
+    "You have unsubscribed. Haven will send you no more texts, not even replies about your safety, "
+    f"until you text START. {EMERGENCY}"
 )
-START_REPLY = "You're subscribed to Haven texts again. Text us any time. Reply STOP to unsubscribe."
+START_REPLY = "You have subscribed to Haven texts again. Text us any time. Reply STOP to unsubscribe."
 HELP_REPLY = (
     "Haven is Southmoor's service for victims of crime: updates on your case, your rights and local support. "
     f"Reply STOP to unsubscribe. {EMERGENCY}"

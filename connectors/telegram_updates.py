@@ -14,6 +14,7 @@ from bot.cases.identities import opt_out
 from bot.db import session_scope
 from connectors import telegram_texts as texts
 from connectors.channel_common import hand_to_rasa, make_sender_id
+from connectors.rate_gate import RateGate
 from connectors.telegram_client import initialized_bot
 from connectors.telegram_render import mapped_index
 from connectors.telegram_store import button_payload
@@ -26,9 +27,15 @@ GREET_PAYLOAD = "/greet"
 class TelegramUpdateHandler:
     """Processes updates one at a time per chat, so a victim's messages reach Rasa in order."""
 
-    def __init__(self, on_new_message: Callable[[UserMessage], Awaitable[Any]], output: OutputChannel) -> None:
+    def __init__(
+        self,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        output: OutputChannel,
+        gate: RateGate | None = None,
+    ) -> None:
         self._on_new_message = on_new_message
         self._output = output
+        self._gate = gate  # per-chat rate limit: a flood is kept in the conversation, not answered
         self._chat_locks: dict[int, tuple[asyncio.Lock, int]] = {}
 
     async def handle(self, update: Update) -> None:
@@ -107,6 +114,11 @@ class TelegramUpdateHandler:
         cut with a notice); `trusted` only for Haven's own payloads."""
         if trusted and not text.strip():
             await self._reply(chat_id, texts.HELP)
+            return
+        sender_id = make_sender_id(CHANNEL, str(chat_id))
+        if self._gate is not None and await self._gate.held_back(
+            sender_id=sender_id, channel=CHANNEL, text=text, output=self._output, message_id=f"telegram-{update_id}"
+        ):
             return
         await hand_to_rasa(
             self._on_new_message, channel=CHANNEL, address=str(chat_id), text=text, output_channel=self._output,

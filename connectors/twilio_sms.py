@@ -18,9 +18,12 @@ from bot.outbox.delivery import record_delivery_status
 from bot.outbox.receipts import record_receipt
 from bot.outbox.senders import register_sender
 from bot.outbox.worker import attach_worker
+from bot.rate_limits import client_address, too_many_requests
+from bot.serving_checks import require_ready_to_serve
 from bot.settings import get_settings
 from bot.text.normalise import normalise_text
 from connectors.channel_common import OutboxOutputChannel, hand_to_rasa, make_sender_id
+from connectors.rate_gate import RateGate
 from connectors.sms_inbound import (
     EMPTY_REPLY,
     HELP_REPLY,
@@ -59,13 +62,16 @@ class TwilioSmsInput(InputChannel):
         self._tasks: set[asyncio.Task] = set()
         # one lock per number while it has messages in flight, so texts are handled in arrival order
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._gate: RateGate | None = None
 
     def get_output_channel(self) -> OutputChannel:
         return OutboxOutputChannel(CHANNEL)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        require_ready_to_serve()
         register_sender(CHANNEL, TwilioSmsSender.from_settings(get_settings()), split=split_for_outbox)
         blueprint = Blueprint("haven_twilio_sms", __name__)
+        self._gate = RateGate.for_channel(CHANNEL, blueprint)
         attach_worker(blueprint)
         blueprint.listener("before_server_stop")(self._drain)
 
@@ -75,7 +81,7 @@ class TwilioSmsInput(InputChannel):
 
         @blueprint.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            params, refusal = self._authenticated_form(request)
+            params, refusal = await self._authenticated_form(request)
             if refusal is not None:
                 return refusal
             message_sid = first(params, "MessageSid") or first(params, "SmsSid")
@@ -90,7 +96,7 @@ class TwilioSmsInput(InputChannel):
 
         @blueprint.route("/status", methods=["POST"])
         async def status(request: Request) -> HTTPResponse:
-            params, refusal = self._authenticated_form(request)
+            params, refusal = await self._authenticated_form(request)
             if refusal is not None:
                 return refusal
             message_sid = first(params, "MessageSid") or first(params, "SmsSid")
@@ -101,10 +107,13 @@ class TwilioSmsInput(InputChannel):
 
         return blueprint
 
-    def _authenticated_form(self, request: Request) -> tuple[Any, HTTPResponse | None]:
-        """The form fields, or the response refusing the request (too large, forged, not a form)."""
+    async def _authenticated_form(self, request: Request) -> tuple[Any, HTTPResponse | None]:
+        """The form fields, or the response refusing the request (too large, forged, not a form).
+
+        Genuine webhooks all come from Twilio's few addresses, so only refused ones count against the
+        per-address limit (a 429 to Twilio would lose the SMS; senders are limited by number instead)."""
         if len(request.body or b"") > MAX_FORM_BYTES:
-            return None, response.text("request too large", status=413)
+            return None, await self._refused(request, response.text("request too large", status=413))
         settings = get_settings()
         params = form_params(request)
         if not is_signed_by_twilio(
@@ -116,10 +125,14 @@ class TwilioSmsInput(InputChannel):
                 "refused an SMS webhook: missing or invalid X-Twilio-Signature "
                 "(HAVEN_PUBLIC_BASE_URL must match the URL configured in Twilio)"
             )
-            return None, response.text("forbidden", status=403)
+            return None, await self._refused(request, response.text("forbidden", status=403))
         if params is None:
             return None, response.text("expected application/x-www-form-urlencoded", status=415)
         return params, None
+
+    async def _refused(self, request: Request, refusal: HTTPResponse) -> HTTPResponse:
+        verdict = await self._gate.limits.address(client_address(request)) if self._gate else None
+        return too_many_requests(verdict) if verdict is not None and not verdict.allowed else refusal
 
     def _spawn(self, coroutine: Awaitable[None]) -> None:
         task = asyncio.ensure_future(coroutine)
@@ -167,7 +180,12 @@ class TwilioSmsInput(InputChannel):
                 await output.enqueue(address, {"text": HELP_REPLY})
                 if keyword == "INFO":
                     return  # "help" may be distress: it also goes on to Rasa below
-            payload = await button_payload(getattr(app.ctx, "agent", None), make_sender_id(CHANNEL, address), text)
+            sender_id = make_sender_id(CHANNEL, address)
+            if self._gate is not None and await self._gate.held_back(
+                sender_id=sender_id, channel=CHANNEL, text=body, output=output, message_id=message_sid
+            ):
+                return  # kept in the conversation, not answered (connectors.rate_gate)
+            payload = await button_payload(getattr(app.ctx, "agent", None), sender_id, text)
             await hand_to_rasa(
                 on_new_message,
                 channel=CHANNEL,

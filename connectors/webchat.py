@@ -14,18 +14,22 @@ from socketio import AsyncServer
 
 from bot.outbox.senders import register_sender
 from bot.outbox.worker import attach_worker
+from bot.rate_limits import client_address
+from bot.serving_checks import require_ready_to_serve
 from bot.settings import get_settings
-from connectors.channel_common import OnNewMessage, hand_to_rasa
-from connectors.webchat_inbound import (
-    CHANNEL,
-    EMPTY_REPLY,
-    new_session_id,
-    origin_allowed,
-    parse_user_uttered,
-    requested_session_id,
+from connectors.channel_common import OnNewMessage, hand_to_rasa, make_sender_id
+from connectors.rate_gate import WAIT_NOTICE, RateGate
+from connectors.webchat_inbound import CHANNEL, EMPTY_REPLY, origin_allowed, parse_user_uttered, requested_token
+from connectors.webchat_output import (
+    BOT_EVENT,
+    NAMESPACE,
+    WebChatOutput,
+    emit_message,
+    emit_typing,
+    make_outbox_sender,
 )
-from connectors.webchat_output import NAMESPACE, WebChatOutput, emit_message, emit_typing, make_outbox_sender
 from connectors.webchat_page import SOCKETIO_PATH, add_page_routes, add_root_redirect, root_is_free
+from connectors.webchat_session import resume_or_issue, session_of
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +56,10 @@ class WebChatBlueprint(Blueprint):
 
 
 class WebChatInput(InputChannel):
-    """rasa-webchat compatible socket.io channel; sender ids are "webchat:<session id>"."""
+    """rasa-webchat compatible socket.io channel; sender ids are "webchat:<session id>".
+
+    The browser only ever holds the session id signed by this server (see connectors.webchat_session).
+    """
 
     @classmethod
     def name(cls) -> str:
@@ -64,12 +71,15 @@ class WebChatInput(InputChannel):
 
     def __init__(self) -> None:
         self.sio: AsyncServer | None = None
+        self.secret_key = ""  # signs session ids: HAVEN_SECRET_KEY (random per process in development)
 
     def get_output_channel(self) -> OutputChannel | None:
         return WebChatOutput(self.sio) if self.sio is not None else None
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        require_ready_to_serve()
         settings = get_settings()
+        self.secret_key = settings.secret_key
         sio = AsyncServer(
             async_mode="sanic",
             cors_allowed_origins=partial(origin_allowed, settings=settings),
@@ -83,20 +93,35 @@ class WebChatInput(InputChannel):
             return response.json({"status": "ok"})
 
         add_page_routes(webchat, settings)
-        _install_socket_handlers(sio, on_new_message)
+        gate = RateGate.for_channel(CHANNEL, webchat)
+        _install_socket_handlers(sio, on_new_message, gate, self.secret_key)
         register_sender(CHANNEL, make_outbox_sender(sio))  # staff replies and notifications
         attach_worker(webchat)
         return webchat
 
 
-def _install_socket_handlers(sio: AsyncServer, on_new_message: OnNewMessage) -> None:
+def _install_socket_handlers(sio: AsyncServer, on_new_message: OnNewMessage, gate: RateGate, secret_key: str) -> None:
     """The protocol: session_request -> session_confirm, user_uttered -> bot_uttered (+ bot_typing)."""
+
+    @sio.on("connect", namespace=NAMESPACE)
+    async def connect(sid: str, environ: dict, _auth: Any = None) -> None:
+        request = environ.get("sanic.request")
+        address = client_address(request) if request is not None else environ.get("REMOTE_ADDR", "unknown")
+        await sio.save_session(sid, {"address": address}, namespace=NAMESPACE)
 
     @sio.on("session_request", namespace=NAMESPACE)
     async def session_request(sid: str, data: Any = None) -> None:
-        session_id = requested_session_id(data) or new_session_id()
-        await sio.enter_room(sid, session_id, namespace=NAMESPACE)  # awaited: Rasa's channel forgot (#13027)
-        await sio.emit("session_confirm", session_id, to=sid, namespace=NAMESPACE)
+        state = await sio.get_session(sid, namespace=NAMESPACE)
+        if not (await gate.limits.address(state["address"])).allowed:
+            await sio.emit(BOT_EVENT, {"text": WAIT_NOTICE}, to=sid, namespace=NAMESPACE)
+            return
+        web = resume_or_issue(requested_token(data), secret_key)  # anything not signed here: a new session
+        for room in sio.rooms(sid, namespace=NAMESPACE):
+            if room != sid:  # one session per socket
+                await sio.leave_room(sid, room, namespace=NAMESPACE)
+        await sio.enter_room(sid, web.session_id, namespace=NAMESPACE)  # awaited: Rasa's channel forgot (#13027)
+        await sio.save_session(sid, {**state, "session_id": web.session_id}, namespace=NAMESPACE)
+        await sio.emit("session_confirm", web.token, to=sid, namespace=NAMESPACE)
 
     @sio.on("user_uttered", namespace=NAMESPACE)
     async def user_uttered(sid: str, data: Any = None) -> None:
@@ -104,10 +129,17 @@ def _install_socket_handlers(sio: AsyncServer, on_new_message: OnNewMessage) -> 
         if inbound is None:
             logger.debug("Web chat: ignored a malformed user_uttered event.")
             return
-        if inbound.session_id not in sio.rooms(sid, namespace=NAMESPACE):
-            logger.debug("Web chat: ignored a message for a session this socket did not request.")
+        state = await sio.get_session(sid, namespace=NAMESPACE)
+        room = state.get("session_id")
+        if room is None or session_of(inbound.session_token, secret_key) != room:
+            logger.debug("Web chat: ignored a message for a session this socket was not given.")
             return
-        room = inbound.session_id
+        output = WebChatOutput(sio)
+        if await gate.held_back(
+            sender_id=make_sender_id(CHANNEL, room), channel=CHANNEL, text=inbound.text, output=output,
+            address=state["address"],
+        ):
+            return
         await emit_typing(sio, room, True)
         try:  # an empty message gets EMPTY_REPLY, a cut one a notice first (hand_to_rasa)
             await hand_to_rasa(
@@ -115,7 +147,7 @@ def _install_socket_handlers(sio: AsyncServer, on_new_message: OnNewMessage) -> 
                 channel=CHANNEL,
                 address=room,
                 text=inbound.text,
-                output_channel=WebChatOutput(sio),
+                output_channel=output,
                 metadata={"customData": inbound.custom_data},
                 empty_reply=EMPTY_REPLY,
             )
@@ -124,3 +156,4 @@ def _install_socket_handlers(sio: AsyncServer, on_new_message: OnNewMessage) -> 
             await emit_message(sio, room, {"text": SORRY_REPLY})
         finally:
             await emit_typing(sio, room, False)
+

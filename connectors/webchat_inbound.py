@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import json
-import re
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from bot.settings import Settings
+from connectors.webchat_session import MAX_TOKEN_CHARS
 
 CHANNEL = "webchat"
-# Session ids are minted by the server (uuid4 hex); a client may only bring back one of that shape.
-_SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 MAX_CUSTOM_DATA_CHARS = 2000
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
@@ -22,30 +19,17 @@ EMPTY_REPLY = "I didn't receive any words. Please type your message and press Se
 
 @dataclass(frozen=True)
 class InboundText:
-    """One well-formed `user_uttered` event."""
+    """One well-formed `user_uttered` event (its session token is checked against the socket's session)."""
 
-    session_id: str
+    session_token: str
     text: str
     custom_data: dict[str, Any] = field(default_factory=dict)
 
 
-def new_session_id() -> str:
-    """A fresh, unguessable session id."""
-    return uuid.uuid4().hex
-
-
-def valid_session_id(value: Any) -> str | None:
-    """The value if it has the shape of a session id, else None."""
-    if isinstance(value, str) and _SESSION_ID.match(value):
-        return value
-    return None
-
-
-def requested_session_id(data: Any) -> str | None:
-    """The session id a `session_request` asks to resume, if it is a valid one."""
-    if isinstance(data, dict):
-        return valid_session_id(data.get("session_id"))
-    return None
+def requested_token(data: Any) -> str | None:
+    """The signed session id a `session_request` asks to resume, if it sent one."""
+    token = data.get("session_id") if isinstance(data, dict) else None
+    return token if isinstance(token, str) and 0 < len(token) <= MAX_TOKEN_CHARS else None
 
 
 def custom_data_of(raw: Any) -> dict[str, Any]:
@@ -68,11 +52,10 @@ def parse_user_uttered(data: Any) -> InboundText | None:
     """The event's fields, or None when it is malformed (then it is ignored)."""
     if not isinstance(data, dict):
         return None
-    session_id = valid_session_id(data.get("session_id"))
-    message = data.get("message")
-    if session_id is None or not isinstance(message, str):
+    token, message = requested_token(data), data.get("message")
+    if token is None or not isinstance(message, str):
         return None
-    return InboundText(session_id=session_id, text=message, custom_data=custom_data_of(data.get("customData")))
+    return InboundText(session_token=token, text=message, custom_data=custom_data_of(data.get("customData")))
 
 
 def origin_allowed(origin: str | None, settings: Settings) -> bool:

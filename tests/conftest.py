@@ -18,6 +18,12 @@ POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The suite runs with HAVEN_ENV=test: production is Haven's default, and tests of it set it themselves."""
+    os.environ["HAVEN_ENV"] = "test"
+    get_settings.cache_clear()
+
+
 def _fresh_postgres_schema(base_url: str) -> tuple[str, str]:
     """A new empty schema in the test PostgreSQL database; returns (url, schema)."""
     schema = f"t_{uuid.uuid4().hex[:12]}"

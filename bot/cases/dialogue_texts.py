@@ -22,10 +22,14 @@ PARTIAL_PROMPTS = frozenset({ASK_POSTCODE, ASK_DOB})
 UNREADABLE_ANSWER = "Sorry, I couldn't find a date of birth, postcode or PIN in that."
 WRONG_ANSWER = "Sorry, I couldn't confirm those details. Please check and try again."
 LOCKED = (
-    "For your security I can't check that reference from here for the next 30 minutes. If you need "
+    "For your security I can't check that reference from here for a while. If you need "
     "help now, I can put you in touch with a person from the gateway: say 'talk to a person'."
 )
 NOT_VERIFIED = "I need to check who you are before I can share anything about a case."
+DETAILS_NEED_CHECK = (
+    "I can only share the details of a case after checking it's you. "
+    "To start, say \"update on my case\"."
+)
 UPDATE_UNAVAILABLE = (
     "Sorry, I can't show that update right now. Please try again later, or say 'talk to a person'."
 )

@@ -8,13 +8,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.handoff.contact_later import may_message_later
 from bot.models.base import utcnow
 from bot.models.cases import Case, CaseUpdate, ContactIdentity, Victim, victim_cases
+from bot.settings import get_settings
 
-NEUTRAL_NOTIFICATION = (
-    "There's a new update from Southmoor Victim Gateway. "
-    "Reply UPDATE to hear it once you've confirmed who you are."
-)
+NEUTRAL_NOTIFICATION = "You have a new message from {sender}. Reply UPDATE to read it after a quick check that it's you."
 
 
 @dataclass(frozen=True)
@@ -29,13 +28,20 @@ class PendingNotification:
 
 
 def notification_text(channel: str) -> str:
-    """The nudge for `channel`: no case details, because someone else may read the phone."""
+    """The nudge for `channel`: no case, crime or "victim" words, because someone else may read the phone.
+
+    It names the sender only as HAVEN_SENDER_NAME says (default "Haven").
+    """
     del channel  # the same words on every channel; kept as a parameter for channel-specific wording later
-    return NEUTRAL_NOTIFICATION
+    return NEUTRAL_NOTIFICATION.format(sender=get_settings().sender_name)
 
 
 def pending_case_notifications(session: Session) -> list[PendingNotification]:
-    """Shareable, un-notified updates for victims with consent and a verified, not-opted-out identity."""
+    """Shareable, un-notified updates for victims with consent and a verified, not-opted-out identity.
+
+    An identity whose owner said it is not safe to message them later (bot/handoff/contact_later.py)
+    is left out: the update waits until they message again or say it is safe.
+    """
     rows = session.execute(
         select(CaseUpdate.id, CaseUpdate.case_id, Victim.id, ContactIdentity.channel, ContactIdentity.address)
         .join(Case, Case.id == CaseUpdate.case_id)
@@ -52,7 +58,9 @@ def pending_case_notifications(session: Session) -> list[PendingNotification]:
         .order_by(CaseUpdate.occurred_at, CaseUpdate.id, ContactIdentity.id)
     ).all()
     return [
-        PendingNotification(update_id=u, case_id=c, victim_id=v, channel=ch, address=a) for u, c, v, ch, a in rows
+        PendingNotification(update_id=u, case_id=c, victim_id=v, channel=ch, address=a)
+        for u, c, v, ch, a in rows
+        if may_message_later(session, sender_id=f"{ch}:{a}")
     ]
 
 

@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 
 from bot.cases.answers import normalise_postcode
 from bot.cases.crime_ref import is_valid_reference
-from bot.cases.hashing import dob_postcode_secret, hash_secret
+from bot.cases.hashing import dob_postcode_secret, hash_secret, secret_matches
+from bot.cases.pins import MIN_PIN_DIGITS, is_acceptable_pin
+from bot.cases.possession import CODE_CHANNELS, SENSITIVE_CATEGORIES
 from bot.models.cases import CASE_STATUSES, Case, CaseUpdate, Victim
 
 logger = logging.getLogger(__name__)
@@ -34,9 +36,35 @@ def _victim_from(entry: dict[str, Any]) -> Victim:
         secret = dob_postcode_secret(dob=_as_date(entry["dob"]), postcode=normalise_postcode(str(entry["postcode"])))
         victim.dob_postcode_hash = hash_secret(secret)
     if entry.get("pin"):
+        if not is_acceptable_pin(str(entry["pin"])):
+            raise ValueError(f"{entry['first_name']}: a PIN needs at least {MIN_PIN_DIGITS} random digits")
         victim.pin_hash = hash_secret(str(entry["pin"]))
     victim.preferred_channel = entry.get("preferred_channel", "sms")
+    _apply_contact(victim, entry)
     return victim
+
+
+def _apply_contact(victim: Victim, entry: dict[str, Any]) -> None:
+    contact = entry.get("contact") or {}
+    if contact and contact.get("channel") not in CODE_CHANNELS:
+        raise ValueError(f"{entry['first_name']}: a contact is on one of {sorted(CODE_CHANNELS)}")
+    victim.contact_channel = contact.get("channel")
+    victim.contact_address = str(contact["address"]) if contact.get("address") else None
+
+
+def _refresh_victims(case: Case, entries: list[dict[str, Any]]) -> None:
+    """Bring existing sample victims' contact and PIN up to date with the file (matched by first name)."""
+    by_name = {victim.first_name: victim for victim in case.victims}
+    for entry in entries:
+        victim = by_name.get(entry["first_name"])
+        if victim is None:
+            continue
+        _apply_contact(victim, entry)
+        pin = str(entry.get("pin") or "")
+        if pin and not secret_matches(stored_hash=victim.pin_hash, secret=pin):
+            if not is_acceptable_pin(pin):
+                raise ValueError(f"{entry['first_name']}: a PIN needs at least {MIN_PIN_DIGITS} random digits")
+            victim.pin_hash = hash_secret(pin)
 
 
 def _apply_case_fields(case: Case, entry: dict[str, Any]) -> None:
@@ -45,7 +73,10 @@ def _apply_case_fields(case: Case, entry: dict[str, Any]) -> None:
     officer = entry.get("officer") or {}
     hearing = entry.get("next_hearing") or {}
     timeline = entry.get("timeline") or []
+    if entry.get("category") and entry["category"] not in SENSITIVE_CATEGORIES:
+        raise ValueError(f"{entry['reference']}: unknown category {entry['category']}")
     case.offence = entry["offence"]
+    case.offence_category = entry.get("category")
     case.status = entry["status"]
     case.district = entry.get("district")
     case.officer_name = officer.get("name")
@@ -80,8 +111,9 @@ def _add_missing_timeline(session: Session, case: Case, entries: list[dict[str, 
 def load_sample_cases(session: Session, path: Path | str) -> int:
     """Load or refresh every case in `path`; returns how many cases were new. Safe to run repeatedly.
 
-    Existing references get their fields refreshed and missing timeline entries added; their victims
-    are left alone (secrets are not re-hashed).
+    Existing references get their fields refreshed and missing timeline entries added; their victims get
+    the file's contact and PIN (a date of birth and postcode are not re-hashed). PINs must have at least
+    6 digits; a victim's `contact` ({channel: sms|telegram, address}) is where one-time codes go.
     """
     with Path(path).open(encoding="utf-8") as handle:
         entries = yaml.safe_load(handle)["cases"]
@@ -96,6 +128,8 @@ def load_sample_cases(session: Session, path: Path | str) -> int:
             case.victims = [_victim_from(victim) for victim in entry.get("victims") or []]
             session.add(case)
             created += 1
+        else:
+            _refresh_victims(case, entry.get("victims") or [])
         _apply_case_fields(case, entry)
         session.flush()
         _add_missing_timeline(session, case, entry.get("timeline") or [])

@@ -1,4 +1,4 @@
-"""Compose a verified victim's case update message, and a case summary for the staff console."""
+"""Compose a verified victim's case update (short first reply, details on request) and the staff case summary."""
 
 from __future__ import annotations
 
@@ -40,21 +40,53 @@ def _victim_on_case(session: Session, *, case: Case, victim_id: int) -> Victim:
     return victim
 
 
-def case_update_message(session: Session, *, case_id: int, victim_id: int) -> str:
-    """The update a verified victim sees: status, meaning, next steps, latest shareable news, officer, court, rights."""
+DETAILS_OFFER = "Reply DETAILS for the latest news, court dates and who to contact."
+MAX_FIRST_REPLY = 459  # 3 SMS segments of GSM-7 text
+MAX_MESSAGE = 306  # 2 SMS segments
+
+
+def _case_and_victim(session: Session, *, case_id: int, victim_id: int) -> tuple[Case, Victim]:
     case = session.get(Case, case_id)
     if case is None:
         raise LookupError("no such case")
-    victim = _victim_on_case(session, case=case, victim_id=victim_id)
+    return case, _victim_on_case(session, case=case, victim_id=victim_id)
+
+
+def case_update_message(session: Session, *, case_id: int, victim_id: int) -> str:
+    """The first reply a verified victim sees: status, what it means, what happens next (at most 3 SMS segments).
+
+    It never names the offence, the court or the officer, because someone else may be reading: those
+    come only when the victim asks for them (`case_details_messages`).
+    """
+    case, victim = _case_and_victim(session, case_id=case_id, victim_id=victim_id)
     wording = status_text(case.status)
-    lines = [
-        f"Thanks, {victim.first_name}. Here is the latest on {case.reference} ({case.offence}).",
-        f"Status: {wording.label}. {wording.meaning}",
-        f"What happens next: {wording.next_steps}",
-    ]
+    return "\n".join(
+        [
+            f"Thanks, {victim.first_name}. Here is the latest on {case.reference}: {wording.label}. {wording.meaning}",
+            f"Next: {wording.next_steps}",
+            DETAILS_OFFER,
+        ]
+    )
+
+
+def _pack(lines: list[str]) -> list[str]:
+    """Lines joined into as few messages as possible, each at most MAX_MESSAGE characters."""
+    messages: list[str] = []
+    for line in lines:
+        if messages and len(messages[-1]) + 1 + len(line) <= MAX_MESSAGE:
+            messages[-1] = f"{messages[-1]}\n{line}"
+        else:
+            messages.append(line)
+    return messages
+
+
+def case_details_messages(session: Session, *, case_id: int, victim_id: int) -> list[str]:
+    """What the victim asked for with DETAILS: the offence, latest news, court date, officer and their rights."""
+    case, victim = _case_and_victim(session, case_id=case_id, victim_id=victim_id)
+    lines = [f"{case.reference}: {case.offence}."]
     update = latest_shareable_update(session, case_id=case.id)
     if update is not None:
-        lines.append(f"Latest update ({format_day(update.occurred_at)}): {update.summary}")
+        lines.append(f"Latest news ({format_day(update.occurred_at)}): {update.summary}")
     if case.next_hearing_at is not None:
         lines.append(f"Next court date: {format_hearing(at=case.next_hearing_at, court=case.next_hearing_court)}.")
     if case.officer_name or case.officer_contact:
@@ -62,7 +94,7 @@ def case_update_message(session: Session, *, case_id: int, victim_id: int) -> st
         route = f" Contact: {case.officer_contact}." if case.officer_contact else ""
         lines.append(f"Officer in charge: {officer}.{route}")
     lines.append(entitlement_text(enhanced=bool(victim.enhanced_entitlement)))
-    return "\n".join(lines)
+    return _pack(lines)
 
 
 def case_summary(session: Session, *, case_id: int) -> dict[str, Any]:

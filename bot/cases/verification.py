@@ -1,115 +1,167 @@
-"""Check a victim's answers against a case's hashed secrets, with lock-out and no disclosure on failure."""
+"""Two-factor verification of a victim: knowledge (PIN, or date of birth and postcode), then possession.
+
+Possession is the message coming from the contact recorded on the case, or a one-time code sent there.
+Every failure, of either factor and from anyone, counts against the reference (bot/cases/lockout.py);
+a wrong answer, a wrong or expired code and an unknown reference all read the same.
+"""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from bot.cases.answers import VerificationAnswer, parse_verification_answer
+from bot.cases.answers import VerificationAnswer
 from bot.cases.crime_ref import find_reference
+from bot.cases.grants import record_grant
 from bot.cases.hashing import dob_postcode_secret, dummy_hash, secret_matches
-from bot.cases.lockout import alert_if_many_senders, lock_state, record_attempt
+from bot.cases.lock_alerts import announce_lock
+from bot.cases.lockout import hold_reference, record_attempt, reference_state, sender_state
+from bot.cases.one_time_codes import issue_code, redeem_code
+from bot.cases.possession import ONE_TIME_CODE, can_receive_code, possession_route
 from bot.models.base import utcnow
 from bot.models.cases import Case, Victim
-from bot.models.security import VerificationAttempt
-
-__all__ = [
-    "VerificationAnswer", "VerificationOutcome", "is_locked", "parse_verification_answer", "recently_verified",
-    "verify",
-]
+from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
+GRANTED, CODE_SENT, CODE_NOT_RESENT, NO_CODE_ROUTE = "granted", "code_sent", "code_not_resent", "no_code_route"
+WRONG, LOCKED, WAIT = "wrong", "locked", "wait"
+
 
 @dataclass(frozen=True)
-class VerificationOutcome:
-    """The result of one check; on failure it is identical whether or not the reference exists."""
+class CheckOutcome:
+    """The result of one check; every failure is identical whether or not the reference exists."""
 
-    verified: bool
-    locked: bool
-    case_id: int | None
-    victim_id: int | None
-    attempts_left: int
+    status: str
+    attempts_left: int = 0
+    case_id: int | None = None
+    victim_id: int | None = None
+
+    @property
+    def verified(self) -> bool:
+        return self.status == GRANTED
 
 
-def _matching_victim(victims: list[Victim], answer: VerificationAnswer) -> int | None:
-    """The first victim whose secret matches; every candidate is checked so timing does not depend on which."""
-    matched: int | None = None
+def normalise_reference(reference: str | None) -> str:
+    """The canonical reference, or the typed text cut to the column's size (an unknown one is counted too)."""
+    return find_reference(reference) or (reference or "").strip().upper()[:20]
+
+
+def _matching_victim(victims: list[Victim], answer: VerificationAnswer) -> tuple[Victim, str] | None:
+    """The first victim whose secret matches and how; every candidate is checked so timing does not tell which."""
+    matched: tuple[Victim, str] | None = None
     for victim in victims or [None]:  # type: ignore[list-item]
         if answer.pin is not None:
             pin_ok = secret_matches(stored_hash=victim.pin_hash if victim else None, secret=answer.pin)
-            if pin_ok and matched is None and victim is not None:
-                matched = victim.id
+            if pin_ok and matched is None:
+                matched = (victim, "pin")
         if answer.has_dob_and_postcode:
             secret = dob_postcode_secret(dob=answer.dob, postcode=answer.postcode)  # type: ignore[arg-type]
             dob_ok = secret_matches(stored_hash=victim.dob_postcode_hash if victim else None, secret=secret)
-            if dob_ok and matched is None and victim is not None:
-                matched = victim.id
+            if dob_ok and matched is None:
+                matched = (victim, "dob_postcode")
     if not answer.is_complete:
         secret_matches(stored_hash=None, secret="incomplete")  # noqa: S106 - same work as a real check
     return matched
 
 
-def verify(
-    session: Session,
-    *,
-    reference: str,
-    sender_key: str,
-    answer: VerificationAnswer,
-    now: datetime | None = None,
-) -> VerificationOutcome:
-    """Check `answer` for `reference` from `sender_key`; records the attempt and applies the lock-out.
+def _refused(session: Session, *, reference: str, sender_key: str, now: datetime) -> CheckOutcome | None:
+    """LOCKED or WAIT when this reference or sender may not be checked now; None when it may."""
+    state = reference_state(session, reference=reference, now=now)
+    if state.locked or sender_state(session, sender_key=sender_key, now=now).locked:
+        return CheckOutcome(LOCKED)
+    return CheckOutcome(WAIT, attempts_left=state.attempts_left) if state.waiting else None
 
-    Locked senders are not checked at all. An unknown reference is checked against a dummy hash
-    and counts as a failure exactly like a wrong answer.
+
+def _failed(session: Session, *, reference: str, sender_key: str, now: datetime) -> CheckOutcome:
+    record_attempt(session, reference=reference, sender_key=sender_key, succeeded=False, now=now)
+    logger.info("verification failed")
+    state = reference_state(session, reference=reference, now=now)
+    if state.locked:
+        announce_lock(session, reference=reference, state=state, now=now)
+        return CheckOutcome(LOCKED)
+    if sender_state(session, sender_key=sender_key, now=now).locked:
+        return CheckOutcome(LOCKED)
+    return CheckOutcome(WRONG, attempts_left=state.attempts_left)
+
+
+def _case(session: Session, reference: str) -> Case | None:
+    return session.scalar(select(Case).where(Case.reference == reference).options(selectinload(Case.victims)))
+
+
+def _grant(
+    session: Session, *, case: Case, victim: Victim, sender_key: str, knowledge: str, possession: str, now: datetime
+) -> CheckOutcome:
+    record_grant(
+        session, case=case, victim=victim, sender_key=sender_key, knowledge=knowledge, possession=possession, now=now
+    )
+    logger.info("verification succeeded (%s, %s)", knowledge, possession)
+    return CheckOutcome(GRANTED, case_id=case.id, victim_id=victim.id)
+
+
+def check_knowledge(
+    session: Session, *, reference: str, sender_key: str, answer: VerificationAnswer, now: datetime | None = None
+) -> CheckOutcome:
+    """Check a PIN or date of birth and postcode; on success grant, or send a one-time code when needed.
+
+    Call it first in a transaction: it takes the reference's throttle row before reading anything.
     """
     now = now or utcnow()
     dummy_hash()  # built on first use whatever the outcome, so the first call is not a tell
-    normalised = find_reference(reference) or (reference or "").strip().upper()[:20]
-    state = lock_state(session, reference=normalised, sender_key=sender_key, now=now)
-    if state.locked:
-        return VerificationOutcome(verified=False, locked=True, case_id=None, victim_id=None, attempts_left=0)
-    case = session.scalar(
-        select(Case).where(Case.reference == normalised).options(selectinload(Case.victims))
-    )
-    victim_id = _matching_victim(list(case.victims) if case else [], answer)
-    succeeded = victim_id is not None
-    record_attempt(session, reference=normalised, sender_key=sender_key, succeeded=succeeded, now=now)
-    if succeeded:
-        logger.info("verification succeeded")
-        return VerificationOutcome(
-            verified=True, locked=False, case_id=case.id, victim_id=victim_id, attempts_left=state.attempts_left
+    normalised = normalise_reference(reference)
+    hold_reference(session, reference=normalised, now=now)
+    refused = _refused(session, reference=normalised, sender_key=sender_key, now=now)
+    if refused is not None:
+        return refused
+    case = _case(session, normalised)
+    match = _matching_victim(list(case.victims) if case else [], answer)
+    if case is None or match is None:
+        return _failed(session, reference=normalised, sender_key=sender_key, now=now)
+    victim, knowledge = match
+    record_attempt(session, reference=normalised, sender_key=sender_key, succeeded=True, now=now)
+    route = possession_route(case, victim, sender_key, policy=get_settings().verification_second_factor)
+    if route != ONE_TIME_CODE:
+        return _grant(
+            session, case=case, victim=victim, sender_key=sender_key, knowledge=knowledge, possession=route, now=now
         )
-    logger.info("verification failed")
-    alert_if_many_senders(session, reference=normalised, now=now)
-    after = lock_state(session, reference=normalised, sender_key=sender_key, now=now)
-    return VerificationOutcome(
-        verified=False, locked=after.locked, case_id=None, victim_id=None, attempts_left=after.attempts_left
-    )
+    if not can_receive_code(victim):
+        return CheckOutcome(NO_CODE_ROUTE)
+    sent = issue_code(session, case=case, victim=victim, sender_key=sender_key, knowledge=knowledge, now=now)
+    return CheckOutcome(CODE_SENT if sent else CODE_NOT_RESENT, case_id=case.id)
 
 
-def is_locked(session: Session, *, reference: str, sender_key: str, now: datetime | None = None) -> bool:
-    """True while this sender is locked out of `reference` (says nothing about whether it exists)."""
-    normalised = find_reference(reference) or (reference or "").strip().upper()[:20]
-    return lock_state(session, reference=normalised, sender_key=sender_key, now=now or utcnow()).locked
+def check_code(
+    session: Session, *, reference: str, sender_key: str, code: str, now: datetime | None = None
+) -> CheckOutcome:
+    """Check a one-time code given after the knowledge step; a wrong, expired or foreign code is a failure.
 
-
-def recently_verified(
-    session: Session, *, reference: str, sender_key: str, within: timedelta, now: datetime | None = None
-) -> bool:
-    """True when this sender passed verification for `reference` within `within` (guards forged trackers)."""
+    Call it first in a transaction, like check_knowledge.
+    """
     now = now or utcnow()
-    found = session.scalar(
-        select(VerificationAttempt.id).where(
-            VerificationAttempt.reference == reference,
-            VerificationAttempt.sender_key == sender_key,
-            VerificationAttempt.succeeded.is_(True),
-            VerificationAttempt.attempted_at > now - within,
-            VerificationAttempt.attempted_at <= now,
-        ).limit(1)
+    normalised = normalise_reference(reference)
+    hold_reference(session, reference=normalised, now=now)
+    refused = _refused(session, reference=normalised, sender_key=sender_key, now=now)
+    if refused is not None:
+        return refused
+    case = _case(session, normalised)
+    used = redeem_code(session, case_id=case.id if case else None, sender_key=sender_key, code=code, now=now)
+    if case is None or used is None:
+        return _failed(session, reference=normalised, sender_key=sender_key, now=now)
+    victim = session.get(Victim, used.victim_id)
+    if victim is None or victim not in case.victims:
+        return _failed(session, reference=normalised, sender_key=sender_key, now=now)
+    record_attempt(session, reference=normalised, sender_key=sender_key, succeeded=True, now=now)
+    return _grant(
+        session, case=case, victim=victim, sender_key=sender_key, knowledge=used.knowledge, possession=ONE_TIME_CODE,
+        now=now,
     )
-    return found is not None
+
+
+def access_refused(session: Session, *, reference: str, sender_key: str, now: datetime | None = None) -> str | None:
+    """LOCKED or WAIT while this reference or sender may not be checked (says nothing about whether it exists)."""
+    refused = _refused(session, reference=normalise_reference(reference), sender_key=sender_key, now=now or utcnow())
+    return refused.status if refused else None

@@ -10,9 +10,11 @@ import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import replace
 from pathlib import Path
 
-from bot.settings import PROJECT_ROOT, get_settings
+from bot.serving_checks import serving_problems
+from bot.settings import PROJECT_ROOT, Settings, get_settings
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -43,55 +45,62 @@ def _stop(processes: list[subprocess.Popen]) -> None:
             process.kill()
 
 
-def build_commands(*, model: str, host: str, port: int, action_port: int, token: str) -> tuple[list[str], list[str]]:
-    """The action-server and Rasa-server command lines."""
-    actions = [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)]
-    rasa = [
-        str(VENV_BIN / "rasa"),
-        "run",
-        "--model",
-        model,
-        "--enable-api",
-        "--auth-token",
-        token,
-        "--credentials",
-        "credentials.yml",
-        "--endpoints",
-        "endpoints.yml",
-        "--interface",
-        host,
-        "--port",
-        str(port),
-    ]
+def build_commands(*, model: str, host: str, port: int, action_port: int) -> tuple[list[str], list[str]]:
+    """The action-server and Rasa-server command lines (no secret on either: `ps` shows them)."""
+    python = str(VENV_BIN / "python")
+    actions = [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)]
+    rasa = [python, "-m", "bot.cli.rasa_server", "run", "--model", model, "--credentials", "credentials.yml",
+            "--endpoints", "endpoints.yml", "--interface", host, "--port", str(port)]
     return actions, rasa
 
 
+def _api_line(settings: Settings, base: str, token: str) -> str:
+    if not settings.rasa_api_enabled:
+        return "  Rasa HTTP API:   off (HAVEN_RASA_API_ENABLED=1 turns it on, on loopback only)\n"
+    shown = "$HAVEN_RASA_API_TOKEN" if settings.rasa_api_token else f"{token} (generated for this run)"
+    return f"  Rasa HTTP API:   {base}/status?token={shown}\n"
+
+
+def _environment_line(settings: Settings) -> str:
+    if settings.is_development:
+        return (f"HAVEN_ENV={settings.environment}: a local trial. Keys are generated for this run and the REST "
+                "channel is open without a token. Never use this mode with real victims.")
+    return f"HAVEN_ENV={settings.environment}: every secret is set; channels without their secrets stay closed."
+
+
 def main(argv: list[str]) -> int:
-    """Run Haven until interrupted."""
+    """Run Haven until interrupted; refuse to start (exit 2) when a secret production needs is missing."""
+    settings = get_settings()
     parser = argparse.ArgumentParser(prog="python -m bot run")
     parser.add_argument("--model", default="models/haven.tar.gz")
-    parser.add_argument("--host", default=os.environ.get("HAVEN_BIND_HOST", "127.0.0.1"))
+    parser.add_argument("--host", default=settings.bind_host)
     parser.add_argument("--port", type=int, default=5005)
     parser.add_argument("--action-port", type=int, default=5055)
     args = parser.parse_args(argv)
-    settings = get_settings()
-    token = settings.rasa_api_token or secrets.token_urlsafe(24)
-    shown_token = "$HAVEN_RASA_API_TOKEN" if settings.rasa_api_token else f"{token} (generated for this run)"
+    settings = replace(settings, bind_host=args.host)
+    problems = serving_problems(settings)
+    if problems:
+        print("Haven will not start:\n  - " + "\n  - ".join(problems), file=sys.stderr)
+        print("Set them (README, Configuration), or HAVEN_ENV=development for a local trial.", file=sys.stderr)
+        return 2
+    print(_environment_line(settings), flush=True)
+    token = settings.rasa_api_token or secrets.token_urlsafe(24)  # given to Rasa through the environment only
     env = dict(
         os.environ,
         SANIC_HOST="127.0.0.1",
+        HAVEN_BIND_HOST=args.host,
         HAVEN_RASA_API_TOKEN=token,
         HAVEN_ACTION_SERVER_URL=f"http://127.0.0.1:{args.action_port}/webhook",
     )
     actions_cmd, rasa_cmd = build_commands(
-        model=args.model, host=args.host, port=args.port, action_port=args.action_port, token=token
+        model=args.model, host=args.host, port=args.port, action_port=args.action_port
     )
     processes = [subprocess.Popen(actions_cmd, cwd=PROJECT_ROOT, env=env)]  # noqa: S603
     processes.append(subprocess.Popen(rasa_cmd, cwd=PROJECT_ROOT, env=env))  # noqa: S603
     signal.signal(signal.SIGTERM, lambda *_: (_stop(processes), sys.exit(0)))
     try:
         base = f"http://127.0.0.1:{args.port}"
-        if not _wait_until_up(f"{base}/", processes[1], timeout=240):
+        if not _wait_until_up(f"{base}/chat", processes[1], timeout=240):
             print("Haven's Rasa server did not start; see the log above.", file=sys.stderr)
             _stop(processes)
             return 1
@@ -100,7 +109,7 @@ def main(argv: list[str]) -> int:
             f"  Web chat:        {base}/chat\n"
             f"  Staff console:   {base}/console\n"
             f'  REST channel:    POST {base}/webhooks/rest/webhook  {{"sender": "me", "message": "hi"}}\n'
-            f"  Rasa HTTP API:   {base}/status?token={shown_token}\n"
+            f"{_api_line(settings, base, token)}"
             f"  Action server:   http://127.0.0.1:{args.action_port} (loopback only)\n"
             f"Press Ctrl-C to stop.\n",
             flush=True,

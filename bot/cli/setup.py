@@ -20,15 +20,21 @@ def migrate_main(argv: list[str]) -> int:
     return 0
 
 
-def _ensure_demo_staff(session) -> str | None:  # type: ignore[no-untyped-def]
-    """Create the demo supervisor with a fresh random password; None if it already exists."""
+def _ensure_demo_staff(session) -> tuple[str, str] | None:  # type: ignore[no-untyped-def]
+    """Create the demo supervisor with a fresh random password and TOTP secret; None if it already exists."""
+    from bot.console import totp
     from bot.console.staff_store import add_staff, find_staff
+    from bot.models.base import utcnow
 
     if find_staff(session, username=DEMO_USERNAME) is not None:
         return None
     password = secrets.token_urlsafe(12)
-    add_staff(session, username=DEMO_USERNAME, display_name="Demo Supervisor", role="supervisor", password=password)
-    return password
+    staff = add_staff(
+        session, username=DEMO_USERNAME, display_name="Demo Supervisor", role="supervisor", password=password
+    )
+    secret = totp.new_secret()
+    totp.enrol_without_check(staff, secret, now=utcnow())
+    return password, secret
 
 
 def seed_main(argv: list[str]) -> int:
@@ -43,8 +49,11 @@ def seed_main(argv: list[str]) -> int:
     with session_scope() as session:
         summary = import_directory(session, settings.directory_file)
         cases = load_sample_cases(session, settings.sample_cases_file)
-        password = None if args.no_demo_staff or not settings.is_development else _ensure_demo_staff(session)
+        demo = None if args.no_demo_staff or not settings.is_development else _ensure_demo_staff(session)
     print(f"Directory: {summary}. Sample cases: {cases}.")
-    if password:
+    if demo:
+        password, secret = demo
         print(f"Demo staff account created: {DEMO_USERNAME} / {password} (shown once; development only)")
+        print(f"  Its two-step sign-in (TOTP) secret: {secret} (add it to an authenticator app, or get the current")
+        print(f"  code with: .venv/bin/python -c \"import pyotp; print(pyotp.TOTP('{secret}').now())\")")
     return 0

@@ -1,4 +1,9 @@
-"""The console's JSON API for integrations and tests (bearer token; staff named in each request)."""
+"""The console's JSON API for integrations and tests: a per-staff bearer token says who acts.
+
+The acting staff member is the token's owner. A body that names someone else ("staff": ...) is
+refused with 403 and audited; naming the owner is accepted, so clients written for the old shared
+token keep working once they send their own token.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.console import audit, operations
-from bot.console.guards import api_token
-from bot.console.staff_store import find_staff
+from bot.console.api_tokens import CONVERSATIONS_READ, CONVERSATIONS_WRITE, QUEUE_READ, ApiCaller
+from bot.console.guards import api_access
 from bot.db import session_scope
 from bot.handoff.queue import ClaimConflict, HandoffError, HandoffNotFound, list_queue
 
@@ -23,12 +28,24 @@ def _body(request: Request) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
-def _staff_id(request: Request) -> int | None:
-    """The active staff member the request acts for ({"staff": username})."""
-    username = str(_body(request).get("staff") or "")
+def _impersonation(request: Request, caller: ApiCaller, handoff_id: int) -> HTTPResponse | None:
+    """A 403 (audited) when the body names a staff member other than the token's owner."""
+    named = _body(request).get("staff")
+    if named is None or str(named).strip().lower() == caller.username:
+        return None
     with session_scope() as session:
-        staff = find_staff(session, username=username) if username else None
-        return staff.id if staff is not None and staff.active else None
+        audit.record(
+            session,
+            staff_id=caller.staff_id,
+            action="api_impersonation_refused",
+            target=str(handoff_id),
+            named=str(named)[:80],
+            via="api",
+        )
+    return response.json(
+        {"error": "the token says who acts: a request cannot act as another staff member (remove 'staff')"},
+        status=403,
+    )
 
 
 def _error(error: HandoffError) -> HTTPResponse:
@@ -36,53 +53,49 @@ def _error(error: HandoffError) -> HTTPResponse:
     return response.json({"error": str(error)}, status=status)
 
 
-def _unknown_staff() -> HTTPResponse:
-    return response.json({"error": "'staff' must be the username of an active staff account"}, status=400)
-
-
-@api_token
-async def queue_api(request: Request) -> HTTPResponse:
+@api_access(QUEUE_READ)
+async def queue_api(request: Request, caller: ApiCaller) -> HTTPResponse:
     """Conversations waiting or being handled, most urgent first."""
     with session_scope() as session:
         items = [item.to_dict() for item in list_queue(session)]
-        audit.record(session, staff_id=None, action="view_queue", via="api")
+        audit.record(session, staff_id=caller.staff_id, action="view_queue", via="api")
     return response.json({"items": items})
 
 
-@api_token
-async def conversation_api(request: Request, handoff_id: int) -> HTTPResponse:
-    """One hand-off with its notes and full transcript."""
+@api_access(CONVERSATIONS_READ)
+async def conversation_api(request: Request, caller: ApiCaller, handoff_id: int) -> HTTPResponse:
+    """One hand-off with its notes and full transcript (the read is audited)."""
     try:
         view = await operations.view_conversation(
-            request.app.ctx.agent, handoff_id=handoff_id, staff_id=None, via="api"
+            request.app.ctx.agent, handoff_id=handoff_id, staff_id=caller.staff_id, via="api", route="api_conversation"
         )
     except HandoffError as error:
         return _error(error)
     return response.json(view)
 
 
-@api_token
-async def claim_api(request: Request, handoff_id: int) -> HTTPResponse:
-    staff_id = _staff_id(request)
-    if staff_id is None:
-        return _unknown_staff()
+@api_access(CONVERSATIONS_WRITE)
+async def claim_api(request: Request, caller: ApiCaller, handoff_id: int) -> HTTPResponse:
+    refused = _impersonation(request, caller, handoff_id)
+    if refused:
+        return refused
     try:
-        operations.claim(handoff_id=handoff_id, staff_id=staff_id, via="api")
+        operations.claim(handoff_id=handoff_id, staff_id=caller.staff_id, via="api")
     except HandoffError as error:
         return _error(error)
     return response.json({"ok": True})
 
 
-@api_token
-async def reply_api(request: Request, handoff_id: int) -> HTTPResponse:
-    staff_id = _staff_id(request)
-    if staff_id is None:
-        return _unknown_staff()
+@api_access(CONVERSATIONS_WRITE)
+async def reply_api(request: Request, caller: ApiCaller, handoff_id: int) -> HTTPResponse:
+    refused = _impersonation(request, caller, handoff_id)
+    if refused:
+        return refused
     try:
         await operations.reply(
             request.app.ctx.agent,
             handoff_id=handoff_id,
-            staff_id=staff_id,
+            staff_id=caller.staff_id,
             text=str(_body(request).get("text") or ""),
             via="api",
         )
@@ -91,32 +104,35 @@ async def reply_api(request: Request, handoff_id: int) -> HTTPResponse:
     return response.json({"ok": True})
 
 
-@api_token
-async def notes_api(request: Request, handoff_id: int) -> HTTPResponse:
-    staff_id = _staff_id(request)
-    if staff_id is None:
-        return _unknown_staff()
+@api_access(CONVERSATIONS_WRITE)
+async def notes_api(request: Request, caller: ApiCaller, handoff_id: int) -> HTTPResponse:
+    refused = _impersonation(request, caller, handoff_id)
+    if refused:
+        return refused
     body = _body(request)
     try:
         operations.add_note(
-            handoff_id=handoff_id, staff_id=staff_id, body=str(body.get("body") or body.get("text") or ""), via="api"
+            handoff_id=handoff_id,
+            staff_id=caller.staff_id,
+            body=str(body.get("body") or body.get("text") or ""),
+            via="api",
         )
     except HandoffError as error:
         return _error(error)
     return response.json({"ok": True})
 
 
-@api_token
-async def close_api(request: Request, handoff_id: int) -> HTTPResponse:
-    staff_id = _staff_id(request)
-    if staff_id is None:
-        return _unknown_staff()
+@api_access(CONVERSATIONS_WRITE)
+async def close_api(request: Request, caller: ApiCaller, handoff_id: int) -> HTTPResponse:
+    refused = _impersonation(request, caller, handoff_id)
+    if refused:
+        return refused
     body = _body(request)
     try:
         await operations.close(
             request.app.ctx.agent,
             handoff_id=handoff_id,
-            staff_id=staff_id,
+            staff_id=caller.staff_id,
             outcome=str(body.get("outcome") or ""),
             resolution=str(body.get("resolution") or ""),
             via="api",

@@ -1,4 +1,7 @@
-"""Staff passwords (argon2), log-in with lock-out, server-side sessions and CSRF tokens."""
+"""Staff passwords (argon2), password checks, server-side sessions and CSRF tokens.
+
+Failed sign-ins are slowed by bot/console/login_throttle.py (growing delays, no account lock).
+"""
 
 from __future__ import annotations
 
@@ -16,8 +19,6 @@ from sqlalchemy.orm import Session
 from bot.models.base import utcnow
 from bot.models.staff import Staff, StaffSession
 
-MAX_FAILURES = 5
-LOCK_DURATION = timedelta(minutes=15)
 SESSION_LIFETIME = timedelta(hours=12)
 MIN_PASSWORD_LENGTH = 12
 
@@ -49,24 +50,14 @@ def _password_matches(stored_hash: str, password: str) -> bool:
 
 
 def authenticate(session: Session, *, username: str, password: str, now: datetime | None = None) -> Staff | None:
-    """The staff member if the password is right and the account is usable; counts failures and locks out."""
+    """The staff member if the password is right and the account active (the same work when it isn't)."""
     now = now or utcnow()
     staff = session.scalars(select(Staff).where(Staff.username == username.strip().lower())).first()
     if staff is None:
         _password_matches(_dummy_hash(), password)
         return None
-    if staff.locked_until and staff.locked_until > now:
-        _password_matches(_dummy_hash(), password)
-        return None
     if not _password_matches(staff.password_hash, password) or not staff.active:
-        staff.failed_logins = (staff.failed_logins or 0) + 1
-        if staff.failed_logins >= MAX_FAILURES:
-            staff.locked_until = now + LOCK_DURATION
-            staff.failed_logins = 0
-        session.flush()
         return None
-    staff.failed_logins = 0
-    staff.locked_until = None
     staff.last_seen_at = now
     if password_hasher().check_needs_rehash(staff.password_hash):
         staff.password_hash = password_hasher().hash(password)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, Sanic
 
-from bot.console import api, pages_auth, pages_conversation, pages_live, pages_queue
+from bot.console import api, pages_account, pages_auth, pages_conversation, pages_live, pages_queue
+from bot.console.guards import SHARED_CREDENTIAL_RETIRED
 from bot.console.web import CONSOLE_ROOT, PREFIX, add_security_headers
 from bot.notify import attach_notifier
+from bot.settings import get_settings
+
+logger = logging.getLogger(__name__)
 
 
 class ConsoleBlueprint(Blueprint):
@@ -27,6 +32,7 @@ def build_blueprint(name: str = "haven_console") -> ConsoleBlueprint:
     pages_queue.register(blueprint)
     pages_conversation.register(blueprint)
     pages_live.register(blueprint)
+    pages_account.register(blueprint)
     api.register(blueprint)
     blueprint.static("/static", str(CONSOLE_ROOT / "static"), name="static")
     blueprint.middleware(add_security_headers, "response")
@@ -52,4 +58,6 @@ class ConsoleInput(InputChannel):
         """The console's routes, plus the loop that queues case-update notifications in this process."""
         blueprint = build_blueprint()
         attach_notifier(blueprint)
+        if get_settings().console_api_token:
+            logger.warning("HAVEN_CONSOLE_API_TOKEN is set but retired and refused: %s", SHARED_CREDENTIAL_RETIRED)
         return blueprint

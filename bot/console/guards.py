@@ -10,8 +10,10 @@ from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.console import api_tokens, audit
 from bot.console.auth import tokens_match
 from bot.console.web import ConsoleUser, csrf_valid, current_user, redirect_to
+from bot.db import session_scope
 from bot.settings import get_settings
 
 Handler = Callable[..., Awaitable[HTTPResponse]]
@@ -54,19 +56,41 @@ def supervisor_only(user: ConsoleUser) -> HTTPResponse | None:
     return response.text("Only supervisors can do this.", status=403)
 
 
-def api_token(handler: Handler) -> Handler:
-    """The JSON API: enabled only with HAVEN_CONSOLE_API_TOKEN, and then only with that bearer token."""
+SHARED_CREDENTIAL_RETIRED = (
+    "The shared HAVEN_CONSOLE_API_TOKEN has been retired: each person or integration now has its own token. "
+    "Issue one on the console's Account page or with `python -m bot staff token USERNAME`, "
+    "then unset HAVEN_CONSOLE_API_TOKEN."
+)
 
-    @wraps(handler)
-    async def guarded(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
-        expected = get_settings().console_api_token
-        if not expected:
-            return response.json({"error": "the console API is disabled"}, status=404)
-        scheme, _space, given = (request.headers.get("Authorization") or "").partition(" ")
-        if scheme.lower() != "bearer" or not tokens_match(expected, given.strip()):
-            return response.json(
-                {"error": "unauthorised"}, status=401, headers={"WWW-Authenticate": 'Bearer realm="haven-console"'}
-            )
-        return await handler(request, *args, **kwargs)
 
-    return guarded
+def _unauthorised(error: str = "unauthorised") -> HTTPResponse:
+    return response.json({"error": error}, status=401, headers={"WWW-Authenticate": 'Bearer realm="haven-console"'})
+
+
+def api_access(scope: str) -> Callable[[Handler], Handler]:
+    """The JSON API: a per-staff bearer token whose role allows `scope`; the handler gets who acts (ApiCaller)."""
+
+    def decorate(handler: Handler) -> Handler:
+        @wraps(handler)
+        async def guarded(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
+            scheme, _space, given = (request.headers.get("Authorization") or "").partition(" ")
+            given = given.strip()
+            if scheme.lower() != "bearer" or not given:
+                return _unauthorised()
+            if tokens_match(get_settings().console_api_token, given):
+                return _unauthorised(SHARED_CREDENTIAL_RETIRED)
+            with session_scope() as session:
+                caller = api_tokens.resolve(session, secret=given)
+            if caller is None:
+                return _unauthorised()
+            if not caller.may(scope):
+                return response.json({"error": f"this token's role ({caller.role}) does not allow {scope}"}, status=403)
+            acting = audit.acting_token.set(caller.token_id)
+            try:
+                return await handler(request, caller, *args, **kwargs)
+            finally:
+                audit.acting_token.reset(acting)
+
+        return guarded
+
+    return decorate

@@ -15,10 +15,10 @@ from bot.console.transcript import (
     append_events,
     closing_events,
     closing_text,
-    load_transcript,
     pausing_events,
     staff_message,
 )
+from bot.console.transcript_access import read_transcript
 from bot.db import session_scope
 from bot.handoff import queue, wording
 from bot.models.staff import Staff
@@ -61,8 +61,10 @@ def delivery_problems(session: Any, *, sender_id: str) -> list[dict[str, Any]]:
     ]
 
 
-async def view_conversation(agent: Any, *, handoff_id: int, staff_id: int | None, via: str) -> dict[str, Any]:
-    """The hand-off, its notes and transcript; audited as a view."""
+async def view_conversation(
+    agent: Any, *, handoff_id: int, staff_id: int | None, via: str, route: str
+) -> dict[str, Any]:
+    """The hand-off, its notes and transcript; the read is audited (bot.console.transcript_access)."""
     with session_scope() as session:
         handoff = queue.get_handoff(session, handoff_id=handoff_id)
         notes = [
@@ -86,16 +88,10 @@ async def view_conversation(agent: Any, *, handoff_id: int, staff_id: int | None
             "resolution": handoff.resolution,
             "delivery_problems": delivery_problems(session, sender_id=handoff.sender_id),
         }
-        audit.record(
-            session,
-            staff_id=staff_id,
-            action="view_conversation",
-            target=handoff.sender_id,
-            handoff_id=handoff_id,
-            via=via,
-        )
     summary["notes"] = notes
-    summary["transcript"] = await load_transcript(agent, sender_id=summary["sender_id"])
+    summary["transcript"] = await read_transcript(
+        agent, sender_id=summary["sender_id"], staff_id=staff_id, route=route, via=via, handoff_id=handoff_id
+    )
     return summary
 
 

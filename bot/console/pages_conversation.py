@@ -12,7 +12,8 @@ from bot.console.case_view import case_summary_for
 from bot.console.guards import staff_page, staff_post, supervisor_only
 from bot.console.pages_queue import REASON_LABELS
 from bot.console.staff_store import list_staff
-from bot.console.transcript import current_slots, load_transcript
+from bot.console.transcript import current_slots
+from bot.console.transcript_access import read_transcript
 from bot.console.web import ConsoleUser, form_value, redirect_to, render
 from bot.db import session_scope
 from bot.handoff.queue import OUTCOMES, ClaimConflict, HandoffError, HandoffNotFound, get_handoff
@@ -40,7 +41,7 @@ async def conversation_page(request: Request, user: ConsoleUser, handoff_id: int
     """Transcript, case summary (if verified), notes, and the claim/reply/close controls."""
     try:
         view = await operations.view_conversation(
-            _agent(request), handoff_id=handoff_id, staff_id=user.staff_id, via="console"
+            _agent(request), handoff_id=handoff_id, staff_id=user.staff_id, via="console", route="conversation_page"
         )
     except HandoffNotFound:
         return render(
@@ -79,7 +80,11 @@ async def transcript_feed(request: Request, user: ConsoleUser, handoff_id: int) 
         except HandoffNotFound:
             return response.json({"error": "not found"}, status=404)
         sender_id, status = handoff.sender_id, handoff.status
-    return response.json({"status": status, "transcript": await load_transcript(_agent(request), sender_id=sender_id)})
+    transcript = await read_transcript(
+        _agent(request), sender_id=sender_id, staff_id=user.staff_id, route="transcript_feed", via="console",
+        handoff_id=handoff_id,
+    )
+    return response.json({"status": status, "transcript": transcript})
 
 
 def _back(handoff_id: int, *, notice: str | None = None, error: HandoffError | None = None) -> HTTPResponse:

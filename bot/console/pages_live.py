@@ -12,7 +12,7 @@ from sanic.response import HTTPResponse
 from bot.console import audit, operations
 from bot.console.guards import staff_page, staff_post
 from bot.console.pages_queue import masked_contact
-from bot.console.transcript import load_transcript
+from bot.console.transcript_access import read_transcript
 from bot.console.web import ConsoleUser, redirect_to, render
 from bot.db import session_scope
 from bot.handoff.queue import ClaimConflict, HandoffError
@@ -132,9 +132,9 @@ async def live_conversation_page(request: Request, user: ConsoleUser, ref: str) 
     view = _conversation(ref)
     if view is None:
         return _not_found(user)
-    with session_scope() as session:
-        audit.record(session, staff_id=user.staff_id, action="view_transcript", target=view["sender_id"], via="console")
-    view["transcript"] = await load_transcript(request.app.ctx.agent, sender_id=view["sender_id"])
+    view["transcript"] = await read_transcript(
+        request.app.ctx.agent, sender_id=view["sender_id"], staff_id=user.staff_id, route="live_page", via="console"
+    )
     error = ERRORS.get(request.args.get("error", ""))
     return render("live_conversation.html", nav="live", user=user, view=view, error=error)
 
@@ -145,7 +145,9 @@ async def live_transcript_feed(request: Request, user: ConsoleUser, ref: str) ->
     view = _conversation(ref)
     if view is None:
         return response.json({"error": "not found"}, status=404)
-    transcript = await load_transcript(request.app.ctx.agent, sender_id=view["sender_id"])
+    transcript = await read_transcript(
+        request.app.ctx.agent, sender_id=view["sender_id"], staff_id=user.staff_id, route="live_feed", via="console"
+    )
     return response.json({"state": view["state"], "transcript": transcript})
 
 

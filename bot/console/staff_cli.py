@@ -1,4 +1,4 @@
-"""`python -m bot staff add|list|disable`: manage gateway staff accounts (no default passwords)."""
+"""`python -m bot staff add|list|disable|token|reset-two-step`: manage gateway staff accounts and their API tokens."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import argparse
 import getpass
 import sys
 
-from bot.console.staff_store import StaffError, add_staff, disable_staff, list_staff
+from bot.console import api_tokens, audit, totp
+from bot.console.staff_store import StaffError, add_staff, disable_staff, find_staff, list_staff
 from bot.db import session_scope
 from bot.models.staff import ROLES
 
@@ -22,6 +23,16 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("list", help="list accounts")
     disable = commands.add_parser("disable", help="disable an account and end its sessions")
     disable.add_argument("username")
+    token = commands.add_parser("token", help="issue an API token for an account (shown once), or --list / --revoke ID")
+    token.add_argument("username")
+    token.add_argument("--role", choices=tuple(api_tokens.TOKEN_ROLES), default="queue",
+                       help="what the token may do: queue (read the queue), reader (and conversations), "
+                            "staff (everything the account may do); default: queue")
+    token.add_argument("--label", default="command line", help="where the token is used")
+    token.add_argument("--revoke", type=int, metavar="ID", help="revoke this token of the account instead")
+    token.add_argument("--list", action="store_true", help="list the account's tokens instead")
+    reset = commands.add_parser("reset-two-step", help="forget an account's authenticator (lost phone)")
+    reset.add_argument("username")
     return parser
 
 
@@ -50,7 +61,9 @@ def _list() -> int:
         for staff in list_staff(session):
             state = "active" if staff.active else "disabled"
             seen = staff.last_seen_at.isoformat(timespec="minutes") if staff.last_seen_at else "never"
-            print(f"{staff.username:<20} {staff.role:<10} {state:<8} last seen {seen:<16} {staff.display_name}")
+            two_step = "2-step on " if staff.totp_secret else "2-step off"
+            account = f"{staff.username:<20} {staff.role:<10} {state:<8} {two_step}"
+            print(f"{account} last seen {seen:<16} {staff.display_name}")
     return 0
 
 
@@ -58,6 +71,41 @@ def _disable(args: argparse.Namespace) -> int:
     with session_scope() as session:
         staff = disable_staff(session, username=args.username)
         print(f"Disabled {staff.username!r}; their sessions have ended.")
+    return 0
+
+
+def _token(args: argparse.Namespace) -> int:
+    """Issue (printing the token once), list or revoke one account's API tokens."""
+    with session_scope() as session:
+        staff = find_staff(session, username=args.username)
+        if staff is None:
+            raise StaffError(f"No staff account called {args.username!r}.")
+        if args.list:
+            for row in api_tokens.tokens(session, staff_id=staff.id):
+                state = "revoked" if row.revoked_at else "active"
+                print(f"{row.id:>5}  {row.prefix}…  {row.role:<7} {state:<8} {row.label}")
+            return 0
+        if args.revoke is not None:
+            row = api_tokens.revoke(session, token_id=args.revoke, owner_id=staff.id)
+            audit.record(session, staff_id=None, action="token_revoked", target=str(row.id), via="cli")
+            print(f"Revoked token {row.id} ({row.label}) of {staff.username!r}.")
+            return 0
+        secret, row = api_tokens.issue(session, owner=staff, label=args.label, role=args.role, created_by=None)
+        audit.record(session, staff_id=None, action="token_issued", target=str(row.id), role=row.role,
+                     owner=staff.username, via="cli")
+    print(f"Token {row.id} for {staff.username!r} (role {row.role}); shown once, keep it secret:")
+    print(secret)
+    return 0
+
+
+def _reset_two_step(args: argparse.Namespace) -> int:
+    with session_scope() as session:
+        staff = find_staff(session, username=args.username)
+        if staff is None:
+            raise StaffError(f"No staff account called {args.username!r}.")
+        totp.reset(staff)
+        audit.record(session, staff_id=None, action="totp_reset", target=staff.username, via="cli")
+        print(f"Two-step sign-in reset for {staff.username!r}: they set up a new authenticator at their next log-in.")
     return 0
 
 
@@ -69,8 +117,12 @@ def main(argv: list[str] | None = None) -> int:
             return _add(args)
         if args.command == "disable":
             return _disable(args)
+        if args.command == "token":
+            return _token(args)
+        if args.command == "reset-two-step":
+            return _reset_two_step(args)
         return _list()
-    except StaffError as error:
+    except (StaffError, api_tokens.TokenError) as error:
         print(error, file=sys.stderr)
         return 1
 

@@ -20,6 +20,7 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.handoff import wording
+from bot.privacy.redaction import REDACTED_TEXT, is_redacted
 from bot.settings import get_settings
 
 ACTION_LISTEN = "action_listen"
@@ -52,7 +53,8 @@ def transcript_entries(events: list[Event]) -> list[dict[str, Any]]:
         if isinstance(event, UserUttered):
             risk = (event.parse_data or {}).get("risk") or None
             flagged = risk and (risk.get("escalate") or risk.get("band") == "uncertain")
-            entry = {"kind": "user", "text": event.text or "", "risk": risk if flagged else None}
+            text = REDACTED_TEXT if is_redacted(event.metadata) else event.text or ""
+            entry = {"kind": "user", "text": text, "risk": risk if flagged else None}
         elif isinstance(event, BotUttered):
             staff = (event.metadata or {}).get("staff")
             entry = {"kind": "staff" if staff else "bot", "text": event.text or "", "author": staff}

@@ -22,6 +22,8 @@ CONSOLE_ROOT = Path(__file__).resolve().parent
 PREFIX = "/console"
 SESSION_COOKIE = "haven_console"
 LOGIN_CSRF_COOKIE = "haven_console_login"
+CHALLENGE_COOKIE = "haven_console_pending"  # a sign-in waiting for its one-time code
+DEVICE_COOKIE = "haven_console_device"  # a browser that signed in before (login_throttle.py)
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -96,6 +98,12 @@ def set_cookie(resp: HTTPResponse, name: str, value: str, *, max_age: int) -> No
 
 def set_session_cookie(resp: HTTPResponse, token: str) -> None:
     set_cookie(resp, SESSION_COOKIE, token, max_age=int(SESSION_LIFETIME.total_seconds()))
+
+
+def client_address(request: Request) -> str:
+    """The client's address: the proxy's forwarded one when Sanic is told to trust it (SANIC_PROXIES_COUNT or
+    SANIC_REAL_IP_HEADER), otherwise the socket's peer."""
+    return request.remote_addr or request.ip or ""
 
 
 def clear_cookie(resp: HTTPResponse, name: str) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db import session_scope
-from bot.directory.schema import DirectoryError, load_directory
+from bot.directory.schema import FILE_ONLY_FIELDS, DirectoryError, load_directory
 from bot.directory.store import inactive_agency_ids, set_active
 from bot.models.directory import Agency, Referral
 from bot.settings import get_settings
@@ -46,7 +46,10 @@ def import_directory(session: Session, path: Path | str | None = None) -> Import
     """
     if path is None:
         path = get_settings().directory_file
-    records = load_directory(path)
+    records = [
+        {name: value for name, value in record.items() if name not in FILE_ONLY_FIELDS}
+        for record in load_directory(path)
+    ]
     summary = ImportSummary()
     existing = {agency.slug: agency for agency in session.scalars(select(Agency))}
     inactive = inactive_agency_ids(session)

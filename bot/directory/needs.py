@@ -37,10 +37,11 @@ NEEDS_FILE = PROJECT_ROOT / "data" / "directory" / "needs.yml"
 
 @dataclass(frozen=True)
 class NeedVocabulary:
-    """Labels per need key and (compiled phrase, key, phrase length) triples, longest first."""
+    """Labels and key services per need key, and (compiled phrase, key, phrase length) triples, longest first."""
 
     labels: dict[str, str]
     patterns: tuple[tuple[re.Pattern[str], str, int], ...]
+    key_services: dict[str, tuple[str, ...]]
 
 
 def clean_text(text: str) -> str:
@@ -62,14 +63,16 @@ def load_needs(path: Path = NEEDS_FILE) -> NeedVocabulary:
     if unknown or missing:
         raise ValueError(f"{path}: unknown needs {unknown}, missing needs {missing}")
     labels: dict[str, str] = {}
+    key_services: dict[str, tuple[str, ...]] = {}
     triples: list[tuple[re.Pattern[str], str, int]] = []
     for key in NEED_KEYS:
         labels[key] = str(raw[key]["label"])
+        key_services[key] = tuple(str(slug) for slug in raw[key].get("key_services") or ())
         phrases = {clean_text(str(p)) for p in raw[key].get("phrases", [])}
         phrases |= {clean_text(key), clean_text(labels[key])}
         triples += [(_phrase_pattern(p), key, len(p)) for p in sorted(phrases) if p]
     triples.sort(key=lambda triple: -triple[2])
-    return NeedVocabulary(labels=labels, patterns=tuple(triples))
+    return NeedVocabulary(labels=labels, patterns=tuple(triples), key_services=key_services)
 
 
 def normalise_need(text: str | None) -> str | None:
@@ -88,6 +91,11 @@ def normalise_need(text: str | None) -> str | None:
 def need_label(key: str) -> str:
     """The user-facing label of a need key, e.g. "Fraud or scams"."""
     return load_needs().labels.get(key, key.replace("_", " ").capitalize())
+
+
+def key_services(key: str) -> tuple[str, ...]:
+    """Slugs of the national services every search for this need lists (needs.yml `key_services`)."""
+    return load_needs().key_services.get(key, ())
 
 
 def need_phrase(key: str) -> str:

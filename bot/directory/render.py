@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.directory.hours import hours_listed
 from bot.directory.needs import need_phrase
 from bot.directory.places import Area
 from bot.directory.search import Match, contact_line
@@ -20,7 +21,7 @@ NEED_EXAMPLES = (
     'domestic abuse, sexual assault, a scam, burglary, hate crime, stalking, a road crash, or "something else"'
 )
 AREA_EXAMPLES = "a town such as Fenchester or Port Wyvern, or the first part of your postcode such as SX4"
-VICTIM_SUPPORT_FALLBACK = "Victim Support's free Supportline on 08 08 16 89 111 (open 24/7, victimsupport.org.uk)"
+VICTIM_SUPPORT_FALLBACK = "Victim Support, free, 24/7: call 08 08 16 89 111"
 
 
 def need_buttons() -> list[dict[str, str]]:
@@ -45,12 +46,24 @@ def _place_phrase(area: Area | None) -> str:
     return f" in {area.label}" if area else ""
 
 
+def short_contact(agency: Agency) -> str:
+    """How to reach them in a few words: "call 0808 2000 247", "text 85258", else the website or email."""
+    ways = [f"call {agency.phone}"] if agency.phone else []
+    if agency.text_number:
+        ways.append(f"text {agency.text_number}")
+    if ways:
+        return " or ".join(ways)
+    if agency.website:
+        return agency.website.removeprefix("https://").removeprefix("http://").removeprefix("www.").rstrip("/")
+    return f"email {agency.email}" if agency.email else "see their website"
+
+
 def format_match(number: int, match: Match) -> str:
-    """One numbered entry: name, what they do, how to contact them, open or closed now."""
+    """One short numbered line: name, open or closed now, how to contact them."""
     agency = match.agency
-    name = f"{agency.name} (sample listing)" if agency.sample else agency.name
-    status = match.status[0].upper() + match.status[1:]
-    return f"{number}. {name}: {agency.summary}\n{match.contact}. {status}."
+    name = f"{agency.name} (sample)" if agency.sample else agency.name
+    status = match.status if hours_listed(agency) else "hours not known"
+    return f"{number}. {name}, {status}: {short_contact(agency)}."
 
 
 # Needs where the person asking may be in danger: the results open with the emergency route and a person.
@@ -58,28 +71,39 @@ SAFETY_FIRST_NEEDS = frozenset(
     {"domestic_abuse", "sexual_violence", "stalking", "honour_based_abuse", "modern_slavery", "young_people"}
 )
 SAFETY_LINE = (
-    "If you are in danger now, call 999 (on a mobile, if you can't speak, press 55 when asked). "
-    "To talk to a person from the gateway, say \"talk to a person\" at any time."
+    "If you are in danger now, call 999. If you can't speak, press 55 when asked on a mobile, "
+    "or stay on the line on a landline. To talk to our team, say \"talk to a person\"."
 )
+MAX_MESSAGE_CHARS = 306  # two SMS segments of GSM-7 text
 
 
-def results_text(matches: list[Match], *, need: str, area: Area | None) -> str:
-    """The numbered list of up to three results (after the safety line for needs where danger is likely)."""
-    heading = f"Here are services for {need_phrase(need)}{_place_phrase(area)}:"
+def _pack(lines: list[str]) -> list[str]:
+    """Join lines into as few messages as possible, each at most MAX_MESSAGE_CHARS long."""
+    messages: list[str] = []
+    for line in lines:
+        if messages and len(messages[-1]) + 1 + len(line) <= MAX_MESSAGE_CHARS:
+            messages[-1] = f"{messages[-1]}\n{line}"
+        else:
+            messages.append(line)
+    return messages
+
+
+def results_messages(matches: list[Match], *, need: str, area: Area | None) -> list[str]:
+    """The numbered results (after the safety line for needs where danger is likely), as short messages."""
+    heading = f"Services for {need_phrase(need)}{_place_phrase(area)}:"
     lines = [heading, *(format_match(number, match) for number, match in enumerate(matches, start=1))]
-    if need in SAFETY_FIRST_NEEDS:
-        lines.insert(0, SAFETY_LINE)
-    return "\n".join(lines)
+    messages = _pack(lines)
+    return [SAFETY_LINE, *messages] if need in SAFETY_FIRST_NEEDS else messages
 
 
 def no_results_text(*, need: str, area: Area | None, victim_support: Agency | None) -> str:
     """Nothing matched: say so and offer Victim Support's national line."""
     offer = VICTIM_SUPPORT_FALLBACK
     if victim_support is not None:
-        offer = f"{victim_support.name}: {contact_line(victim_support)} (open 24/7)"
+        offer = f"{victim_support.name}, free, 24/7: {short_contact(victim_support)}"
     return (
         f"I couldn't find a service for {need_phrase(need)}{_place_phrase(area)}. "
-        f"Victim Support can help with any crime, whether or not it was reported: {offer}."
+        f"Victim Support can help after any crime, reported or not. {offer}."
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,11 @@ TOP_LEVEL_KEYS = {"agencies", "hours"}  # `hours` holds YAML anchors only
 TEXT_FIELDS = {"slug": 80, "name": 200, "summary": 2000, "phone": 40, "text_number": 40, "email": 200, "website": 200}
 LIST_FIELDS = ("needs", "areas", "postcode_districts", "genders", "languages")
 BOOL_DEFAULTS = {"national": False, "sample": False, "self_referral": True, "accepts_referrals": True}
+FILE_ONLY_FIELDS = ("verified",)  # kept in the file for maintainers, not imported into the database
 FIELDS = set(TEXT_FIELDS) | set(LIST_FIELDS) | set(BOOL_DEFAULTS) | {"min_age", "max_age", "opening_hours"}
+FIELDS |= set(FILE_ONLY_FIELDS)
+VERIFIED_KEYS = {"checked", "source", "note"}
+URL = re.compile(r"^https?://\S+$")
 
 
 class DirectoryError(ValueError):
@@ -92,6 +97,8 @@ def _check_agency(entry: Any) -> tuple[list[str], dict[str, Any]]:
     errors += _check_ages(entry, record)
     record["opening_hours"] = entry.get("opening_hours", {})
     errors += validate_hours(record["opening_hours"])
+    problems, record["verified"] = _check_verified(entry.get("verified"))
+    errors += problems
     if not any(record[name] for name in ("phone", "text_number", "email", "website")):
         errors.append("needs at least one way to contact it (phone, text_number, email or website)")
     return errors, record
@@ -125,6 +132,23 @@ def _check_lists(record: dict[str, Any]) -> list[str]:
     if not record["national"] and not (record["areas"] or record["postcode_districts"]):
         errors.append("a local agency must list the areas or postcode districts it serves")
     return errors
+
+
+def _check_verified(value: Any) -> tuple[list[str], dict[str, Any] | None]:
+    """`verified: {checked: date, source: URL, note: text}`: where and when the entry was last checked."""
+    if value is None:
+        return [], None
+    if not isinstance(value, dict):
+        return ["verified must be a mapping with checked, source and an optional note"], None
+    errors = [f"verified: unknown key {key!r} (use checked, source, note)" for key in value if key not in VERIFIED_KEYS]
+    checked_on, source, note = value.get("checked"), value.get("source"), value.get("note")
+    if not isinstance(checked_on, date):
+        errors.append("verified.checked must be a date (YYYY-MM-DD)")
+    if not isinstance(source, str) or not URL.match(source) or len(source) > 300:
+        errors.append("verified.source must be the http(s) address that was checked")
+    if note is not None and (not isinstance(note, str) or len(note) > 500):
+        errors.append("verified.note must be a text of at most 500 characters")
+    return errors, {"checked": checked_on, "source": source, "note": note}
 
 
 def _check_ages(entry: dict[str, Any], record: dict[str, Any]) -> list[str]:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-import json
+import logging
 from typing import Any
 
 from sqlalchemy import column, select, table
 from sqlalchemy.orm import Session
+
+from bot.privacy.encryption import decrypt_event
+from bot.privacy.keys import DataKeyError
+
+logger = logging.getLogger(__name__)
 
 RISK_INTENT = "risk_disclosure"
 ESCALATE_ACTION = "action_escalate"
@@ -19,11 +24,13 @@ EVENTS = table(
 
 
 def _json(data: str | None) -> dict[str, Any]:
+    """A stored event's data, decrypted (bot.privacy.encryption); {} for a row no configured key opens, so one
+    unreadable row cannot stop the recovery of every other escalation."""
     try:
-        value = json.loads(data or "{}")
-    except ValueError:
+        return decrypt_event(data)
+    except DataKeyError:
+        logger.error("a stored event could not be decrypted with HAVEN_DATA_KEYS; it was skipped")
         return {}
-    return value if isinstance(value, dict) else {}
 
 
 def escalating_risk(data: str | None) -> dict[str, Any] | None:

@@ -8,9 +8,11 @@ from bot.models.live import LiveConversation
 from bot.models.messaging import InboundReceipt, OutboxMessage
 from bot.models.security import StaffAlert, VerificationAttempt
 from bot.models.staff import AuditEntry, Staff, StaffSession
+from bot.models.verification import DisclosureGrant, VerificationCode, VerificationLockClear, VerificationThrottle
 
 __all__ = [
-    "Agency", "AuditEntry", "Base", "Case", "CaseUpdate", "ContactIdentity", "Handoff",
+    "Agency", "AuditEntry", "Base", "Case", "CaseUpdate", "ContactIdentity", "DisclosureGrant", "Handoff",
     "HandoffNote", "InboundReceipt", "LiveConversation", "OutboxMessage", "Referral", "Staff", "StaffAlert",
-    "StaffSession", "VerificationAttempt", "Victim", "victim_cases",
+    "StaffSession", "VerificationAttempt", "VerificationCode", "VerificationLockClear",
+    "VerificationThrottle", "Victim", "victim_cases",
 ]

@@ -27,6 +27,8 @@ class Case(Base):
     id = Column(Integer, primary_key=True)
     reference = Column(String(20), nullable=False, unique=True)  # normalised, e.g. SP/12345/26
     offence = Column(String(120), nullable=False)
+    # domestic_abuse | stalking | harassment | sexual_offence | honour_based_abuse | None (see bot/cases/possession.py)
+    offence_category = Column(String(40))
     status = Column(String(40), nullable=False, default="reported")
     district = Column(String(60))
     officer_name = Column(String(120))
@@ -62,6 +64,9 @@ class Victim(Base):
     dob_postcode_hash = Column(String(200))  # argon2 of "YYYY-MM-DD|POSTCODE"
     pin_hash = Column(String(200))  # argon2 of the PIN issued at reporting
     preferred_channel = Column(String(20), default="sms")
+    # the contact recorded at reporting: where one-time codes and access warnings go (sms | telegram)
+    contact_channel = Column(String(20))
+    contact_address = Column(String(200))  # "+447700900101" or a Telegram chat id
     consent_updates = Column(Boolean, nullable=False, default=True)
     consent_referral = Column(Boolean, nullable=False, default=False)
     enhanced_entitlement = Column(Boolean, nullable=False, default=False)

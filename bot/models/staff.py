@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, text
+from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String
 
 from bot.models.base import Base, utcnow
 
@@ -107,5 +107,5 @@ class AuditEntry(Base):
     action = Column(String(60), nullable=False)
     target = Column(String(220))
     detail = Column(JSON, nullable=False, default=dict)
-    repeats = Column(Integer, nullable=False, default=0, server_default=text("0"))
+    repeats = Column(Integer, nullable=False, default=0, server_default="0")
     last_at = Column(DateTime)

@@ -1,4 +1,4 @@
-/* Haven chat page: rasa-webchat's socket.io protocol, a quick exit, and nothing kept beyond the tab. */
+/* Haven chat page: rasa-webchat's socket.io protocol, "Exit this page", and nothing kept beyond the tab. */
 (function () {
   "use strict";
 
@@ -46,12 +46,21 @@
     if (leaving) { return; }
     leaving = true;
     body.hidden = true;
+    document.title = "Loading";
     log.textContent = "";
     replies.textContent = "";
     input.value = "";
     try { sessionStorage.clear(); } catch (e) { /* nothing to clear */ }
     if (socket) { socket.disconnect(); }
     window.location.replace(exitUrl);
+  }
+
+  // The session id is signed by the server; one it no longer accepts (too old, from another server, or
+  // altered) is answered with a new, empty session, so what this tab showed belongs to no conversation.
+  function forgetConversation() {
+    log.textContent = "";
+    clearReplies();
+    store(LOG_KEY, "[]");
   }
 
   function showMessage(from, text, remember) {
@@ -141,6 +150,8 @@
     socket.on("session_confirm", function (confirmed) {
       sessionId = typeof confirmed === "string" ? confirmed : (confirmed && confirmed.session_id);
       if (!sessionId) { return; }
+      var asked = read(SESSION_KEY);
+      if (asked && asked !== sessionId) { forgetConversation(); }  // not resumed: the server started a new one
       store(SESSION_KEY, sessionId);
       setReady(true, "Connected. Press Enter to send.");
     });
@@ -171,9 +182,49 @@
     }
   });
 
+  // GOV.UK "Exit this page": the button, or the Shift key pressed on its own 3 times within 5 seconds
+  // (Shift held to type a capital letter does not count). A single key such as Esc is too easy to hit by
+  // accident. The page is replaced, so Back does not return to it.
+  var EXIT_PRESSES = 3;
+  var EXIT_WINDOW_MS = 5000;
+  var shiftPresses = 0;
+  var shiftTimer = null;
+  var lastKeyWasModified = false;
+  var indicator = document.getElementById("exit-indicator");
+  var announce = document.getElementById("exit-announce");
+
+  function showPresses() {
+    indicator.hidden = shiftPresses === 0;
+    Array.prototype.forEach.call(indicator.children, function (dot, index) {
+      dot.className = index < shiftPresses ? "on" : "";
+    });
+    var left = EXIT_PRESSES - shiftPresses;
+    announce.textContent = shiftPresses === 0 ? "" :
+      "Shift, press " + left + " more time" + (left === 1 ? "" : "s") + " to exit.";
+  }
+
+  function resetPresses() {
+    shiftPresses = 0;
+    if (shiftTimer) { clearTimeout(shiftTimer); shiftTimer = null; }
+    showPresses();
+  }
+
   document.getElementById("quick-exit").addEventListener("click", quickExit);
-  document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" || event.key === "Esc") { quickExit(event); }
+  document.addEventListener("keyup", function (event) {
+    if (event.key === "Shift" && !lastKeyWasModified) {
+      shiftPresses += 1;
+      if (shiftPresses >= EXIT_PRESSES) {
+        announce.textContent = "Loading.";
+        quickExit(event);
+      } else {
+        showPresses();
+        if (shiftTimer) { clearTimeout(shiftTimer); }
+        shiftTimer = setTimeout(resetPresses, EXIT_WINDOW_MS);
+      }
+    } else if (shiftPresses > 0) {
+      resetPresses();
+    }
+    lastKeyWasModified = event.shiftKey;
   });
 
   kept().forEach(function (entry) { showMessage(entry.from === "user" ? "user" : "bot", String(entry.text), false); });

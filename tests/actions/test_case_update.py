@@ -11,18 +11,24 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
-from actions.case_update import (
+from actions.case_update import ValidateCaseUpdateForm
+from actions.case_update_replies import (
     ActionAskCrimeRef,
     ActionAskVerificationAnswer,
+    ActionAskVerificationCode,
     ActionGiveCaseUpdate,
-    ValidateCaseUpdateForm,
 )
 from bot.cases import dialogue_texts as texts
+from bot.cases import two_factor_texts as codes
+from bot.cases.one_time_codes import read_code
 from bot.models.cases import ContactIdentity
+from bot.models.messaging import OutboxMessage
+from bot.settings import get_settings
 from tests.cases.factories import make_case
 
 DOMAIN = yaml.safe_load(Path("domain.yml").read_text(encoding="utf-8"))
-SENDER = "sms:+447700900123"
+SENDER = "sms:+447700900123"  # the victim's registered number in these tests, unless a test says otherwise
+WEB = "webchat:4d1c9e"
 REF = "SP/20001/26"
 CASE_WORDS = ("Burglary", "Jones", "investigation", "Alex", "Latest update")
 WRONG_2 = "Sorry, I couldn't confirm those details. Please check and try again. You can try 2 more times."
@@ -62,9 +68,9 @@ def tracker(events: list[dict], sender: str = SENDER, **slots) -> Tracker:
     return Tracker(sender, values, latest, list(events), False, None, {"name": "case_update_form"}, None)
 
 
-async def run(action, events: list[dict], **slots) -> tuple[list[dict], list[str]]:
+async def run(action, events: list[dict], sender: str = SENDER, **slots) -> tuple[list[dict], list[str]]:
     dispatcher = CollectingDispatcher()
-    result = await action.run(dispatcher, tracker(events, **slots), DOMAIN)
+    result = await action.run(dispatcher, tracker(events, sender, **slots), DOMAIN)
     said = [message["text"] for message in dispatcher.messages]
     assert all(not message.get("buttons") for message in dispatcher.messages)
     return result, said
@@ -75,14 +81,41 @@ async def answer(text: str, before: list[dict] | None = None, **slots) -> tuple[
     return await run(ValidateCaseUpdateForm(), events, **slots)
 
 
+def asked_for_code(sender_said: str = codes.CODE_SENT) -> list[dict]:
+    return [*asked_for_answer(), user("01/02/1980 SX1 2AB", "inform"), FORM, bot(sender_said),
+            slot("verification_answer", "checked"), slot("verification_code", None),
+            slot("requested_slot", "verification_code"), LISTEN]
+
+
+async def give_code(text: str, intent: str = "inform", **slots) -> tuple[list[dict], list[str]]:
+    events = [*asked_for_code(), user(text, intent), FORM, slot("verification_code", text)]
+    return await run(ValidateCaseUpdateForm(), events, sender=WEB, **{"verification_answer": "checked", **slots})
+
+
+def slots_of(events: list[dict]) -> dict:
+    return {event["name"]: event["value"] for event in events}
+
+
+def sent_code(session) -> str:
+    return read_code(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first().payload["text"])
+
+
 @pytest.fixture
 def case(session):
-    return make_case(session, reference=REF)
+    return make_case(session, reference=REF, contact=("sms", "+447700900123"))
+
+
+@pytest.fixture
+def no_delays(db_url, monkeypatch):
+    """Tries one after another without waiting (the growing delays are tested in tests/cases)."""
+    monkeypatch.setenv("HAVEN_VERIFY_DELAY_SECONDS", "0")
+    get_settings.cache_clear()
 
 
 async def test_reference_is_taken_from_free_text_without_an_entity(case):
     events, said = await run(ValidateCaseUpdateForm(), [*OPENING, user("my ref is sp 20001 26"), FORM])
-    assert events == [SlotSet("crime_ref", REF), SlotSet("verification_answer", None)]
+    assert events == [SlotSet("crime_ref", REF), SlotSet("verification_answer", None),
+                      SlotSet("verification_code", None)]
     assert said == []
 
 
@@ -122,10 +155,10 @@ async def test_first_questions_say_where_the_reference_is_and_what_to_send(case)
     ]
 
 
-async def test_right_answer_verifies_and_links_the_identity(case, session):
+async def test_right_answer_from_the_registered_number_verifies_and_links_the_identity(case, session):
     events, said = await answer("1 Feb 1980, SX1 2AB")
-    assert events == [SlotSet("verification_answer", "verified"), SlotSet("verified", True),
-                      SlotSet("verified_reference", REF)]
+    assert events == [SlotSet("verification_answer", "verified"), SlotSet("verification_code", "verified"),
+                      SlotSet("verified", True), SlotSet("verified_reference", REF)]
     assert said == []
     identity = session.scalars(select(ContactIdentity)).one()
     assert (identity.channel, identity.address, identity.victim_id) == ("sms", "+447700900123", case[1].id)
@@ -136,7 +169,7 @@ async def test_wrong_answer_and_unknown_reference_read_exactly_the_same(case):
     unknown_events, unknown = await answer("01/02/1980 SX1 2AB", before=asked_for_answer("SP/99999/26"),
                                            crime_ref="SP/99999/26")
     assert wrong == unknown == [WRONG_2]
-    assert unknown_events == [SlotSet("verification_answer", None)]
+    assert unknown_events == [SlotSet("verification_answer", None), SlotSet("verification_code", None)]
 
 
 async def test_partial_answer_asks_only_for_the_postcode_then_verifies(case):
@@ -164,7 +197,7 @@ async def test_unreadable_answer_is_said_and_the_question_repeated_briefly(case)
     assert asked == ["Please send your date of birth and postcode, or your PIN."]
 
 
-async def test_third_failure_locks_and_ends_the_form(case):
+async def test_third_failure_locks_and_ends_the_form(case, no_delays):
     said_all = []
     for wrong_dob in ("02/02/1980", "03/02/1980", "04/02/1980"):
         events, said = await answer(f"{wrong_dob} SX1 2AB")
@@ -172,11 +205,11 @@ async def test_third_failure_locks_and_ends_the_form(case):
     assert said_all == [WRONG_2, "Sorry, I couldn't confirm those details. Please check and try again. "
                         "You can try 1 more time.", texts.LOCKED]
     assert texts.LOCKED == (
-        "For your security I can't check that reference from here for the next 30 minutes. If you need help now, "
+        "For your security I can't check that reference from here for a while. If you need help now, "
         "I can put you in touch with a person from the gateway: say 'talk to a person'."
     )
     assert events == [SlotSet("verification_answer", None), SlotSet("crime_ref", None),
-                      SlotSet("requested_slot", None)]
+                      SlotSet("verification_code", None), SlotSet("requested_slot", None)]
     # giving the reference again while locked ends the form at once, without asking for the answers
     events, said = await run(ValidateCaseUpdateForm(), [*OPENING, user(REF), FORM, slot("crime_ref", REF)])
     assert said == [texts.LOCKED] and SlotSet("requested_slot", None) in events
@@ -187,14 +220,16 @@ async def test_third_failure_locks_and_ends_the_form(case):
 async def test_update_is_given_after_verification_and_never_shows_police_only_entries(session):
     from datetime import datetime
 
-    make_case(session, reference=REF, updates=[(datetime(2026, 10, 1), "CCTV is being reviewed.", True),
-                                               (datetime(2026, 11, 1), "POLICE ONLY: suspect named.", False)])
+    make_case(session, reference=REF, contact=("sms", "+447700900123"),
+              updates=[(datetime(2026, 10, 1), "CCTV is being reviewed.", True),
+                       (datetime(2026, 11, 1), "POLICE ONLY: suspect named.", False)])
     events, _said = await answer("1980-02-01 sx12ab")
     verified = tracker([]).slots | {e["name"]: e["value"] for e in events}
     result, said = await run(ActionGiveCaseUpdate(), [*OPENING, bot("ok")], **verified)
-    assert result == [SlotSet("crime_ref", None), SlotSet("verification_answer", None)]
-    assert said[0].startswith(f"Thanks, Alex. Here is the latest on {REF} (Burglary of a home).")
-    assert "CCTV is being reviewed." in said[0] and "POLICE ONLY" not in said[0]
+    assert result == [SlotSet("crime_ref", None), SlotSet("verification_answer", None),
+                      SlotSet("verification_code", None)]
+    assert said[0].startswith(f"Thanks, Alex. Here is the latest on {REF}: ")
+    assert "Burglary" not in said[0] and "POLICE ONLY" not in said[0]  # offence and news only on request (DETAILS)
 
 
 async def test_a_lock_on_another_reference_does_not_show_the_verified_one(case):
@@ -211,7 +246,8 @@ async def test_a_lock_on_another_reference_does_not_show_the_verified_one(case):
 async def test_same_reference_is_not_checked_twice_in_a_session(case):
     events, said = await run(ValidateCaseUpdateForm(), [*OPENING, user(REF), FORM, slot("crime_ref", REF)],
                              verified=True, verified_reference=REF)
-    assert events == [SlotSet("crime_ref", REF), SlotSet("verification_answer", "verified")]
+    assert events == [SlotSet("crime_ref", REF), SlotSet("verification_answer", "verified"),
+                      SlotSet("verification_code", "verified")]
     assert said == []
 
 
@@ -219,10 +255,11 @@ async def test_forged_verified_slot_discloses_nothing_and_restarts_the_check(cas
     result, said = await run(ActionGiveCaseUpdate(), OPENING, verified=True, verified_reference=REF)
     assert said == [texts.NOT_VERIFIED]
     assert result == [SlotSet("verified", False), SlotSet("verified_reference", None), SlotSet("crime_ref", None),
-                      SlotSet("verification_answer", None), FollowupAction("case_update_form")]
+                      SlotSet("verification_answer", None), SlotSet("verification_code", None),
+                      FollowupAction("case_update_form")]
 
 
-async def test_nothing_said_before_verification_mentions_the_case_or_starts_with_a_slash(case):
+async def test_nothing_said_before_verification_mentions_the_case_or_starts_with_a_slash(case, no_delays):
     said: list[str] = []
     for action, events in (
         (ActionAskCrimeRef(), OPENING[:5]),
@@ -238,3 +275,55 @@ async def test_nothing_said_before_verification_mentions_the_case_or_starts_with
     for message in said:
         assert not any(word in message for word in CASE_WORDS), message
         assert not message.lstrip().startswith("/")
+
+
+async def test_from_another_sender_the_right_answer_sends_a_code_and_asks_for_it(case, session):
+    events = [*asked_for_answer(), user("01/02/1980 SX1 2AB", "inform"), FORM, slot("verification_answer", "x")]
+    result, said = await run(ValidateCaseUpdateForm(), events, sender=WEB)
+    assert result == [SlotSet("verification_answer", "checked"), SlotSet("verification_code", None)]
+    assert said == [codes.CODE_SENT] and len(sent_code(session)) == 6
+    _events, asked = await run(ActionAskVerificationCode(), [*events, bot(codes.CODE_SENT)], sender=WEB)
+    assert asked == []  # "I've sent a code ... please send it" already asked
+
+
+async def test_the_right_code_verifies_and_the_update_follows(case, session):
+    await run(ValidateCaseUpdateForm(), [*asked_for_answer(), user("01/02/1980 SX1 2AB", "inform"), FORM,
+                                         slot("verification_answer", "x")], sender=WEB)
+    events, said = await give_code(f"it's {sent_code(session)}")
+    assert slots_of(events) == {"verification_answer": "verified", "verification_code": "verified",
+                                "verified": True, "verified_reference": REF}
+    assert said == []
+    verified = {e["name"]: e["value"] for e in events}
+    _result, update = await run(ActionGiveCaseUpdate(), [*OPENING, bot("ok")], sender=WEB, **verified)
+    assert update[0].startswith("Thanks, Alex.")
+
+
+async def test_a_wrong_code_reads_like_a_wrong_answer_and_the_check_starts_again(case, session):
+    await run(ValidateCaseUpdateForm(), [*asked_for_answer(), user("01/02/1980 SX1 2AB", "inform"), FORM,
+                                         slot("verification_answer", "x")], sender=WEB)
+    wrong = "000000" if sent_code(session) != "000000" else "111111"
+    events, said = await give_code(wrong)
+    assert said == [WRONG_2]
+    assert slots_of(events) == {"verification_answer": None, "verification_code": None}
+
+
+async def test_text_without_a_code_is_said_and_asked_again(case):
+    events, said = await give_code("it hasn't come yet")
+    assert (events, said) == ([SlotSet("verification_code", None)], [codes.UNREADABLE_CODE])
+    turn = [*asked_for_code(), user("it hasn't come yet", "inform"), FORM, bot(codes.UNREADABLE_CODE)]
+    _events, asked = await run(ActionAskVerificationCode(), turn, sender=WEB)
+    assert asked == [codes.ASK_CODE_AGAIN]
+
+
+@pytest.mark.parametrize("intent", ["risk_disclosure", "risk_uncertain", "talk_to_human", "cancel"])
+async def test_a_risk_message_or_a_request_is_never_taken_as_a_code(case, session, intent):
+    events, said = await give_code("123456 he is outside with a knife", intent=intent)
+    assert (events, said) == ([SlotSet("verification_code", None)], [])
+    assert session.scalars(select(OutboxMessage)).all() == []
+
+
+def test_the_code_slot_is_never_filled_by_a_risk_message_or_a_way_out():
+    mapping = DOMAIN["slots"]["verification_code"]["mappings"][0]
+    assert {"risk_disclosure", "risk_uncertain", "cancel", "deny"} <= set(mapping["not_intent"])
+    assert mapping["conditions"] == [{"active_loop": "case_update_form", "requested_slot": "verification_code"}]
+    assert DOMAIN["forms"]["case_update_form"]["required_slots"][-1] == "verification_code"

@@ -63,7 +63,8 @@ async def test_escalate_says_who_will_help_and_pauses_without_repeating_the_advi
     dispatcher = CollectingDispatcher()
     events = await ActionEscalate().run(dispatcher, make_tracker(risk=RISK), {})
     assert texts(dispatcher) == [
-        "A person from the Southmoor victim gateway will join this chat. Expected wait: about 3 minutes.",
+        "A person from our team will reply here in about 3 minutes. Is it safe for you to keep messaging here? "
+        "If it stops being safe, you can stop at any time. In an emergency, call 999.",
     ]
     assert events == [SlotSet("handoff_active", True), ConversationPaused()]
     handoff = recorded(session, "sms:+447700900123")
@@ -81,9 +82,9 @@ async def test_escalate_out_of_hours_says_what_to_do_now(session, off_duty):
     dispatcher = CollectingDispatcher()
     events = await ActionEscalate().run(dispatcher, make_tracker("telegram:42", risk=RISK), {})
     [next_steps] = texts(dispatcher)
-    assert "call 999" in next_steps
-    assert "National Domestic Abuse Helpline on 0808 2000 247" in next_steps
-    assert "will contact you here when it opens (Sun 00:00-00:00)" in next_steps
+    assert next_steps.startswith("Nobody from our team is working now. We work Sun 00:00-00:00.")
+    assert "call 999" in next_steps and "Victim Support, free, day or night: 08 08 16 89 111" in next_steps
+    assert next_steps.endswith("Is it safe for us to message you here later? Reply YES, NO, or a safe time.")
     assert ConversationPaused() in events
     assert recorded(session, "telegram:42").level == "imminent"
 
@@ -102,7 +103,8 @@ async def test_escalate_mid_form_deactivates_the_form(session, off_duty):
 async def test_asking_for_a_person_records_a_normal_handoff(session, on_duty):
     dispatcher = CollectingDispatcher()
     events = await ActionRequestHuman().run(dispatcher, make_tracker("webchat:s-1"), {})
-    assert texts(dispatcher)[-1].startswith("A person from the Southmoor victim gateway will join this chat.")
+    assert texts(dispatcher)[0] == "Of course. I've passed this to our team."
+    assert texts(dispatcher)[-1].startswith("A person from our team will reply here in about 3 minutes.")
     assert events[-2:] == [SlotSet("handoff_active", True), ConversationPaused()]
     handoff = recorded(session, "webchat:s-1")
     assert (handoff.reason, handoff.level, handoff.channel) == ("requested", "normal", "webchat")
@@ -112,8 +114,8 @@ async def test_final_fallback_hands_over_with_the_off_duty_wording(session, off_
     dispatcher = CollectingDispatcher()
     events = await ActionDefaultFallback().run(dispatcher, make_tracker("sms:+447700900555"), {})
     first, second = texts(dispatcher)
-    assert first == "Sorry, I'm still not understanding. I've asked a person from the gateway to pick this up."
-    assert "Victim Support's free Supportline on 0808 168 9111" in second
+    assert first == "Sorry, I'm still not understanding. I've passed this to our team."
+    assert "Victim Support, free, day or night: 08 08 16 89 111" in second
     assert events == [SlotSet("handoff_active", True), ConversationPaused()]
     assert recorded(session, "sms:+447700900555").reason == "fallback"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from pathlib import Path
 
@@ -29,7 +28,8 @@ DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"
 AGENCIES_FILE = PROJECT_ROOT / "data" / "directory" / "agencies.yml"
 SENDER = "telegram:123456"
 ANSWERED_AT = 1_795_000_000.0  # the user's message timestamp (2026-11-18 11:06:40 UTC)
-FRAUD_IN_SX4 = ["southmoor-scam-recovery", "southmoor-older-peoples-safety", "southmoor-victim-care-hub"]
+FRAUD_IN_SX4 = ["southmoor-scam-recovery", "southmoor-older-peoples-safety", "report-fraud"]
+LISTED = ["southmoor-scam-recovery", "southmoor-older-peoples-safety", "southmoor-victim-care-hub"]
 UNKNOWN_NEED = (
     "Sorry, I didn't catch what kind of support you need. You could say, for example: domestic abuse, "
     'sexual assault, a scam, burglary, hate crime, stalking, a road crash, or "something else".'
@@ -202,20 +202,13 @@ async def test_ask_need_offers_plain_text_quick_replies(db_url):
 async def test_find_support_lists_three_numbered_results(directory):
     events, messages = await run(ActionFindSupport(), make_tracker("SX4", slots={"need": "fraud", "area": "SX4"}))
     assert events == [SlotSet("support_results", FRAUD_IN_SX4)]
-    lines = messages[0]["text"].split("\n")
-    assert lines[0] == "Here are services for fraud or scams in Fenchester City (SX4):"
-    assert lines[1] == (
-        "1. Southmoor Scam Recovery Service (sample listing): Help after fraud or scams, "
-        "including talking to your bank and stopping repeat targeting."
-    )
-    assert re.fullmatch(
-        r"Call 01632 960107; scamrecovery\.southmoor\.example\. "
-        r"(Open now until 17:00|Closed now, opens (today|tomorrow|Monday) at 09:00)\.",
-        lines[2],
-    )
-    assert lines[3].startswith("2. Southmoor Older People's Safety Service (sample listing): ")
-    assert lines[5].startswith("3. Southmoor Victim Care Hub (sample listing): ")
-    assert len(lines) == 7
+    assert len(messages) == 1 and len(messages[0]["text"]) <= 306
+    assert messages[0]["text"].split("\n") == [
+        "Services for fraud or scams in Fenchester City (SX4):",
+        "1. Southmoor Scam Recovery Service (sample), open now until 17:00: call 01632 960107.",
+        "2. Southmoor Older People's Safety Service (sample), open now until 16:30: call 01632 960109.",
+        "3. Report Fraud, open now until 20:00: call 0300 123 2040.",
+    ]
 
 
 async def test_open_now_requests_put_open_services_first(small_directory):
@@ -224,11 +217,10 @@ async def test_open_now_requests_put_open_services_first(small_directory):
     assert events == [SlotSet("support_results", ["local-stalking", "national-stalking"])]
     events, messages = await run(ActionFindSupport(), make_tracker("Oakhollow, who is open right now?", slots=slots))
     assert events == [SlotSet("support_results", ["national-stalking", "local-stalking"])]
-    assert messages[0]["text"].split("\n", 1)[1] == (
-        "Here are services for stalking or harassment in Oakhollow:\n"
-        "1. National Stalking Line: National Stalking Line helps.\nCall 0808 802 0300. Open 24/7.\n"
-        "2. Local Stalking Team (sample listing): Local Stalking Team helps.\n"
-        "Call 01632 960001. See their website for opening times."
+    assert messages[1]["text"] == (
+        "Services for stalking or harassment in Oakhollow:\n"
+        "1. National Stalking Line, open 24/7: call 0808 802 0300.\n"
+        "2. Local Stalking Team (sample), hours not known: call 01632 960001."
     )
 
 
@@ -236,22 +228,24 @@ async def test_a_risk_need_opens_with_999_and_a_person_then_the_results(director
     _events, messages = await run(
         ActionFindSupport(), make_tracker("Ashby", slots={"need": "domestic_abuse", "area": "Ashby Vale"})
     )
-    first_line, rest = messages[0]["text"].split("\n", 1)
-    assert "999" in first_line and "55" in first_line and "talk to a person" in first_line
-    assert rest.startswith("Here are services for domestic abuse in Ashby Vale:\n1. ")
+    safety, results = messages[0]["text"], "\n".join(message["text"] for message in messages[1:])
+    assert all(len(message["text"]) <= 306 for message in messages)
+    assert "999" in safety and "55" in safety and "stay on the line" in safety and "talk to a person" in safety
+    assert results.startswith("Services for domestic abuse in Ashby Vale:\n1. ")
+    assert "National Domestic Abuse Helpline (Refuge), open 24/7: call 0808 2000 247." in results
 
 
 async def test_other_needs_start_with_the_results(directory):
     _events, messages = await run(ActionFindSupport(), make_tracker("SX4", slots={"need": "fraud", "area": "SX4"}))
-    assert messages[0]["text"].startswith("Here are services for fraud")
+    assert messages[0]["text"].startswith("Services for fraud")
 
 
 async def test_no_results_offers_victim_support(small_directory):
     events, messages = await run(ActionFindSupport(), make_tracker("skip", slots={"need": "lgbt", "area": "any"}))
     assert events == [SlotSet("support_results", [])]
     assert messages[0]["text"] == (
-        "I couldn't find a service for LGBT+ support. Victim Support can help with any crime, whether or not it "
-        "was reported: Victim Support Supportline: Call 08 08 16 89 111; www.victimsupport.org.uk (open 24/7)."
+        "I couldn't find a service for LGBT+ support. Victim Support can help after any crime, reported or not. "
+        "Victim Support Supportline, free, 24/7: call 08 08 16 89 111."
     )
 
 
@@ -262,7 +256,7 @@ def choice_tracker(text: str, intent: str = "inform") -> Tracker:
     return make_tracker(
         text,
         intent=intent,
-        slots={"support_results": FRAUD_IN_SX4, "need": "fraud", "area": "SX4"},
+        slots={"support_results": LISTED, "need": "fraud", "area": "SX4"},
         candidates={"referral_choice": text},
         requested_slot="referral_choice",
         active_loop="referral_form",
@@ -300,7 +294,7 @@ async def test_an_unclear_choice_is_asked_again(directory):
 async def test_a_helpline_that_takes_no_referrals_is_explained(directory):
     tracker = make_tracker(
         "1",
-        slots={"support_results": ["action-fraud"]},
+        slots={"support_results": ["report-fraud"]},
         candidates={"referral_choice": "1"},
         requested_slot="referral_choice",
         active_loop="referral_form",
@@ -308,8 +302,8 @@ async def test_a_helpline_that_takes_no_referrals_is_explained(directory):
     events, messages = await run(ValidateReferralForm(), tracker)
     assert events == [SlotSet("referral_choice", None)]
     assert messages[0]["text"] == (
-        "Action Fraud doesn't take referrals through Haven, but you can contact them "
-        "directly: Call 0300 123 2040; www.actionfraud.police.uk. Reply with another "
+        "Report Fraud doesn't take referrals through Haven, but you can contact them "
+        "directly: Call 0300 123 2040; www.reportfraud.police.uk. Reply with another "
         "number, or say no."
     )
 

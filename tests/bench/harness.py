@@ -14,13 +14,13 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.e2e.stack import PROJECT_ROOT, HavenStack, start_stack
+from tests.e2e.stack import E2E_WORKER, PROJECT_ROOT, HavenStack, start_stack
+from tests.e2e.tokens import issue_token
 from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, FakeTwilioApi
 
 MODEL = PROJECT_ROOT / "models" / "haven.tar.gz"
 CREDENTIALS = PROJECT_ROOT / "tests" / "bench" / "credentials_bench.yml"
 ENDPOINTS = PROJECT_ROOT / "tests" / "bench" / "endpoints_bench.yml"
-CONSOLE_TOKEN = "bench-console-token"
 
 
 class TimedTwilioApi(FakeTwilioApi):
@@ -65,6 +65,7 @@ class BenchStack:
     haven: HavenStack
     twilio: TimedTwilioApi
     api_token: str
+    console_token: str = ""  # the e2e worker's own console API token (queue only)
 
     @property
     def base_url(self) -> str:
@@ -79,14 +80,13 @@ class BenchStack:
         return self.haven.processes[0].pid
 
     def console_headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {CONSOLE_TOKEN}"}
+        return {"Authorization": f"Bearer {self.console_token}"}
 
 
 def bench_env(twilio_url: str, api_token: str) -> dict[str, Any]:
-    """Environment for the bench stack: fake Twilio, console API token, quiet logs."""
+    """Environment for the bench stack: fake Twilio, quiet logs (the console token is issued once it runs)."""
     return {
         "HAVEN_RASA_API_TOKEN": api_token,
-        "HAVEN_CONSOLE_API_TOKEN": CONSOLE_TOKEN,
         "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
         "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
         "TWILIO_FROM_NUMBER": FROM_NUMBER,
@@ -109,7 +109,8 @@ async def running_stack(
         credentials=CREDENTIALS, endpoints=ENDPOINTS, rasa_command=rasa_command,
     )
     try:
-        yield BenchStack(haven=haven, twilio=twilio, api_token=api_token)
+        console_token = await asyncio.to_thread(issue_token, haven, E2E_WORKER, role="queue", label="bench")
+        yield BenchStack(haven=haven, twilio=twilio, api_token=api_token, console_token=console_token)
     finally:
         await asyncio.to_thread(haven.stop)
         await twilio.stop()

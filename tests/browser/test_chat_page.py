@@ -1,4 +1,4 @@
-"""Haven's chat page in headless Chromium: a conversation, keyboard-only use, and the quick exit."""
+"""Haven's chat page in headless Chromium: a conversation, keyboard-only use, and "Exit this page"."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 from aiohttp import web
 
 from bot.settings import get_settings
+from connectors.webchat_session import session_of
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, needs_chromium
 from tests.connectors.test_webchat_harness import RunningChat, running_chat_server
 
@@ -91,8 +92,8 @@ async def test_a_short_conversation_with_a_quick_reply(chat: RunningChat, browse
 
     assert await page.locator(".message.user .text").all_inner_texts() == ["Someone broke into my shed", "Yes please"]
     assert await page.get_by_role("button", name="Yes please").count() == 0
-    session_id = await page.evaluate(f"sessionStorage.getItem('{SESSION_KEY}')")
-    assert [m.sender_id for m in chat.agent.received] == [f"webchat:{session_id}"] * 2
+    token = await page.evaluate(f"sessionStorage.getItem('{SESSION_KEY}')")  # signed by the server
+    assert [m.sender_id for m in chat.agent.received] == [f"webchat:{session_of(token, chat.channel.secret_key)}"] * 2
     assert [m.text for m in chat.agent.received] == ["Someone broke into my shed", "/affirm"]
     assert any("/socket.io/" in url for url in page.websocket_urls)  # the CSP lets the socket upgrade
     assert page.console_errors == []
@@ -139,8 +140,8 @@ async def test_a_typing_indicator_shows_while_haven_composes_a_reply(chat: Runni
     await typing.wait_for(state="hidden", timeout=WAIT_MS)
 
 
-@pytest.mark.parametrize("how", ["button", "escape"])
-async def test_quick_exit_leaves_for_the_exit_page_and_forgets_the_chat(
+@pytest.mark.parametrize("how", ["button", "shift three times"])
+async def test_exit_this_page_leaves_for_the_exit_page_and_forgets_the_chat(
     chat: RunningChat, browser, exit_page_url: str, how: str
 ) -> None:
     page = await _open_chat(browser, chat)
@@ -150,13 +151,71 @@ async def test_quick_exit_leaves_for_the_exit_page_and_forgets_the_chat(
     assert await page.evaluate(f"sessionStorage.getItem('{SESSION_KEY}')")
 
     if how == "button":
-        await page.get_by_role("button", name="Quick exit").click()
+        await page.get_by_role("button", name="Emergency Exit this page").click()
     else:
         await page.get_by_label("Your message").focus()
-        await page.keyboard.press("Escape")
+        for _ in range(3):
+            await page.keyboard.press("Shift")
     await page.wait_for_url(exit_page_url, timeout=WAIT_MS)
 
     await page.go_back()
     assert "/chat" not in page.url  # the chat page was replaced in history, so Back cannot return to it
     await page.goto(f"{chat.base_url}/webhooks/webchat/")  # same origin and tab, no script of ours
     assert await page.evaluate("sessionStorage.length") == 0
+
+
+async def test_escape_or_typing_capitals_does_not_leave_by_accident(chat: RunningChat, browser) -> None:
+    page = await _open_chat(browser, chat)
+    box = page.get_by_label("Your message")
+    await box.focus()
+    await page.keyboard.press("Escape")
+    await page.keyboard.type("Hello There, I Am OK")  # Shift held for each capital: not a press on its own
+    await page.keyboard.press("Shift")
+    await page.keyboard.press("Shift")
+    assert await page.get_by_text("Shift, press 1 more time to exit.").count() == 1  # told, for screen readers
+    assert await page.locator("#exit-indicator span.on").count() == 2
+    await page.keyboard.press("a")  # another key starts the count again
+    await page.keyboard.press("Shift")
+    assert "/chat" in page.url and await box.input_value() == "Hello There, I Am OKa"
+    assert await page.locator("#exit-indicator span.on").count() == 1
+
+
+@pytest.mark.parametrize(("width", "height"), [(360, 640), (320, 568), (1280, 800)])
+async def test_the_exit_button_stays_on_screen_on_phones_too(
+    chat: RunningChat, browser, width: int, height: int
+) -> None:
+    page = await _open_chat(browser, chat, width=width, height=height)
+    for number in range(12):  # a long conversation that scrolls
+        await page.get_by_label("Your message").fill(f"message number {number}")
+        await page.keyboard.press("Enter")
+        await _bot_said(page, f"You said: message number {number}")
+    await page.mouse.wheel(0, 5000)
+    await page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    button = page.get_by_role("button", name="Emergency Exit this page")
+    box = await button.bounding_box()
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height
+    assert box["height"] >= 44 and box["x"] + box["width"] <= width  # a thumb-sized target, not cut off
+    assert await button.is_visible()
+    if os.environ.get("HAVEN_SCREENSHOTS"):
+        await page.screenshot(path=f"/tmp/haven_exit_{width}.png")
+
+
+async def test_a_session_id_the_server_did_not_sign_opens_a_new_empty_conversation(chat: RunningChat, browser) -> None:
+    page = await _open_chat(browser, chat)
+    await page.get_by_label("Your message").fill("my first words")
+    await page.keyboard.press("Enter")
+    await _bot_said(page, "You said: my first words")
+    mine = chat.agent.received[0].sender_id
+    forged = "0123456789abcdef0123456789abcdef"  # e.g. someone else's session id, typed into the tab
+    await page.evaluate(f"sessionStorage.setItem('{SESSION_KEY}', '{forged}')")
+
+    await page.reload()
+    await page.get_by_text("Connected.").wait_for(timeout=WAIT_MS)
+    assert await page.locator(".message").count() == 0  # the old conversation is not shown as this one
+    assert await page.evaluate(f"sessionStorage.getItem('{SESSION_KEY}')") not in (forged, None)
+    await page.get_by_label("Your message").fill("hello again")
+    await page.keyboard.press("Enter")
+    await _bot_said(page, "You said: hello again")
+    senders = [m.sender_id for m in chat.agent.received]
+    assert len(set(senders)) == 2 and senders[0] == mine and f"webchat:{forged}" not in senders
+    assert page.console_errors == []

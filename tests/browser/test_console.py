@@ -6,8 +6,9 @@ import pytest
 from rasa.shared.core.events import ActionExecuted, ConversationPaused, UserUttered
 
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, needs_chromium
+from tests.browser.console_sign_in import sign_in
 from tests.console.conftest import console, http  # noqa: F401  (fixtures)
-from tests.handoff.factories import PASSWORD, make_handoff, make_staff
+from tests.handoff.factories import make_handoff, make_staff
 
 SENDER = "webchat:9f1c2a77"
 SCREENSHOTS = Path("/tmp")
@@ -48,10 +49,7 @@ async def test_worker_sees_an_urgent_arrival_live_claims_replies_and_closes(cons
     page, errors = browser_page
     make_staff(session, "jo.worker", name="Jo Bloggs")
     make_handoff(session, "sms:+447700900321", reason="requested")
-    await page.goto(f"{console.base_url}/console/login")
-    await page.get_by_label("Username").fill("jo.worker")
-    await page.get_by_label("Password").fill(PASSWORD)
-    await page.get_by_role("button", name="Log in").click()
+    await sign_in(page, console.base_url, "jo.worker")
     await expect(page.get_by_role("heading", name="Conversations waiting")).to_be_visible()
     await page.get_by_role("button", name="Turn on sound alerts").click()
     await expect(page.locator("#queue-body tr")).to_have_count(1)
@@ -109,10 +107,7 @@ async def test_staff_see_messages_the_victim_did_not_receive(console, session, b
     session.add(OutboxMessage(channel="webchat", recipient=SENDER.split(":", 1)[1], payload={"text": "private"},
                               origin="staff", status="failed", attempts=10, last_error="WebChatOffline"))
     session.commit()
-    await page.goto(f"{console.base_url}/console/login")
-    await page.get_by_label("Username").fill("jo.worker")
-    await page.get_by_label("Password").fill(PASSWORD)
-    await page.get_by_role("button", name="Log in").click()
+    await sign_in(page, console.base_url, "jo.worker")
     await page.goto(f"{console.base_url}/console/conversations/{handoff.id}")
     problems = page.get_by_role("alert").filter(has_text="Messages not delivered")
     await expect(problems).to_contain_text("staff message: failed (WebChatOffline)")

@@ -8,8 +8,9 @@ import pytest
 from rasa.shared.core.events import ActionExecuted, ConversationPaused, UserUttered
 
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, needs_chromium
+from tests.browser.console_sign_in import sign_in
 from tests.console.conftest import console, http  # noqa: F401  (fixtures)
-from tests.handoff.factories import PASSWORD, make_handoff, make_staff
+from tests.handoff.factories import make_handoff, make_staff
 
 SCREENSHOT = Path("/tmp/live_view.png")
 
@@ -81,10 +82,7 @@ async def test_worker_sees_every_conversation_highest_risk_first_live_and_can_ta
     page, errors = browser_page
     make_staff(session, "jo.worker", name="Jo Bloggs")
     await seed_day(console, session)
-    await page.goto(f"{console.base_url}/console/login")
-    await page.get_by_label("Username").fill("jo.worker")
-    await page.get_by_label("Password").fill(PASSWORD)
-    await page.get_by_role("button", name="Log in").click()
+    await sign_in(page, console.base_url, "jo.worker")
     await page.get_by_role("link", name="Live conversations").click()
     await expect(page.get_by_role("heading", name="Live conversations")).to_be_visible()
     rows = page.locator("#live-body tr")

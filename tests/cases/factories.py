@@ -1,4 +1,4 @@
-"""Test data factories for the case store: one case with one fictional victim, secrets hashed."""
+"""Test data factories for the case store: one case with one fictional victim, secrets hashed, a registered number."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from bot.models.cases import Case, CaseUpdate, Victim
 
 DOB = date(1980, 2, 1)
 POSTCODE = "SX12AB"
+CONTACT_NUMBER = "+447700900555"  # the victim's registered number (a message from it proves possession)
 
 
 def make_case(
@@ -23,11 +24,15 @@ def make_case(
     postcode: str | None = POSTCODE,
     pin: str | None = None,
     enhanced: bool = False,
+    contact: tuple[str, str] | None = ("sms", CONTACT_NUMBER),
+    category: str | None = None,
     updates: list[tuple[datetime, str, bool]] = (),  # type: ignore[assignment]
     **fields,
 ) -> tuple[Case, Victim]:
-    """A committed case with one victim; `updates` are (occurred_at, summary, shareable)."""
+    """A committed case with one victim; `contact` is (channel, address), `updates` (at, summary, shareable)."""
     victim = Victim(first_name=first_name, enhanced_entitlement=enhanced)
+    if contact:
+        victim.contact_channel, victim.contact_address = contact
     if dob and postcode:
         victim.dob_postcode_hash = hash_secret(dob_postcode_secret(dob=dob, postcode=postcode))
     if pin:
@@ -35,6 +40,7 @@ def make_case(
     case = Case(
         reference=reference,
         offence=fields.pop("offence", "Burglary of a home"),
+        offence_category=category,
         status=status,
         reported_on=fields.pop("reported_on", date(2026, 9, 14)),
         officer_name=fields.pop("officer_name", "DC Example Jones"),

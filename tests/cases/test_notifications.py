@@ -4,7 +4,10 @@ from datetime import datetime
 
 from bot.cases.identities import link_verified, opt_out, record_contact
 from bot.cases.notifications import mark_notified, notification_text, pending_case_notifications
+from bot.handoff.contact_later import ContactAnswer, record_answer
+from bot.handoff.queue import open_handoff
 from bot.models.cases import CaseUpdate
+from bot.settings import get_settings
 from tests.cases.factories import make_case
 
 WHEN = datetime(2026, 11, 20, 9, 0)
@@ -48,10 +51,33 @@ def test_mark_notified_removes_it_from_pending(session):
     assert pending_case_notifications(session) == []
 
 
-def test_notification_text_reveals_nothing():
+FORBIDDEN = ("victim", "gateway", "crime", "case", "police", "court", "offence", "abuse", "assault", "southmoor")
+
+
+def test_notification_text_names_nothing(monkeypatch):
     for channel in ("sms", "telegram", "webchat"):
         text = notification_text(channel)
-        assert text == (
-            "There's a new update from Southmoor Victim Gateway. "
-            "Reply UPDATE to hear it once you've confirmed who you are."
-        )
+        assert text == "You have a new message from Haven. Reply UPDATE to read it after a quick check that it's you."
+        assert not any(word in text.lower() for word in FORBIDDEN)
+
+
+def test_the_sender_name_is_a_setting(monkeypatch):
+    monkeypatch.setenv("HAVEN_SENDER_NAME", "Sam")
+    get_settings.cache_clear()
+    try:
+        assert notification_text("sms").startswith("You have a new message from Sam. ")
+    finally:
+        get_settings.cache_clear()
+
+
+def test_nobody_is_nudged_after_saying_it_is_not_safe_to_message_them_later(session):
+    _case, victim = _case_with_updates(session)
+    link_verified(session, channel="sms", address="+447700900123", victim_id=victim.id)
+    handoff = open_handoff(session, sender_id="sms:+447700900123", channel="sms", reason="risk", level="high")
+    assert len(pending_case_notifications(session)) == 1
+    record_answer(session, sender_id=handoff.sender_id, answer=ContactAnswer("no", "no"))
+    assert pending_case_notifications(session) == []
+    record_answer(session, sender_id=handoff.sender_id, answer=ContactAnswer("time", "after 6pm"))
+    assert pending_case_notifications(session) == []  # a person judges the time; nothing automatic
+    record_answer(session, sender_id=handoff.sender_id, answer=ContactAnswer("yes", "yes it's fine now"))
+    assert len(pending_case_notifications(session)) == 1

@@ -1,24 +1,35 @@
-"""Verification: right, wrong and unknown references look the same; lock-out; staff alerts; no plaintext."""
+"""Knowledge step: right, wrong and unknown references look the same; cross-sender lock-out; alerts; no plaintext."""
 
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.cases.answers import VerificationAnswer
-from bot.cases.verification import parse_verification_answer, verify
+from bot.cases.answers import VerificationAnswer, parse_verification_answer
+from bot.cases.lockout import clear_lock, locked_references
+from bot.cases.two_factor_texts import ACCESS_WARNING
+from bot.cases.verification import CODE_SENT, GRANTED, LOCKED, WAIT, WRONG, access_refused, check_knowledge
 from bot.models.cases import Victim
+from bot.models.messaging import OutboxMessage
 from bot.models.security import StaffAlert, VerificationAttempt
-from tests.cases.factories import make_case
+from bot.models.verification import DisclosureGrant
+from tests.cases.factories import CONTACT_NUMBER, make_case
 
 NOW = datetime(2026, 11, 24, 12, 0)
+REF = "SP/20001/26"
+OWN = f"sms:{CONTACT_NUMBER}"  # the victim's registered number
 RIGHT = VerificationAnswer(dob=date(1980, 2, 1), postcode="SX12AB")
-WRONG = VerificationAnswer(dob=date(1980, 2, 2), postcode="SX12AB")
+WRONG_ANSWER = VerificationAnswer(dob=date(1980, 2, 2), postcode="SX12AB")
+LATER = timedelta(minutes=5)  # longer than any delay between tries
 
 
-def _verify(session, reference="SP/20001/26", sender="sms:+447700900001", answer=RIGHT, now=NOW):
-    outcome = verify(session, reference=reference, sender_key=sender, answer=answer, now=now)
+def _check(session, reference=REF, sender=OWN, answer=RIGHT, now=NOW):
+    outcome = check_knowledge(session, reference=reference, sender_key=sender, answer=answer, now=now)
     session.commit()
     return outcome
+
+
+def _warnings(session):
+    return session.scalars(select(OutboxMessage).where(OutboxMessage.origin == "notification")).all()
 
 
 def test_secrets_are_stored_hashed_never_plain(session):
@@ -29,102 +40,147 @@ def test_secrets_are_stored_hashed_never_plain(session):
         assert "1980" not in stored and "SX12AB" not in stored and "482913" not in stored
 
 
-def test_right_answer_verifies_and_names_the_case_and_victim(session):
+def test_right_answer_from_the_registered_number_grants_both_factors(session):
     case, victim = make_case(session)
-    outcome = _verify(session, answer=parse_verification_answer("1 Feb 1980, sx1 2ab"))
-    assert outcome.verified and not outcome.locked
-    assert (outcome.case_id, outcome.victim_id) == (case.id, victim.id)
+    outcome = _check(session, answer=parse_verification_answer("1 Feb 1980, sx1 2ab"))
+    assert (outcome.status, outcome.case_id, outcome.victim_id) == (GRANTED, case.id, victim.id)
+    grant = session.scalars(select(DisclosureGrant)).one()
+    assert (grant.sender_key, grant.knowledge, grant.possession) == (OWN, "dob_postcode", "registered_contact")
 
 
 def test_pin_verifies(session):
     _case, victim = make_case(session, dob=None, postcode=None, pin="482913")
-    outcome = _verify(session, answer=parse_verification_answer("482913"))
+    outcome = _check(session, answer=parse_verification_answer("482913"))
     assert outcome.verified and outcome.victim_id == victim.id
+
+
+def test_right_answer_from_another_number_only_sends_a_code(session):
+    make_case(session)
+    outcome = _check(session, sender="sms:+447700900777")
+    assert (outcome.status, outcome.victim_id) == (CODE_SENT, None)
+    assert session.scalars(select(DisclosureGrant)).all() == []
 
 
 def test_wrong_answer_and_unknown_reference_give_identical_outcomes(session):
     make_case(session)
-    wrong = _verify(session, answer=WRONG, sender="sms:+447700900001")
-    unknown = _verify(session, reference="SP/99999/26", answer=RIGHT, sender="sms:+447700900002")
+    wrong = _check(session, answer=WRONG_ANSWER, sender="sms:+447700900001")
+    unknown = _check(session, reference="SP/99999/26", answer=RIGHT, sender="sms:+447700900002")
     assert wrong == unknown
-    assert (wrong.verified, wrong.locked, wrong.case_id, wrong.victim_id, wrong.attempts_left) == (
-        False, False, None, None, 2,
-    )
+    assert (wrong.status, wrong.case_id, wrong.victim_id, wrong.attempts_left) == (WRONG, None, None, 2)
 
 
 def test_every_attempt_is_recorded_without_the_answer(session):
     make_case(session)
-    _verify(session, answer=WRONG)
-    _verify(session, answer=RIGHT)
-    _verify(session, reference="sp 99999 26", answer=RIGHT)
+    _check(session, answer=WRONG_ANSWER)
+    _check(session, answer=RIGHT, now=NOW + LATER)
+    _check(session, reference="sp 99999 26", answer=RIGHT)
     attempts = session.execute(
         select(VerificationAttempt.reference, VerificationAttempt.succeeded).order_by(VerificationAttempt.id)
     ).all()
     assert attempts == [("SP/20001/26", False), ("SP/20001/26", True), ("SP/99999/26", False)]
 
 
-def test_three_failures_lock_the_reference_for_that_sender_for_thirty_minutes(session):
+def test_failures_from_different_senders_add_up_and_lock_the_reference_for_everyone(session):
     make_case(session)
-    outcomes = [_verify(session, answer=WRONG, now=NOW + timedelta(minutes=i)) for i in range(3)]
+    senders = ["webchat:a1", "rest:bob", "telegram:1001"]
+    outcomes = [_check(session, answer=WRONG_ANSWER, sender=s, now=NOW + i * LATER) for i, s in enumerate(senders)]
+    assert [o.status for o in outcomes] == [WRONG, WRONG, LOCKED]
     assert [o.attempts_left for o in outcomes[:2]] == [2, 1]
-    assert outcomes[2].locked and outcomes[2].attempts_left == 0
-    # while locked even the right answer is not checked (and not recorded)
-    locked = _verify(session, answer=RIGHT, now=NOW + timedelta(minutes=31))
-    assert locked.locked and not locked.verified
-    assert session.scalar(select(VerificationAttempt).where(VerificationAttempt.succeeded.is_(True))) is None
-    # another sender is not locked
-    assert _verify(session, answer=RIGHT, sender="telegram:42", now=NOW + timedelta(minutes=5)).verified
-    # 30 minutes after the third failure the lock has expired
-    expired = _verify(session, answer=RIGHT, now=NOW + timedelta(minutes=32))
-    assert expired.verified and not expired.locked
+    # a fourth sender, even the victim's own number with the right answer, is not checked while locked
+    locked = _check(session, answer=RIGHT, sender=OWN, now=NOW + 3 * LATER)
+    assert locked.status == LOCKED and not locked.verified
+    assert session.scalars(select(DisclosureGrant)).all() == []
+    assert access_refused(session, reference="sp-20001-26", sender_key="webchat:new", now=NOW + 3 * LATER) == LOCKED
 
 
-def test_unknown_reference_locks_the_same_way(session):
-    outcomes = [_verify(session, reference="SP/99999/26", answer=RIGHT) for _ in range(3)]
-    assert outcomes[-1].locked
-
-
-def test_failures_spread_beyond_the_window_do_not_lock(session):
+def test_a_lock_alerts_staff_once_and_warns_the_victim_in_neutral_words(session):
     make_case(session)
-    for minutes in (0, 20, 40):
-        outcome = _verify(session, answer=WRONG, now=NOW + timedelta(minutes=minutes))
-    assert not outcome.locked and outcome.attempts_left == 1
-
-
-def test_success_resets_the_failure_count(session):
-    make_case(session)
-    _verify(session, answer=WRONG)
-    _verify(session, answer=WRONG, now=NOW + timedelta(minutes=1))
-    _verify(session, answer=RIGHT, now=NOW + timedelta(minutes=2))
-    outcome = _verify(session, answer=WRONG, now=NOW + timedelta(minutes=3))
-    assert not outcome.locked and outcome.attempts_left == 2
-
-
-def test_failures_from_three_senders_raise_one_staff_alert(session):
-    make_case(session)
-    _verify(session, answer=WRONG, sender="sms:+447700900001")
-    _verify(session, answer=WRONG, sender="telegram:1001")
-    assert session.scalars(select(StaffAlert)).all() == []
-    _verify(session, answer=WRONG, sender="webchat:abc")
-    _verify(session, answer=WRONG, sender="webchat:def", now=NOW + timedelta(minutes=1))
-    alerts = session.scalars(select(StaffAlert)).all()
-    assert len(alerts) == 1
-    assert alerts[0].kind == "verification_failures"
-    assert alerts[0].detail == {"reference": "SP/20001/26", "senders": 3}
-
-
-def test_a_new_alert_once_the_previous_one_is_acknowledged(session):
-    for sender in ("a:1", "b:2", "c:3"):
-        _verify(session, reference="SP/99999/26", answer=WRONG, sender=sender)
+    for i, sender in enumerate(["rest:a", "rest:b", "rest:c"]):
+        _check(session, answer=WRONG_ANSWER, sender=sender, now=NOW + i * LATER)
     alert = session.scalars(select(StaffAlert)).one()
-    alert.acknowledged_at = NOW
+    assert alert.kind == "verification_locked"
+    assert alert.detail == {"reference": REF, "failures": 3, "senders": 3, "locked_until": "2026-11-24T12:40"}
+    warning = _warnings(session)
+    assert [(w.channel, w.recipient, w.payload["text"]) for w in warning] == [("sms", CONTACT_NUMBER, ACCESS_WARNING)]
+
+
+def test_unknown_reference_locks_the_same_way_and_warns_nobody(session):
+    outcomes = [_check(session, reference="SP/99999/26", sender=f"rest:{i}", now=NOW + i * LATER) for i in range(3)]
+    assert outcomes[-1].status == LOCKED
+    assert session.scalars(select(StaffAlert)).one().detail["reference"] == "SP/99999/26"
+    assert _warnings(session) == []
+
+
+def test_a_try_during_the_growing_delay_is_not_checked_or_counted(session):
+    make_case(session)
+    _check(session, answer=WRONG_ANSWER, sender="rest:a")
+    too_soon = _check(session, answer=RIGHT, now=NOW + timedelta(seconds=14))
+    assert too_soon.status == WAIT
+    assert session.scalar(select(VerificationAttempt).where(VerificationAttempt.succeeded.is_(True))) is None
+    _check(session, answer=WRONG_ANSWER, sender="rest:b", now=NOW + timedelta(seconds=15))
+    assert _check(session, answer=RIGHT, now=NOW + timedelta(seconds=44)).status == WAIT  # 30 s after the second
+    assert _check(session, answer=RIGHT, now=NOW + timedelta(seconds=45)).status == GRANTED
+
+
+def test_each_lock_after_the_first_is_longer(session):
+    make_case(session)
+    for i in range(3):
+        _check(session, answer=WRONG_ANSWER, sender=f"rest:{i}", now=NOW + i * LATER)
+    third = NOW + 2 * LATER
+    assert _check(session, answer=RIGHT, now=third + timedelta(minutes=29)).status == LOCKED
+    retry = _check(session, answer=WRONG_ANSWER, sender="rest:x", now=third + timedelta(minutes=31))
+    assert retry.status == LOCKED  # one more try after the lock, wrong: locked again, now for 60 minutes
+    again = third + timedelta(minutes=31)
+    assert _check(session, answer=RIGHT, now=again + timedelta(minutes=59)).status == LOCKED
+    assert _check(session, answer=RIGHT, now=again + timedelta(minutes=61)).status == GRANTED
+
+
+def test_a_grant_starts_the_count_again(session):
+    make_case(session)
+    _check(session, answer=WRONG_ANSWER, sender="rest:a")
+    _check(session, answer=WRONG_ANSWER, sender="rest:b", now=NOW + LATER)
+    assert _check(session, answer=RIGHT, now=NOW + 2 * LATER).verified
+    outcome = _check(session, answer=WRONG_ANSWER, sender="rest:c", now=NOW + 3 * LATER)
+    assert (outcome.status, outcome.attempts_left) == (WRONG, 2)
+
+
+def test_knowledge_alone_does_not_start_the_count_again(session):
+    make_case(session)
+    _check(session, answer=WRONG_ANSWER, sender="rest:a")
+    _check(session, answer=WRONG_ANSWER, sender="rest:b", now=NOW + LATER)
+    assert _check(session, answer=RIGHT, sender="rest:ex", now=NOW + 2 * LATER).status == CODE_SENT
+    assert _check(session, answer=WRONG_ANSWER, sender="rest:c", now=NOW + 3 * LATER).status == LOCKED
+
+
+def test_a_supervisor_clears_a_lock_and_staff_can_see_it_until_then(session):
+    make_case(session)
+    for i in range(3):
+        _check(session, answer=WRONG_ANSWER, sender=f"rest:{i}", now=NOW + i * LATER)
+    later = NOW + 3 * LATER
+    assert [reference for reference, _state in locked_references(session, now=later)] == [REF]
+    clear_lock(session, reference=REF, staff_id=None, now=later)
     session.commit()
-    _verify(session, reference="SP/99999/26", answer=WRONG, sender="d:4", now=NOW + timedelta(minutes=2))
-    assert len(session.scalars(select(StaffAlert)).all()) == 2
+    assert locked_references(session, now=later + timedelta(seconds=1)) == []
+    assert _check(session, answer=RIGHT, now=later + timedelta(seconds=1)).verified
 
 
-def test_old_failures_do_not_count_towards_an_alert(session):
-    for hours, sender in ((30, "a:1"), (26, "b:2")):
-        _verify(session, reference="SP/99999/26", answer=WRONG, sender=sender, now=NOW - timedelta(hours=hours))
-    _verify(session, reference="SP/99999/26", answer=WRONG, sender="c:3")
-    assert session.scalars(select(StaffAlert)).all() == []
+def test_one_sender_cannot_try_reference_after_reference(session):
+    for number in range(20001, 20006):
+        make_case(session, reference=f"SP/{number}/26", first_name=f"V{number}")
+    outcomes = [
+        _check(session, reference=f"SP/{20001 + i}/26", sender="rest:enumerator", answer=WRONG_ANSWER, now=NOW)
+        for i in range(5)
+    ]
+    assert [o.status for o in outcomes] == [WRONG, WRONG, WRONG, WRONG, LOCKED]
+    # the fifth reference had only one failure, yet the sender is locked everywhere...
+    assert _check(session, reference="SP/20005/26", sender="rest:enumerator", now=NOW + LATER).status == LOCKED
+    # ...and nobody else is
+    assert _check(session, reference="SP/20005/26", sender="rest:someone", now=NOW + LATER).status == CODE_SENT
+
+
+def test_failures_older_than_a_day_are_forgotten(session):
+    make_case(session)
+    for hours, sender in ((30, "rest:a"), (26, "rest:b")):
+        _check(session, answer=WRONG_ANSWER, sender=sender, now=NOW - timedelta(hours=hours))
+    outcome = _check(session, answer=WRONG_ANSWER, sender="rest:c")
+    assert (outcome.status, outcome.attempts_left) == (WRONG, 2)

@@ -178,14 +178,14 @@ def test_sender_id_helpers_round_trip() -> None:
 
 
 async def test_with_a_rest_token_only_bearers_of_it_are_served(rest: RestHarness, monkeypatch) -> None:
-    monkeypatch.setenv("HAVEN_REST_TOKEN", "s3cret-rest-token")
+    monkeypatch.setenv("HAVEN_REST_TOKEN", "s3cret-rest-token")  # the single-token setting: integration "default"
     get_settings.cache_clear()
     body = {"sender": "alice", "message": "hello"}
     assert (await rest.post(body))[0] == 401
     assert (await rest.post(body, token="wrong"))[0] == 401
     status, replies = await rest.post(body, token="s3cret-rest-token")
     assert status == 200 and replies[0]["text"].startswith("Hello")
-    assert [message.text for message in rest.agent.received] == ["hello"]
+    assert [(message.text, message.sender_id) for message in rest.agent.received] == [("hello", "rest:default:alice")]
 
 
 async def test_outside_development_the_channel_is_closed_without_a_token(rest: RestHarness, monkeypatch) -> None:
@@ -193,5 +193,5 @@ async def test_outside_development_the_channel_is_closed_without_a_token(rest: R
     monkeypatch.setenv("HAVEN_SECRET_KEY", "a-long-random-production-secret-value")
     get_settings.cache_clear()
     status, reply = await rest.post({"sender": "alice", "message": "hello"})
-    assert status == 403 and "HAVEN_REST_TOKEN" in reply["error"]
+    assert status == 403 and "HAVEN_REST_TOKENS" in reply["error"]
     assert rest.agent.received == []

@@ -15,6 +15,7 @@ from bot.outbox.worker import OutboxWorker
 from bot.settings import get_settings
 from connectors.webchat_inbound import EMPTY_REPLY
 from connectors.webchat_output import WebChatOffline, make_outbox_sender
+from connectors.webchat_session import session_of
 from tests.connectors.test_webchat_harness import GREETING_BUTTONS, RunningChat, running_chat_server
 
 WAIT = 5.0
@@ -79,12 +80,23 @@ async def widget_fixture(chat: RunningChat) -> AsyncIterator[WidgetClient]:
     await client.close(chat.channel.sio)
 
 
-async def test_session_request_is_confirmed_with_a_new_id_or_the_one_resumed(widget: WidgetClient) -> None:
-    fresh = await widget.start_session()
-    assert isinstance(fresh, str) and len(fresh) == 32
+def sender_of(chat: RunningChat, token: str) -> str:
+    """The Rasa sender id behind a signed session id the server confirmed."""
+    session_id = session_of(token, chat.channel.secret_key)
+    assert session_id is not None, "the server confirmed a session id it did not sign"
+    return f"webchat:{session_id}"
 
-    assert await widget.start_session("a" * 32) == "a" * 32
-    assert await widget.start_session("../not a session") not in ("../not a session", fresh)
+
+async def test_session_request_is_confirmed_with_a_signed_new_id_or_the_one_resumed(
+    chat: RunningChat, widget: WidgetClient
+) -> None:
+    fresh = await widget.start_session()
+    assert session_of(fresh, chat.channel.secret_key) is not None
+
+    assert await widget.start_session(fresh) == fresh
+    for invented in ("a" * 32, "../not a session", fresh[:-1] + ("A" if fresh[-1] != "A" else "B")):
+        confirmed = await widget.start_session(invented)
+        assert confirmed not in (invented, fresh) and session_of(confirmed, chat.channel.secret_key)
 
 
 async def test_a_message_gets_typing_then_replies_with_quick_replies(chat: RunningChat, widget: WidgetClient) -> None:
@@ -101,7 +113,7 @@ async def test_a_message_gets_typing_then_replies_with_quick_replies(chat: Runni
     }
     assert await widget.next("bot_typing") == {"typing": False}
     [message] = chat.agent.received
-    assert message.sender_id == f"webchat:{session_id}"
+    assert message.sender_id == sender_of(chat, session_id)
     assert message.input_channel == "webchat"
     assert message.metadata["channel"] == "webchat"
 
@@ -118,7 +130,7 @@ async def test_replies_reach_the_session_after_a_reconnect(chat: RunningChat, wi
         assert await again.next("bot_uttered") == {"text": "Thank you. Someone will be in touch."}
     finally:
         await again.close(chat.channel.sio)
-    assert [m.sender_id for m in chat.agent.received] == [f"webchat:{session_id}"]
+    assert [m.sender_id for m in chat.agent.received] == [sender_of(chat, session_id)]
 
 
 async def test_custom_data_is_kept_as_metadata_but_never_changes_identity(
@@ -131,7 +143,7 @@ async def test_custom_data_is_kept_as_metadata_but_never_changes_identity(
     await widget.next("bot_uttered")
     [message] = chat.agent.received
     assert message.metadata == {"channel": "webchat", "customData": custom}
-    assert message.sender_id == f"webchat:{session_id}"
+    assert message.sender_id == sender_of(chat, session_id)
 
 
 async def test_intent_shortcuts_typed_by_the_user_are_neutralised(chat: RunningChat, widget: WidgetClient) -> None:
@@ -174,7 +186,7 @@ async def test_an_out_of_band_message_reaches_an_open_session(chat: RunningChat,
     send = make_outbox_sender(chat.channel.sio)
 
     provider_id = await send(
-        f"webchat:{session_id}", {"text": "A message from the Haven team.", "buttons": GREETING_BUTTONS}
+        sender_of(chat, session_id), {"text": "A message from the Haven team.", "buttons": GREETING_BUTTONS}
     )
 
     assert provider_id.startswith("webchat-")
@@ -199,7 +211,7 @@ async def test_a_staff_reply_queued_in_the_outbox_is_delivered_to_the_open_sessi
         enqueue(
             session,
             channel="webchat",
-            recipient=f"webchat:{session_id}",
+            recipient=sender_of(chat, session_id),
             payload={"text": "Hello, this is Sam from the Haven team.", "buttons": GREETING_BUTTONS},
             origin="staff",
         )

@@ -31,7 +31,9 @@ async def test_chat_page_is_served_with_strict_security_headers() -> None:
     assert page.status == 200
     assert "This chat is with Haven, an automated assistant. In an emergency call 999." in html
     assert 'data-quick-exit-url="https://example.org/leave"' in html
-    assert "Quick exit" in html and 'aria-live="polite"' in html and '<label for="message">' in html
+    assert "Exit this page" in html and 'aria-live="polite"' in html and '<label for="message">' in html
+    assert 'href="https://example.org/leave" role="button" id="quick-exit"' in html  # works without script too
+    assert "press the Shift key 3 times" in html and "Esc" not in html
     assert "https://cdn" not in html and "<script>" not in html
     assert headers["Content-Security-Policy"].startswith("default-src 'self'; script-src 'self'")
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]

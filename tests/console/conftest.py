@@ -6,10 +6,12 @@ import re
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import aiohttp
+import pyotp
 import pytest
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import register
@@ -25,6 +27,7 @@ from tests.handoff.factories import PASSWORD
 
 DOMAIN_FILE = Path(__file__).resolve().parents[2] / "domain.yml"
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+SECRET_ON_PAGE = re.compile(r'<code class="secret" id="totp-secret">([A-Z2-7 ]+)</code>')
 
 
 @dataclass
@@ -33,6 +36,7 @@ class ConsoleServer:
 
     base_url: str
     agent: Agent
+    app: Sanic
 
     async def seed(self, sender_id: str, events: list[Any]) -> None:
         """Write conversation events straight into the tracker store, as Rasa would."""
@@ -63,7 +67,7 @@ async def console(db_url, monkeypatch) -> AsyncIterator[ConsoleServer]:
     await server.before_start()
     await server.start_serving()
     await server.after_start()
-    yield ConsoleServer(base_url=f"http://127.0.0.1:{port}", agent=agent)
+    yield ConsoleServer(base_url=f"http://127.0.0.1:{port}", agent=agent, app=app)
     await server.before_stop()
     await server.close()
     await server.after_stop()
@@ -84,13 +88,48 @@ async def csrf_from(client: aiohttp.ClientSession, url: str) -> str:
         return CSRF_FIELD.search(await response.text()).group(1)
 
 
-async def log_in(client: aiohttp.ClientSession, base_url: str, username: str, password: str = PASSWORD):
-    """Log in through the form; returns the response (303 on success)."""
+async def log_in(
+    client: aiohttp.ClientSession, base_url: str, username: str, password: str = PASSWORD, *, headers=None
+):
+    """Log in through the forms as a person would: password, then the authenticator's code (setting one up
+    the first time, reading the secret off the page). Returns the last response (303 to the queue on success)."""
     token = await csrf_from(client, f"{base_url}/console/login")
     response = await client.post(
         f"{base_url}/console/login",
         allow_redirects=False,
         data={"csrf_token": token, "username": username, "password": password},
+        headers=headers,
     )
     await response.read()
-    return response
+    if response.status != 303 or response.headers["Location"] != "/console/login/code":
+        return response
+    async with client.get(f"{base_url}/console/login/code", allow_redirects=False) as page:
+        html = await page.text()
+    enrolling = SECRET_ON_PAGE.search(html)
+    if enrolling:
+        authenticators.secrets[(base_url, username)] = enrolling.group(1).replace(" ", "")
+    return await client.post(
+        f"{base_url}/console/login/code",
+        allow_redirects=False,
+        data={"csrf_token": CSRF_FIELD.search(html).group(1), "code": authenticators.next_code(base_url, username)},
+        headers=headers,
+    )
+
+
+class Authenticators:
+    """The test staff's authenticator apps: the secret each account set up, and codes never used twice."""
+
+    def __init__(self) -> None:
+        self.secrets: dict[tuple[str, str], str] = {}
+        self.used: dict[tuple[str, str], int] = {}
+
+    def next_code(self, base_url: str, username: str) -> str:
+        """A valid code: this 30-second step's, or the next step's if this one was already used."""
+        key = (base_url, username)
+        totp = pyotp.TOTP(self.secrets[key])
+        counter = max(totp.timecode(datetime.now(timezone.utc)), self.used.get(key, -1) + 1)
+        self.used[key] = counter
+        return totp.generate_otp(counter)
+
+
+authenticators = Authenticators()

@@ -1,4 +1,4 @@
-"""The console JSON API: bearer token only, and staff actions write the tracker, the outbox and the audit log."""
+"""The console JSON API: a per-staff bearer token; staff actions write the tracker, the outbox and the audit log."""
 
 import pytest
 from rasa.shared.core.events import (
@@ -12,22 +12,30 @@ from rasa.shared.core.events import (
 )
 from sqlalchemy import select
 
+from bot.console import api_tokens
 from bot.handoff import wording
 from bot.models.handoff import Handoff, HandoffNote
 from bot.models.messaging import OutboxMessage
-from bot.models.staff import AuditEntry
-from bot.settings import get_settings
+from bot.models.staff import AuditEntry, Staff
 from tests.handoff.factories import make_handoff, make_staff
 
-TOKEN = "console-api-token-for-tests"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
 SENDER = "sms:+447700900123"
 
 
+def bearer(session, username: str, role: str = "staff") -> dict:
+    """Authorization headers with a new token of `username`'s (created as a worker if needed)."""
+    from bot.console.staff_store import find_staff
+
+    owner = find_staff(session, username=username) or make_staff(session, username, name="Jo Bloggs")
+    secret, _row = api_tokens.issue(session, owner=owner, label="tests", role=role, created_by=None)
+    session.commit()
+    return {"Authorization": f"Bearer {secret}"}
+
+
 @pytest.fixture
-def api_enabled(monkeypatch):
-    monkeypatch.setenv("HAVEN_CONSOLE_API_TOKEN", TOKEN)
-    get_settings.cache_clear()
+def jo(session) -> dict:
+    """jo.worker's full ("staff") token."""
+    return bearer(session, "jo.worker")
 
 
 @pytest.fixture
@@ -53,24 +61,21 @@ async def paused_conversation(console, session):
     return make_handoff(session, SENDER, level="high", reason="risk", category="domestic_abuse")
 
 
-async def post(http, url, body):
-    async with http.post(url, json=body, headers=AUTH) as response:
+async def post(http, url, body, headers):
+    async with http.post(url, json=body, headers=headers) as response:
         return response.status, await response.json()
 
 
-async def test_api_is_off_without_a_configured_token(console, http):
-    async with http.get(f"{console.base_url}/console/api/queue", headers=AUTH) as response:
-        assert response.status == 404
+async def test_without_a_token_of_its_own_nobody_gets_in(console, http, session):
+    make_staff(session)
+    for headers in ({}, {"Authorization": "Bearer nope"}, {"Authorization": "Bearer hvn_" + "x" * 43}):
+        async with http.get(f"{console.base_url}/console/api/queue", headers=headers) as response:
+            assert response.status == 401
+            assert response.headers["WWW-Authenticate"].startswith("Bearer")
 
 
-async def test_wrong_token_is_refused(console, http, api_enabled):
-    async with http.get(f"{console.base_url}/console/api/queue", headers={"Authorization": "Bearer nope"}) as response:
-        assert response.status == 401
-        assert response.headers["WWW-Authenticate"].startswith("Bearer")
-
-
-async def test_queue_lists_open_conversations(console, http, api_enabled, paused_conversation):
-    async with http.get(f"{console.base_url}/console/api/queue", headers=AUTH) as response:
+async def test_queue_lists_open_conversations(console, http, jo, paused_conversation):
+    async with http.get(f"{console.base_url}/console/api/queue", headers=jo) as response:
         [item] = (await response.json())["items"]
     assert {key: item[key] for key in ("id", "sender_id", "channel", "level", "category", "status")} == {
         "id": paused_conversation.id,
@@ -83,9 +88,9 @@ async def test_queue_lists_open_conversations(console, http, api_enabled, paused
     assert item["waiting_seconds"] >= 0
 
 
-async def test_transcript_shows_messages_and_risk(console, http, api_enabled, paused_conversation):
+async def test_transcript_shows_messages_and_risk(console, http, jo, paused_conversation):
     url = f"{console.base_url}/console/api/conversations/{paused_conversation.id}"
-    async with http.get(url, headers=AUTH) as response:
+    async with http.get(url, headers=jo) as response:
         view = await response.json()
     user, bot, paused = view["transcript"]
     assert (user["kind"], user["text"], user["risk"]["category"]) == (
@@ -96,18 +101,16 @@ async def test_transcript_shows_messages_and_risk(console, http, api_enabled, pa
     assert (bot["kind"], paused["kind"]) == ("bot", "system")
 
 
-async def test_claim_reply_note_and_hand_back(console, http, session, api_enabled, paused_conversation):
-    jo = make_staff(session, "jo.worker", name="Jo Bloggs")
+async def test_claim_reply_note_and_hand_back(console, http, session, jo, paused_conversation):
+    worker = session.scalars(select(Staff).where(Staff.username == "jo.worker")).one()
     base = f"{console.base_url}/console/api/conversations/{paused_conversation.id}"
-    assert await post(http, f"{base}/claim", {"staff": "jo.worker"}) == (200, {"ok": True})
-    assert await post(http, f"{base}/reply", {"staff": "jo.worker", "text": "Are you safe right now?"}) == (
+    assert await post(http, f"{base}/claim", {}, jo) == (200, {"ok": True})
+    assert await post(http, f"{base}/reply", {"text": "Are you safe right now?"}, jo) == (200, {"ok": True})
+    assert await post(http, f"{base}/notes", {"body": "Advised 999."}, jo) == (200, {"ok": True})
+    assert await post(http, f"{base}/close", {"outcome": "advice_given", "resolution": "handback"}, jo) == (
         200,
         {"ok": True},
     )
-    assert await post(http, f"{base}/notes", {"staff": "jo.worker", "body": "Advised 999."}) == (200, {"ok": True})
-    assert await post(
-        http, f"{base}/close", {"staff": "jo.worker", "outcome": "advice_given", "resolution": "handback"}
-    ) == (200, {"ok": True})
 
     events = await console.events(SENDER)
     staff_reply, handback, resumed, slot, listen = events[-5:]
@@ -126,7 +129,7 @@ async def test_claim_reply_note_and_hand_back(console, http, session, api_enable
         "closed",
         "advice_given",
         "handback",
-        jo.id,
+        worker.id,
     )
     assert session.scalars(select(HandoffNote.body)).all() == ["Advised 999."]
     outbox = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
@@ -134,7 +137,7 @@ async def test_claim_reply_note_and_hand_back(console, http, session, api_enable
         ("sms", "+447700900123", "Are you safe right now?", "staff"),
         ("sms", "+447700900123", wording.HANDBACK_MESSAGE, "staff"),
     ]
-    audit = session.scalars(select(AuditEntry).where(AuditEntry.staff_id == jo.id).order_by(AuditEntry.id)).all()
+    audit = session.scalars(select(AuditEntry).where(AuditEntry.staff_id == worker.id).order_by(AuditEntry.id)).all()
     assert [(entry.action, entry.detail["via"]) for entry in audit] == [
         ("claim", "api"),
         ("reply", "api"),
@@ -144,41 +147,34 @@ async def test_claim_reply_note_and_hand_back(console, http, session, api_enable
     assert "Are you safe" not in str([entry.detail for entry in audit])  # no message text in the audit log
 
 
-async def test_ending_restarts_the_conversation(console, http, session, api_enabled, paused_conversation):
-    make_staff(session, "jo.worker")
+async def test_ending_restarts_the_conversation(console, http, session, jo, paused_conversation):
     base = f"{console.base_url}/console/api/conversations/{paused_conversation.id}"
-    await post(http, f"{base}/claim", {"staff": "jo.worker"})
-    status, _ = await post(
-        http, f"{base}/close", {"staff": "jo.worker", "outcome": "safeguarding_referral", "resolution": "end"}
-    )
+    await post(http, f"{base}/claim", {}, jo)
+    status, _ = await post(http, f"{base}/close", {"outcome": "safeguarding_referral", "resolution": "end"}, jo)
     assert status == 200
     events = await console.events(SENDER)
     assert events[-5].text == wording.END_MESSAGE
     assert isinstance(events[-4], ConversationResumed) and isinstance(events[-1], Restarted)
 
 
-async def test_second_worker_gets_a_conflict(console, http, session, api_enabled, paused_conversation):
-    make_staff(session, "jo.worker")
-    make_staff(session, "sam.worker")
+async def test_second_worker_gets_a_conflict(console, http, session, jo, paused_conversation):
+    sam = bearer(session, "sam.worker")
     base = f"{console.base_url}/console/api/conversations/{paused_conversation.id}"
-    await post(http, f"{base}/claim", {"staff": "jo.worker"})
-    status, body = await post(http, f"{base}/claim", {"staff": "sam.worker"})
+    await post(http, f"{base}/claim", {}, jo)
+    status, body = await post(http, f"{base}/claim", {}, sam)
     assert (status, body["error"]) == (409, "Another worker is already handling this conversation.")
-    status, body = await post(http, f"{base}/reply", {"staff": "sam.worker", "text": "hello"})
+    status, body = await post(http, f"{base}/reply", {"text": "hello"}, sam)
     assert status == 409
-    status, body = await post(http, f"{base}/claim", {"staff": "nobody"})
-    assert status == 400
-    status, body = await post(http, f"{base}/close", {"staff": "jo.worker", "outcome": "done", "resolution": "end"})
+    status, body = await post(http, f"{base}/close", {"outcome": "done", "resolution": "end"}, jo)
     assert status == 400 and "Outcome must be one of" in body["error"]
 
 
-async def test_unknown_conversation_is_404(console, http, api_enabled):
-    async with http.get(f"{console.base_url}/console/api/conversations/999", headers=AUTH) as response:
+async def test_unknown_conversation_is_404(console, http, jo):
+    async with http.get(f"{console.base_url}/console/api/conversations/999", headers=jo) as response:
         assert response.status == 404
 
 
-async def test_undelivered_messages_to_the_victim_are_shown_to_staff(console, http, session, api_enabled,
-                                                                     paused_conversation):
+async def test_undelivered_messages_to_the_victim_are_shown_to_staff(console, http, session, jo, paused_conversation):
     session.add_all([
         OutboxMessage(channel="sms", recipient="+447700900123", payload={"text": "x"}, origin="staff",
                       status="sent", provider_message_id="SM1", delivery_status="undelivered",
@@ -187,7 +183,7 @@ async def test_undelivered_messages_to_the_victim_are_shown_to_staff(console, ht
     ])
     session.commit()
     url = f"{console.base_url}/console/api/conversations/{paused_conversation.id}"
-    async with http.get(url, headers=AUTH) as response:
+    async with http.get(url, headers=jo) as response:
         problems = (await response.json())["delivery_problems"]
     assert [(problem["origin"], problem["status"]) for problem in problems] == [("staff", "undelivered")]
     assert "30003" in problems[0]["error"]

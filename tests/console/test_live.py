@@ -97,8 +97,8 @@ async def test_opening_any_transcript_is_audited(console, http, session):
         assert response.status == 200
         html = await response.text()
     assert "what happens at court?" in html and "Take over this conversation" in html
-    audit = session.scalars(select(AuditEntry).where(AuditEntry.action == "view_transcript")).one()
-    assert (audit.target, audit.staff_id, audit.detail["via"]) == (CALM, 1, "console")
+    audit = session.scalars(select(AuditEntry).where(AuditEntry.action == "read_transcript")).one()
+    assert (audit.target, audit.staff_id, audit.detail["route"]) == (CALM, 1, "live_page")
     async with http.get(f"{console.base_url}/console/live/not-a-ref", allow_redirects=False) as response:
         assert response.status == 404
 

@@ -55,8 +55,8 @@ async def test_conversation_page_shows_transcript_with_risk_and_hides_unverified
     assert "Please call Samaritans on 116 123." in html
     assert "Not verified: no case details are shown." in html
     assert "Claim this conversation" in html
-    audit = session.scalars(select(AuditEntry).where(AuditEntry.action == "view_conversation")).one()
-    assert (audit.target, audit.detail["via"]) == (SENDER, "console")
+    audit = session.scalars(select(AuditEntry).where(AuditEntry.action == "read_transcript")).one()
+    assert (audit.target, audit.detail["via"], audit.detail["route"]) == (SENDER, "console", "conversation_page")
 
 
 async def test_verified_conversation_shows_the_case_summary(console, http, session):
@@ -91,7 +91,9 @@ async def test_claim_reply_note_and_close_through_the_forms(console, http, sessi
     session.expire_all()
     assert session.get(Handoff, handoff.id).status == "closed"
     actions = session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
-    assert [a for a in actions if a not in ("view_conversation", "login")] == ["claim", "reply", "add_note", "close"]
+    assert [a for a in actions if a not in ("read_transcript", "login", "totp_enrolled")] == [
+        "claim", "reply", "add_note", "close"
+    ]
 
 
 async def test_a_second_worker_is_told_someone_else_has_it(console, http, session):

@@ -38,7 +38,12 @@ def test_real_directory_has_enough_agencies_and_every_need_has_local_and_nationa
         ("samaritans", "phone", "116 123"),
         ("childline", "phone", "0800 1111"),
         ("nspcc-helpline", "phone", "0808 800 5000"),
-        ("action-fraud", "phone", "0300 123 2040"),
+        ("report-fraud", "phone", "0300 123 2040"),
+        ("crimestoppers", "phone", "0800 555 111"),
+        ("nhs-111-mental-health", "phone", "111"),
+        ("forced-marriage-unit-out-of-hours", "phone", "020 7008 1500"),
+        ("paladin", "phone", "020 3866 4107"),
+        ("revenge-porn-helpline", "phone", "0345 6000 459"),
         ("modern-slavery-helpline", "phone", "08000 121 700"),
         ("karma-nirvana", "phone", "0800 5999 247"),
         ("forced-marriage-unit", "phone", "020 7008 0151"),
@@ -58,6 +63,50 @@ def test_national_helplines_have_their_real_numbers(records, slug, field, number
     assert record[field] == number
 
 
+def test_report_fraud_replaces_action_fraud(records):
+    agencies = by_slug(records)
+    assert "action-fraud" not in agencies
+    assert not any("actionfraud" in (record["website"] or "") for record in records)
+    report_fraud = agencies["report-fraud"]
+    assert report_fraud["name"] == "Report Fraud" and report_fraud["website"] == "https://www.reportfraud.police.uk"
+    assert "4 December 2025" in report_fraud["summary"]
+
+
+def test_childline_is_for_under_19s(records):
+    childline = by_slug(records)["childline"]
+    assert childline["max_age"] == 18 and "under 19" in childline["summary"]
+
+
+@pytest.mark.parametrize(
+    ("slug", "monday", "wednesday", "saturday"),
+    [
+        ("national-stalking-helpline", [["09:30", "16:00"]], [["13:00", "16:00"]], None),
+        ("karma-nirvana", [["09:00", "17:00"]], [["09:00", "17:00"]], []),
+        ("nspcc-helpline", [["08:00", "22:00"]], [["08:00", "22:00"]], [["09:00", "18:00"]]),
+    ],
+)
+def test_helpline_hours_checked_against_their_own_sites(records, slug, monday, wednesday, saturday):
+    hours = by_slug(records)[slug]["opening_hours"]
+    assert (hours.get("mon"), hours.get("wed"), hours.get("sat")) == (monday, wednesday, saturday)
+
+
+def test_hours_that_could_not_be_confirmed_are_not_guessed(records):
+    agencies = by_slug(records)
+    for slug in ("galop", "mens-advice-line", "paladin"):
+        assert agencies[slug]["opening_hours"] == {}, slug
+        assert "NOT confirmed" in agencies[slug]["verified"]["note"], slug
+
+
+def test_a_malformed_verification_is_reported():
+    with pytest.raises(DirectoryError) as caught:
+        validate_directory({"agencies": [agency("x", verified={"checked": "soon", "source": "a leaflet", "by": "me"})]})
+    assert set(caught.value.errors) == {
+        "agency #1 (x): verified: unknown key 'by' (use checked, source, note)",
+        "agency #1 (x): verified.checked must be a date (YYYY-MM-DD)",
+        "agency #1 (x): verified.source must be the http(s) address that was checked",
+    }
+
+
 def test_round_the_clock_national_lines_are_marked_always_open(records):
     agencies = by_slug(records)
     for slug in (
@@ -69,6 +118,9 @@ def test_round_the_clock_national_lines_are_marked_always_open(records):
         "modern-slavery-helpline",
         "stop-hate-uk",
         "shout",
+        "crimestoppers",
+        "nhs-111-mental-health",
+        "forced-marriage-unit-out-of-hours",
     ):
         assert agencies[slug]["opening_hours"] == {"always": True}, slug
 

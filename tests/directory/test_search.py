@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
+from bot.directory.needs import NEED_KEYS
 from bot.directory.places import Area
 from bot.directory.search import contact_line, search
 
@@ -18,14 +19,16 @@ def slugs(matches) -> list[str]:
 
 
 def test_local_specialists_come_before_local_generalists_and_national_lines(directory):
-    matches = search(directory, need="fraud", area="SX4", now=MONDAY_NOON)
-    assert slugs(matches) == ["southmoor-scam-recovery", "southmoor-older-peoples-safety", "southmoor-victim-care-hub"]
-    assert [match.local for match in matches] == [True, True, True]
+    matches = search(directory, need="fraud", area="SX4", limit=4, now=MONDAY_NOON)
+    assert slugs(matches) == [
+        "southmoor-scam-recovery", "southmoor-older-peoples-safety", "southmoor-victim-care-hub", "report-fraud"
+    ]
+    assert [match.local for match in matches] == [True, True, True, False]
 
 
 def test_age_rules_out_services_for_other_age_groups(directory):
     matches = search(directory, need="fraud", area="SX4", age=35, now=MONDAY_NOON)
-    assert slugs(matches) == ["southmoor-scam-recovery", "southmoor-victim-care-hub", "action-fraud"]
+    assert slugs(matches) == ["southmoor-scam-recovery", "southmoor-victim-care-hub", "report-fraud"]
     young = search(directory, need="young_people", area="Fenchester", age=30, limit=10, now=MONDAY_NOON)
     assert "childline" not in slugs(young) and "southmoor-young-victims" not in slugs(young)
     child = search(directory, need="young_people", area="Fenchester", age=12, limit=1)
@@ -106,3 +109,64 @@ def test_when_every_top_match_is_closed_a_service_open_now_takes_the_last_place(
     assert matches[-1].open_now
     assert matches[-1].agency.phone == "0808 2000 247"
     assert not any(match.open_now for match in matches[:2])
+
+
+SUNDAY_3AM = datetime(2026, 11, 29, 3, 0, tzinfo=timezone.utc)  # 03:00 in London (GMT in November)
+TUESDAY_11AM = datetime(2026, 11, 24, 11, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("need", NEED_KEYS)
+def test_at_3am_on_a_sunday_every_need_lists_a_fitting_service_that_is_open(directory, need):
+    for area in ("Fenchester City", "Port Wyvern", None):
+        matches = search(directory, need=need, area=area, now=SUNDAY_3AM)
+        open_now = [match for match in matches if match.open_now]
+        assert open_now, (need, area, slugs(matches))
+        for match in open_now:
+            assert need in match.agency.needs or "general" in match.agency.needs, match.agency.slug
+        assert any(match.status == "open 24/7" for match in open_now), (need, area)
+
+
+@pytest.mark.parametrize(
+    ("need", "line"),
+    [
+        ("domestic_abuse", "national-domestic-abuse-helpline"),
+        ("sexual_violence", "rape-crisis-support-line"),
+        ("mental_health", "samaritans"),
+        ("modern_slavery", "modern-slavery-helpline"),
+        ("honour_based_abuse", "forced-marriage-unit-out-of-hours"),
+        ("young_people", "childline"),
+        ("older_people", "hourglass"),
+        ("hate_crime", "stop-hate-uk"),
+        ("burglary", "victim-support-supportline"),
+    ],
+)
+def test_the_24_7_specialist_line_is_the_open_service_at_night(directory, need, line):
+    assert line in slugs(search(directory, need=need, area="Fenchester City", now=SUNDAY_3AM))
+
+
+def test_domestic_abuse_by_day_lists_the_24_7_helpline_beside_open_local_services(directory):
+    matches = search(directory, need="domestic_abuse", area="Fenchester City", now=TUESDAY_11AM)
+    assert "national-domestic-abuse-helpline" in slugs(matches)
+    assert sum(match.local for match in matches) == 2
+
+
+def test_mental_health_lists_samaritans_even_when_local_lines_are_closed(directory):
+    assert "samaritans" in slugs(search(directory, need="mental_health", area="SX4", now=TUESDAY_11AM))
+
+
+def test_fraud_always_lists_the_reporting_centre(directory):
+    for when in (TUESDAY_11AM, SUNDAY_3AM):
+        assert "report-fraud" in slugs(search(directory, need="fraud", area="SX4", now=when))
+
+
+def test_honour_based_abuse_late_at_night_lists_the_out_of_hours_line(directory):
+    tuesday_night = datetime(2026, 11, 24, 23, 30, tzinfo=timezone.utc)
+    matches = search(directory, need="honour_based_abuse", area="SX4", now=tuesday_night)
+    assert "forced-marriage-unit-out-of-hours" in slugs(matches)
+    assert "karma-nirvana" in slugs(matches)  # the key line, closed now, still shown with its hours
+
+
+def test_key_lines_respect_eligibility(directory):
+    matches = search(directory, need="sexual_violence", area="SX4", age=14, now=SUNDAY_3AM)
+    assert "rape-crisis-support-line" not in slugs(matches)  # for ages 16 and over
+    assert any(match.open_now for match in matches)

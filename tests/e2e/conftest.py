@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.stack import PROJECT_ROOT, CallbackReceiver, HavenStack, start_stack
+from tests.e2e.stack import E2E_WORKER, PROJECT_ROOT, CallbackReceiver, HavenStack, start_stack
+from tests.e2e.tokens import issue_token
 from tests.fakes.telegram_api import FakeTelegramApi
 from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, FakeTwilioApi
 
@@ -85,7 +86,6 @@ def haven(tmp_path_factory, callbacks, twilio, telegram) -> HavenStack:
         model=MODEL,
         extra_env={
             "HAVEN_RASA_API_TOKEN": secrets.token_urlsafe(16),
-            "HAVEN_CONSOLE_API_TOKEN": "e2e-console-token",
             "HAVEN_REST_CALLBACK_URL": callbacks.url,
             "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
             "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
@@ -101,7 +101,7 @@ def haven(tmp_path_factory, callbacks, twilio, telegram) -> HavenStack:
     stack.stop()
 
 
-@pytest.fixture
-def console_headers() -> dict:
-    """Bearer auth for the console JSON API."""
-    return {"Authorization": "Bearer e2e-console-token"}
+@pytest.fixture(scope="session")
+def console_headers(haven) -> dict:
+    """Bearer auth for the console JSON API: the e2e worker's own token, so the token says who acts."""
+    return {"Authorization": f"Bearer {issue_token(haven, E2E_WORKER)}"}

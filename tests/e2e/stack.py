@@ -174,8 +174,10 @@ def start_stack(
 ) -> HavenStack:
     """Migrate and seed a fresh database, then start the action server and the Rasa server.
 
-    `credentials` and `endpoints` pick Rasa's files; `rasa_command` replaces the `rasa` executable (e.g. a
-    profiling launcher taking the same arguments); `start_timeout` bounds the wait for readiness.
+    `credentials` and `endpoints` pick Rasa's files; `rasa_command` replaces Haven's launcher of `rasa`
+    (`python -m bot.cli.rasa_server`, e.g. by a profiling launcher taking the same arguments);
+    `start_timeout` bounds the wait for readiness. Rasa's HTTP API is off unless `extra_env` turns it on
+    (HAVEN_RASA_API_ENABLED); the rate limits are set high, since every test client shares 127.0.0.1.
     """
     port, action_port = free_port(), free_port()
     env = dict(
@@ -187,8 +189,10 @@ def start_stack(
         HAVEN_PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
         SQLALCHEMY_SILENCE_UBER_WARNING="1",
         TF_CPP_MIN_LOG_LEVEL="3",
-        **extra_env,
+        HAVEN_RATE_LIMIT_SENDER="600/m",
+        HAVEN_RATE_LIMIT_ADDRESS="6000/m",
     )
+    env.update(extra_env)
     python = str(VENV_BIN / "python")
     for command in (["-m", "bot", "migrate"], ["-m", "bot", "seed", "--no-demo-staff"]):
         subprocess.run([python, *command], cwd=PROJECT_ROOT, env=env, check=True, capture_output=True)
@@ -226,13 +230,10 @@ def start_stack(
     stack.processes.append(
         subprocess.Popen(
             [
-                *(rasa_command or [str(VENV_BIN / "rasa")]),
+                *(rasa_command or [python, "-m", "bot.cli.rasa_server"]),
                 "run",
                 "--model",
                 str(model),
-                "--enable-api",
-                "--auth-token",
-                env["HAVEN_RASA_API_TOKEN"],
                 "--credentials",
                 str(credentials),
                 "--endpoints",

@@ -11,6 +11,7 @@ import pytest
 import socketio
 from twilio.request_validator import RequestValidator
 
+from bot.cases.one_time_codes import read_code
 from tests.e2e.conftest import TELEGRAM_SECRET
 from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER
 
@@ -44,9 +45,14 @@ def test_sms_case_update_with_verification(haven, twilio):
     assert post_sms(haven, number, "any news on my case SP/10001/26") == 200
     asked = twilio.messages_to(number, 1)
     assert "date of birth" in asked[-1]["Body"]
+    registered = "+447700900101"  # SP/10001/26's number (data/sample/cases.yml): the one-time code goes there
+    before = len(twilio.messages_to(registered, 0, timeout=0))
     assert post_sms(haven, number, "01/02/1980 SX1 2AB") == 200
-    replies = twilio.messages_to(number, 2)
-    assert "DC Example Jones" in replies[1]["Body"]
+    assert "code" in twilio.messages_to(number, 2)[1]["Body"]
+    code = read_code(twilio.messages_to(registered, before + 1)[-1]["Body"])
+    assert post_sms(haven, number, code) == 200
+    replies = twilio.messages_to(number, 3)
+    assert "DC Example Jones" in replies[2]["Body"]
 
 
 def test_forged_sms_is_refused_and_never_answered(haven, twilio):
@@ -99,11 +105,13 @@ def test_web_chat_conversation_over_socket_io(haven):
     async def converse() -> list[dict]:
         client = socketio.AsyncClient(reconnection=False)
         received: list[dict] = []
+        tokens: list[str] = []
         confirmed = asyncio.Event()
         replied = asyncio.Event()
 
         @client.on("session_confirm")
         async def _confirm(data):
+            tokens.append(data)  # the session id the server signed: the only one it accepts back
             confirmed.set()
 
         @client.on("bot_uttered")
@@ -114,10 +122,9 @@ def test_web_chat_conversation_over_socket_io(haven):
         await client.connect(
             haven.base_url, socketio_path="/socket.io", transports=["polling"], headers={"Origin": haven.base_url}
         )
-        session_id = uuid.uuid4().hex
-        await client.emit("session_request", {"session_id": session_id})
+        await client.emit("session_request", {"session_id": None})
         await asyncio.wait_for(confirmed.wait(), 20)
-        await client.emit("user_uttered", {"message": "what are my rights", "session_id": session_id})
+        await client.emit("user_uttered", {"message": "what are my rights", "session_id": tokens[0]})
         await asyncio.wait_for(replied.wait(), 30)
         await client.disconnect()
         return received

@@ -6,8 +6,6 @@ import uuid
 
 import pytest
 
-from tests.e2e.stack import E2E_WORKER
-
 pytestmark = pytest.mark.slow
 
 
@@ -31,13 +29,15 @@ def test_risk_message_gets_safety_advice_and_a_person(haven, console_headers, ca
 
     assert haven.say(sender, "please hurry") == []  # paused: the bot stays silent, the console gets it
 
-    status, _ = haven.post_json(
-        f"/console/api/conversations/{entry['id']}/claim", {"staff": E2E_WORKER}, headers=console_headers
+    status, _ = haven.post_json(  # the token says who acts: naming anyone else is refused
+        f"/console/api/conversations/{entry['id']}/claim", {"staff": "someone.else"}, headers=console_headers
     )
+    assert status == 403
+    status, _ = haven.post_json(f"/console/api/conversations/{entry['id']}/claim", {}, headers=console_headers)
     assert status == 200
     status, _ = haven.post_json(
         f"/console/api/conversations/{entry['id']}/reply",
-        {"staff": E2E_WORKER, "text": "I'm here. Are you somewhere safe?"},
+        {"text": "I'm here. Are you somewhere safe?"},
         headers=console_headers,
     )
     assert status == 200
@@ -50,7 +50,7 @@ def test_risk_message_gets_safety_advice_and_a_person(haven, console_headers, ca
 
     status, _ = haven.post_json(
         f"/console/api/conversations/{entry['id']}/close",
-        {"staff": E2E_WORKER, "outcome": "emergency_services_called", "resolution": "handback"},
+        {"outcome": "emergency_services_called", "resolution": "handback"},
         headers=console_headers,
     )
     assert status == 200

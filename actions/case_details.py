@@ -1,0 +1,52 @@
+"""DETAILS after a case update: the offence, news, court date and officer, only to a sender who passed both factors."""
+
+from __future__ import annotations
+
+import logging
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.cases import dialogue_texts as texts
+from bot.cases.crime_ref import is_valid_reference
+from bot.cases.grants import granted_victim
+from bot.cases.summary import case_details_messages
+from bot.cases.verification import normalise_reference
+from bot.db import session_scope
+from bot.models.base import utcnow
+
+logger = logging.getLogger(__name__)
+
+
+def details_for(sender_id: str, reference: str) -> list[str] | None:
+    """The details, only if the database holds a current grant of both factors to this sender for this case."""
+    with session_scope() as session:
+        victim = granted_victim(session, reference=reference, sender_key=sender_id, now=utcnow())
+        if victim is None:
+            return None
+        case = next((case for case in victim.cases if case.reference == reference), None)
+        if case is None:
+            return None
+        return case_details_messages(session, case_id=case.id, victim_id=victim.id)
+
+
+class ActionGiveCaseDetails(Action):
+    """The victim asked for details after their update; anyone not verified for the case is told to check first."""
+
+    def name(self) -> str:
+        return "action_give_case_details"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        reference = tracker.get_slot("verified_reference")
+        messages = None
+        if tracker.get_slot("verified") is True and is_valid_reference(reference):
+            messages = details_for(tracker.sender_id, normalise_reference(reference))
+        if not messages:
+            logger.info("case details asked for without a current grant")
+            dispatcher.utter_message(text=texts.DETAILS_NEED_CHECK)
+            return []
+        for message in messages:
+            dispatcher.utter_message(text=message)
+        return []

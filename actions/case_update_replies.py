@@ -1,0 +1,110 @@
+"""Case update replies: the form's questions, and the update itself once the database confirms both factors."""
+
+from __future__ import annotations
+
+import logging
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.case_update import ENDING_TEXTS
+from bot.cases import dialogue_texts as texts
+from bot.cases import two_factor_texts as codes
+from bot.cases.conversation import answer_so_far, said_since_user
+from bot.cases.crime_ref import is_valid_reference
+from bot.cases.grants import granted_victim
+from bot.cases.summary import case_update_message
+from bot.cases.verification import normalise_reference
+from bot.db import session_scope
+from bot.models.base import utcnow
+from bot.models.cases import Case
+
+logger = logging.getLogger(__name__)
+
+
+class ActionAskCrimeRef(Action):
+    """Asks for the crime reference and says where to find it."""
+
+    def name(self) -> str:
+        return "action_ask_crime_ref"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        again = said_since_user(tracker.events, [texts.INVALID_REF])
+        dispatcher.utter_message(text=texts.ASK_CRIME_REF_AGAIN if again else texts.ASK_CRIME_REF)
+        return []
+
+
+class ActionAskVerificationAnswer(Action):
+    """Asks for date of birth and postcode or the PIN, or only for the part still missing."""
+
+    def name(self) -> str:
+        return "action_ask_verification_answer"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        answer = answer_so_far(tracker.events)
+        if said_since_user(tracker.events, [codes.WAIT]):
+            return []  # "please wait a minute, then send your answer again" already asked
+        if answer is not None and not answer.is_complete and not answer.is_empty and answer.pin is None:
+            dispatcher.utter_message(text=texts.ASK_POSTCODE if answer.dob else texts.ASK_DOB)
+        elif said_since_user(tracker.events, [texts.WRONG_ANSWER, texts.UNREADABLE_ANSWER]):
+            dispatcher.utter_message(text=texts.ASK_VERIFICATION_AGAIN)
+        else:
+            dispatcher.utter_message(text=texts.ASK_VERIFICATION)
+        return []
+
+
+class ActionAskVerificationCode(Action):
+    """Asks for the one-time code, unless the message saying it was sent (or to wait) has just gone out."""
+
+    def name(self) -> str:
+        return "action_ask_verification_code"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if not said_since_user(tracker.events, [codes.CODE_SENT, codes.CODE_NOT_RESENT, codes.WAIT]):
+            dispatcher.utter_message(text=codes.ASK_CODE_AGAIN)
+        return []
+
+
+class ActionGiveCaseUpdate(Action):
+    """Gives the case update to a verified victim; anyone else gets nothing and the check starts again."""
+
+    def name(self) -> str:
+        return "action_give_case_update"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        reference = tracker.get_slot("verified_reference")
+        asked_for = tracker.get_slot("crime_ref")
+        clear = [SlotSet("crime_ref", None), SlotSet("verification_answer", None), SlotSet("verification_code", None)]
+        if said_since_user(tracker.events, ENDING_TEXTS):
+            return clear  # the form ended on a lock-out or a refusal that already said what to do
+        if tracker.get_slot("verified") is True and is_valid_reference(reference) and asked_for in (None, reference):
+            message = self._message_for(tracker.sender_id, normalise_reference(reference))
+            if message is not None:
+                dispatcher.utter_message(text=message)
+                return clear
+        dispatcher.utter_message(text=texts.NOT_VERIFIED)
+        return [SlotSet("verified", False), SlotSet("verified_reference", None), *clear,
+                FollowupAction("case_update_form")]
+
+    @staticmethod
+    def _message_for(sender_id: str, reference: str) -> str | None:
+        """The update, only if the database holds a current grant of both factors to this sender for this case."""
+        with session_scope() as session:
+            victim = granted_victim(session, reference=reference, sender_key=sender_id, now=utcnow())
+            if victim is None:
+                logger.warning("verified slot without a current two-factor grant; refusing")
+                return None
+            case = next((case for case in victim.cases if case.reference == reference), None)
+            if not isinstance(case, Case):
+                return None
+            return case_update_message(session, case_id=case.id, victim_id=victim.id)

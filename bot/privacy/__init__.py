@@ -1,0 +1,1 @@
+"""Privacy at rest: verification answers redacted, conversation events encrypted, old conversations removed."""
