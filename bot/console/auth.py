@@ -49,16 +49,14 @@ def _password_matches(stored_hash: str, password: str) -> bool:
         return False
 
 
-def authenticate(session: Session, *, username: str, password: str, now: datetime | None = None) -> Staff | None:
+def authenticate(session: Session, *, username: str, password: str) -> Staff | None:
     """The staff member if the password is right and the account active (the same work when it isn't)."""
-    now = now or utcnow()
     staff = session.scalars(select(Staff).where(Staff.username == username.strip().lower())).first()
     if staff is None:
         _password_matches(_dummy_hash(), password)
         return None
     if not _password_matches(staff.password_hash, password) or not staff.active:
         return None
-    staff.last_seen_at = now
     if password_hasher().check_needs_rehash(staff.password_hash):
         staff.password_hash = password_hasher().hash(password)
     session.flush()

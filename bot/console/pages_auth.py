@@ -77,6 +77,7 @@ def _throttle(session, request: Request, username: str, now: datetime) -> dict: 
 def _sign_in(session, request: Request, staff: Staff, now: datetime) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     """A session and a trusted-device token for a fully signed-in staff member."""
     token, _row = create_session(session, staff=staff, now=now)
+    staff.last_seen_at = now
     device = login_throttle.remember_device(
         session, staff_id=staff.id, token=request.cookies.get(DEVICE_COOKIE, ""), now=now
     )
@@ -113,7 +114,7 @@ async def login_submit(request: Request) -> HTTPResponse:
         if wait:
             audit.record(session, staff_id=None, action="login_throttled", target=username[:80], wait=wait)
             return _login_page(_wait_message(wait), status=429, retry_after=wait)
-        staff = authenticate(session, username=username, password=password, now=now) if username and password else None
+        staff = authenticate(session, username=username, password=password) if username and password else None
         if staff is None:
             login_throttle.record_failure(session, keys, now=now)
             audit.record(session, staff_id=None, action="login_failed", target=username[:80])

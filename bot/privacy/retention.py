@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import case, delete, func, inspect, select, true
+from sqlalchemy import case, delete, func, inspect, or_, select
 from sqlalchemy.orm import Session
 
 from bot.console import audit
@@ -78,6 +78,12 @@ def has_events_table(session: Session) -> bool:
     return inspect(session.connection()).has_table(EVENTS.name)
 
 
+def _holding_handoffs() -> Any:
+    """Senders whose conversation is kept whatever its age (a subquery)."""
+    holding = or_(Handoff.status.in_(OPEN_STATUSES), Handoff.outcome.in_(SAFEGUARDING_OUTCOMES))
+    return select(Handoff.sender_id).where(holding)
+
+
 def held_senders(session: Session) -> tuple[set[str], set[str]]:
     """Senders with an open hand-off, and senders with a hand-off closed with a safeguarding outcome."""
     open_ = set(session.scalars(select(Handoff.sender_id).where(Handoff.status.in_(OPEN_STATUSES))))
@@ -102,27 +108,24 @@ def _remove_events(session: Session, report: RetentionReport, sender_id: str, *c
     return removed
 
 
-def _purge_conversations(session: Session, report: RetentionReport, held: set[str], cutoff: float) -> set[str]:
-    """Delete whole old conversations and the old sessions of ongoing ones; the senders deleted whole."""
+def _purge_conversations(session: Session, report: RetentionReport, held: set[str], cutoff: float) -> None:
+    """Delete whole old conversations and the old sessions of ongoing ones."""
     started = func.max(case((EVENTS.c.type_name == "session_started", EVENTS.c.timestamp)))
     per_sender = (
         select(EVENTS.c.sender_id, func.max(EVENTS.c.timestamp), started)
         .group_by(EVENTS.c.sender_id)
         .having(func.min(EVENTS.c.timestamp) < cutoff)
     )
-    deleted_whole: set[str] = set()
     for sender_id, newest, session_start in session.execute(per_sender).all():
         if sender_id in held:
             continue
         if float(newest) < cutoff:
             _remove_events(session, report, sender_id)
             report.conversations_deleted += 1
-            deleted_whole.add(sender_id)
         elif session_start is not None:
             boundary = min(cutoff, float(session_start))
             if _remove_events(session, report, sender_id, EVENTS.c.timestamp < boundary):
                 report.conversations_trimmed += 1
-    return deleted_whole
 
 
 def _anonymise_handoffs(session: Session, report: RetentionReport, held: set[str], cutoff: datetime) -> None:
@@ -149,17 +152,16 @@ def run_retention(session: Session, *, now: datetime | None = None, days: int | 
     report = RetentionReport(cutoff=cutoff)
     open_, safeguarding = held_senders(session)
     held = open_ | safeguarding
-    gone: set[str] = set()
     if has_events_table(session):
         old_senders = select(EVENTS.c.sender_id).where(EVENTS.c.timestamp < _unix(cutoff)).distinct()
         old = set(session.scalars(old_senders))
         report.kept_open_handoff, report.kept_safeguarding = len(old & open_), len(old & safeguarding)
-        gone = _purge_conversations(session, report, held, _unix(cutoff))
+        _purge_conversations(session, report, held, _unix(cutoff))
     _anonymise_handoffs(session, report, held, cutoff)
     finished = delete(OutboxMessage).where(OutboxMessage.status.in_(FINISHED_OUTBOX), OutboxMessage.created_at < cutoff)
     report.outbox_deleted = session.execute(finished).rowcount or 0
-    stale_live = (LiveConversation.last_message_at < cutoff) | LiveConversation.sender_id.in_(gone)
-    live = delete(LiveConversation).where(stale_live, LiveConversation.sender_id.not_in(held) if held else true())
+    stale = (LiveConversation.last_message_at < cutoff, LiveConversation.sender_id.not_in(_holding_handoffs()))
+    live = delete(LiveConversation).where(*stale)
     report.live_summaries_deleted = session.execute(live.execution_options(synchronize_session=False)).rowcount or 0
     report.senders.sort()
     if report.removed_anything:

@@ -56,8 +56,8 @@ def test_details_on_request_give_offence_news_court_officer_and_rights(session):
         "Next court date: Tuesday 12 January 2027 at 10:00, Fenchester Crown Court.",
         "Officer in charge: DC Example Jones. Contact: 101, quoting the reference, or "
         "dc.jones@southmoor.police.example.",
-        "The Victims' Code says you should be told about big decisions, such as an arrest, a charge or a "
-        "release, within 5 working days.",
+        "You should be told about big decisions within 5 working days. This includes an arrest, a charge or a "
+        "release. This is your right under the Victims' Code.",
     ]
     assert all(count_segments(message) <= 2 for message in messages)
 

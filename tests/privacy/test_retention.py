@@ -6,18 +6,21 @@ import json
 import time
 from datetime import timedelta
 
+import pytest
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted
 from sqlalchemy import select
 
 from bot.__main__ import main as cli
 from bot.models.base import utcnow
 from bot.models.handoff import Handoff, HandoffNote
+from bot.models.live import LiveConversation
 from bot.models.messaging import OutboxMessage
 from bot.models.staff import AuditEntry
 from bot.privacy.encryption import decrypt_data
 from bot.privacy.keys import sender_digest
 from bot.privacy.retention import AUDIT_ACTION, run_retention
 from bot.privacy.stale_answers import scrub_stale_answers
+from bot.settings import Settings, SettingsError, get_settings
 from tests.privacy.conftest import answered, asked_for_verification, raw_rows, said, save_turn
 
 DAY = 24 * 3600.0
@@ -38,6 +41,11 @@ def add_handoff(session, sender_id: str, *, status: str, outcome: str | None = N
     return handoff
 
 
+def live_senders(session) -> list[str]:
+    session.expire_all()
+    return sorted(session.scalars(select(LiveConversation.sender_id)))
+
+
 def user_texts(tracker) -> list[str]:
     return [event.text for event in tracker.events if event.type_name == "user"] if tracker else []
 
@@ -50,6 +58,7 @@ async def test_an_old_conversation_is_deleted_and_a_recent_one_kept(store, sessi
     assert (report.conversations_deleted, report.events_deleted) == (1, 4)
     assert await store.retrieve_full_tracker("sms:+447700900001") is None
     assert user_texts(await store.retrieve_full_tracker("sms:+447700900002")) == ["recent"]
+    assert live_senders(session) == ["sms:+447700900002"]
 
 
 async def test_an_ongoing_conversation_loses_only_its_old_sessions(store, session):
@@ -75,6 +84,7 @@ async def test_open_handoffs_and_safeguarding_outcomes_keep_the_whole_conversati
     assert (report.kept_open_handoff, report.kept_safeguarding, report.events_deleted) == (1, 1, 0)
     assert user_texts(await store.retrieve_full_tracker(waiting)) == [OLD_TEXT]
     assert user_texts(await store.retrieve_full_tracker(referred)) == [OLD_TEXT]
+    assert live_senders(session) == sorted([waiting, referred])
 
 
 def test_an_old_closed_handoff_loses_its_notes_and_its_sender(db_url, session):
@@ -137,3 +147,17 @@ async def test_a_partial_answer_nobody_completed_is_cleared_after_half_an_hour(s
     assert scrub_stale_answers(session, now=utcnow() + timedelta(minutes=31)) == 1
     session.commit()
     assert not any("1992-07-23" in decrypt_data(row) for row in raw_rows(engine))
+
+
+async def test_the_period_comes_from_haven_retention_days(store, session, monkeypatch):
+    await save_turn(store, "sms:+447700900009", conversation(time.time() - 10 * DAY))
+    monkeypatch.setenv("HAVEN_RETENTION_DAYS", "7")
+    get_settings.cache_clear()
+    assert run_retention(session).conversations_deleted == 1
+
+
+@pytest.mark.parametrize("variable, value", [("HAVEN_RETENTION_DAYS", "0"), ("HAVEN_RETENTION_INTERVAL_MINUTES", "-1")])
+def test_a_period_that_would_delete_everything_is_refused(monkeypatch, variable, value):
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError, match="HAVEN_RETENTION_DAYS"):
+        Settings.from_env()

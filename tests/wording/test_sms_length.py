@@ -1,0 +1,59 @@
+"""Every victim-facing message on the SMS path fits in 2 SMS segments (306 GSM-7 characters), options included."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from bot.directory import render
+from bot.directory.needs import NEED_KEYS
+from bot.directory.places import resolve_area
+from bot.directory.search import search
+from bot.models.directory import Agency
+from connectors.sms_gsm import count_segments, is_gsm
+from connectors.sms_render import render_bodies
+from tests.wording.victim_texts import all_texts
+
+TEXTS = all_texts()
+TIMES = [datetime(2026, 11, 24, 11, 0, tzinfo=timezone.utc), datetime(2026, 11, 29, 3, 0, tzinfo=timezone.utc)]
+
+
+def sms_segments(payload: dict) -> list[int]:
+    """Segments of each SMS body the message becomes (numbered options added, as the SMS channel sends it)."""
+    return [count_segments(body) for body in render_bodies(payload)]
+
+
+def test_the_collection_covers_every_kind_of_message():
+    sources = " ".join(text.source for text in TEXTS)
+    for kind in ("utter_safety_advice", "off_duty_message", "joining_message", "check_text", "STOP_REPLY",
+                 "notification_text", "rights overview", "status on_bail", "render.SAFETY_LINE", "dialogue_texts"):
+        assert kind in sources, kind
+
+
+@pytest.mark.parametrize("victim_text", TEXTS, ids=lambda text: text.source)
+def test_every_message_is_one_sms_of_at_most_two_segments(victim_text):
+    segments = sms_segments(victim_text.payload)
+    assert len(segments) == 1 and segments[0] <= 2, (victim_text.source, segments, victim_text.text)
+
+
+@pytest.mark.parametrize("victim_text", TEXTS, ids=lambda text: text.source)
+def test_every_message_is_plain_gsm7_so_no_character_costs_a_segment(victim_text):
+    assert is_gsm(victim_text.text), victim_text.source
+
+
+def test_support_results_for_every_need_fit_two_segments_each(directory):
+    for need in NEED_KEYS:
+        for area in (resolve_area("Fenchester City"), resolve_area("SX20"), None):
+            for now in TIMES:
+                matches = search(directory, need=need, area=area, now=now)
+                for message in render.results_messages(matches, need=need, area=area):
+                    assert sms_segments({"text": message}) == [count_segments(message)] and count_segments(
+                        message
+                    ) <= 2, (need, area, message)
+
+
+def test_consent_and_referral_texts_fit_two_segments_for_every_agency(directory):
+    for agency in directory.query(Agency).all():
+        for text in (render.consent_question(agency.name), render.referral_made_text(agency)):
+            assert sms_segments({"text": text, "buttons": [{"title": "Yes"}, {"title": "No"}]})[0] <= 2, text

@@ -1,0 +1,140 @@
+"""Every victim-facing text that can go out by SMS, gathered once for the length, number and plain-English tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from actions.opt_out import opted_out_text
+from actions.safety_check import SAFE_REPLY, check_text
+from bot.cases import dialogue_texts, two_factor_texts
+from bot.cases.notifications import notification_text
+from bot.cases.status_text import entitlement_text, status_text
+from bot.directory import render
+from bot.handoff import wording
+from bot.models.cases import CASE_STATUSES
+from bot.rights import load_content, rights_overview
+from bot.settings import PROJECT_ROOT
+from connectors import inbound_text, sms_inbound
+
+DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
+CANNED_FILE = PROJECT_ROOT / "bot" / "console" / "canned_responses.yml"
+RISK_CATEGORIES = (
+    None, "imminent_danger", "threat_to_life", "self_harm", "child_at_risk", "sexual_violence", "strangulation",
+    "stalking", "honour_based_abuse", "modern_slavery", "domestic_abuse", "weapons",
+)
+SAFETY_CHECK_BUTTONS = [
+    {"title": "Yes, I'm safe", "payload": "yes I'm safe"},
+    {"title": "No", "payload": "no I'm not safe"},
+    {"title": "Talk to a person", "payload": "I want to talk to a person"},
+]
+
+
+@dataclass(frozen=True)
+class VictimText:
+    """One message as a bot payload ({"text": ..., "buttons": [...]}) and where it comes from."""
+
+    source: str
+    payload: dict[str, Any] = field(hash=False)
+
+    @property
+    def text(self) -> str:
+        return str(self.payload.get("text") or "")
+
+
+def _constants(module: Any) -> Iterator[tuple[str, str]]:
+    for name, value in vars(module).items():
+        if name.isupper() and isinstance(value, str) and " " in value:
+            yield name, value
+
+
+def domain_texts() -> Iterator[VictimText]:
+    responses = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))["responses"]
+    for name, variations in responses.items():
+        for index, variation in enumerate(variations):
+            if variation.get("text"):
+                payload = {"text": variation["text"], "buttons": variation.get("buttons") or []}
+                yield VictimText(f"domain {name}[{index}]", payload)
+
+
+def handoff_texts() -> Iterator[VictimText]:
+    for wait in (None, 1, 9, 59, 120):
+        yield VictimText(f"joining_message({wait})", {"text": wording.joining_message(wait)})
+    yield VictimText("off_duty_message", {"text": wording.off_duty_message(None)})
+    for name, value in _constants(wording):
+        if name not in {"CONTACT_LATER_QUESTION"}:
+            yield VictimText(f"wording.{name}", {"text": value})
+    for category in RISK_CATEGORIES:
+        yield VictimText(f"check_text({category})", {"text": check_text(category), "buttons": SAFETY_CHECK_BUTTONS})
+    yield VictimText("SAFE_REPLY", {"text": SAFE_REPLY})
+
+
+def channel_texts() -> Iterator[VictimText]:
+    for name in ("STOP_REPLY", "START_REPLY", "HELP_REPLY", "EMPTY_REPLY"):
+        yield VictimText(f"sms_inbound.{name}", {"text": getattr(sms_inbound, name)})
+    for name, value in _constants(inbound_text):
+        yield VictimText(f"inbound_text.{name}", {"text": value})
+    for channel in ("sms", "telegram", "webchat"):
+        yield VictimText(f"opted_out_text({channel})", {"text": opted_out_text(channel)})
+        yield VictimText(f"notification_text({channel})", {"text": notification_text(channel)})
+
+
+def case_texts() -> Iterator[VictimText]:
+    for module in (dialogue_texts, two_factor_texts):
+        for name, value in _constants(module):
+            yield VictimText(f"{module.__name__}.{name}", {"text": value})
+    for attempts in (1, 2):
+        yield VictimText(f"wrong_answer_text({attempts})", {"text": dialogue_texts.wrong_answer_text(attempts)})
+    for enhanced in (False, True):
+        yield VictimText(f"entitlement_text({enhanced})", {"text": entitlement_text(enhanced=enhanced)})
+
+
+def status_parts() -> Iterator[VictimText]:
+    """The status wording, part by part (the whole first reply is checked in tests/cases/test_summary.py)."""
+    for status in CASE_STATUSES:
+        wording_ = status_text(status)
+        yield VictimText(f"status {status} meaning", {"text": wording_.meaning})
+        yield VictimText(f"status {status} next", {"text": wording_.next_steps})
+
+
+def rights_texts() -> Iterator[VictimText]:
+    overview, buttons = rights_overview()
+    yield VictimText("rights overview", {"text": overview, "buttons": buttons})
+    content = load_content()
+    yield VictimText("rights verified_note", {"text": content.verified_note})
+    for item in content.topics:
+        yield VictimText(f"rights {item.key}", {"text": item.text})
+    for item in content.stages:
+        yield VictimText(f"process {item.key}", {"text": item.text})
+
+
+def directory_texts() -> Iterator[VictimText]:
+    yield VictimText("render.ASK_NEED", {"text": render.ASK_NEED, "buttons": render.need_buttons()})
+    yield VictimText("render.SAFETY_LINE", {"text": render.SAFETY_LINE})
+    yield VictimText("render.unknown_need_text", {"text": render.unknown_need_text()})
+    yield VictimText("render.unknown_area_text", {"text": render.unknown_area_text()})
+    yield VictimText("render.no_results_text", {"text": render.no_results_text(need="lgbt", area=None,
+                                                                                victim_support=None)})
+    yield VictimText("render.no_referral_text", {"text": render.no_referral_text()})
+
+
+def canned_texts() -> Iterator[VictimText]:
+    """Replies staff send from the console with one click: they reach the victim's phone too."""
+    if not CANNED_FILE.exists():
+        return
+    raw = yaml.safe_load(CANNED_FILE.read_text(encoding="utf-8")) or {}
+    entries = raw.get("responses", raw) if isinstance(raw, dict) else raw
+    for index, entry in enumerate(entries if isinstance(entries, list) else entries.values()):
+        text = entry.get("text") if isinstance(entry, dict) else entry
+        if isinstance(text, str):
+            yield VictimText(f"canned[{index}]", {"text": text})
+
+
+def all_texts() -> list[VictimText]:
+    """Every victim-facing text that needs no database (the directory's results are tested with one)."""
+    groups = (domain_texts, handoff_texts, channel_texts, case_texts, status_parts, rights_texts, directory_texts,
+              canned_texts)
+    return [item for group in groups for item in group()]
