@@ -19,7 +19,6 @@ from bot.cases.summary import case_update_message
 from bot.cases.verification import normalise_reference
 from bot.db import session_scope
 from bot.models.base import utcnow
-from bot.models.cases import Case
 
 logger = logging.getLogger(__name__)
 
@@ -100,11 +99,9 @@ class ActionGiveCaseUpdate(Action):
     def _message_for(sender_id: str, reference: str) -> str | None:
         """The update, only if the database holds a current grant of both factors to this sender for this case."""
         with session_scope() as session:
-            victim = granted_victim(session, reference=reference, sender_key=sender_id, now=utcnow())
-            if victim is None:
+            granted = granted_victim(session, reference=reference, sender_key=sender_id, now=utcnow())
+            if granted is None:
                 logger.warning("verified slot without a current two-factor grant; refusing")
                 return None
-            case = next((case for case in victim.cases if case.reference == reference), None)
-            if not isinstance(case, Case):
-                return None
+            case, victim = granted
             return case_update_message(session, case_id=case.id, victim_id=victim.id)

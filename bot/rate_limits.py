@@ -1,8 +1,4 @@
-"""Rate limits per sender and per client address on Haven's public endpoints (throttled-py, GCRA).
-
-Counters live in this process's memory by default, or in Redis when REDIS_URL is set, so that several
-servers share them. Keys are hashed: no phone number or chat id is stored in the counters.
-"""
+"""Rate limits per sender and per client address on Haven's public endpoints (throttled-py, GCRA)."""
 
 from __future__ import annotations
 
@@ -47,7 +43,11 @@ def _hashed(key: str) -> str:
 
 
 class RateLimits:
-    """The limits of one endpoint ("rest", "sms", "telegram", "webchat", "console_login", ...)."""
+    """The limits of one endpoint ("rest", "sms", "telegram", "webchat", ...).
+
+    Counters live in this process's memory by default, or in Redis when REDIS_URL is set, so that several
+    servers share them. Keys are hashed: no phone number or chat id is stored in the counters.
+    """
 
     def __init__(self, endpoint: str, *, per_sender: str, per_address: str, redis_url: str = "") -> None:
         counters = _counters(redis_url)

@@ -12,6 +12,7 @@ import yaml
 
 CONTENT_FILE = Path(__file__).with_name("rights.yml")
 OVERVIEW = "overview"
+FOLLOW_UP = "follow_up"  # ask_rights/follow_up: "how do I apply?" means the right just explained
 RETRIEVAL_INTENT = "ask_rights"
 SELECTOR_CONFIDENCE = 0.5  # below this the response selector's guess gives way to keywords and context
 _FOLLOW_UP = re.compile(
@@ -120,9 +121,10 @@ def choose_rights_topic(
     then keywords, then the classifier's best guess; None means the overview of all rights."""
     content = load_content()
     keys = {topic.key for topic in content.topics}
-    if last_topic in keys and is_follow_up(text) and find_rights_topic(text) is None:
-        return content.topic(last_topic)
     key, confidence = selected_key(parse_data)
+    follow_up = (key == FOLLOW_UP and confidence >= SELECTOR_CONFIDENCE) or is_follow_up(text)
+    if last_topic in keys and follow_up and find_rights_topic(text) is None:
+        return content.topic(last_topic)
     if key in keys and confidence >= SELECTOR_CONFIDENCE:
         return content.topic(key)
     if key == OVERVIEW and confidence >= SELECTOR_CONFIDENCE and find_rights_topic(text) is None:

@@ -1,9 +1,4 @@
-"""Messages over a rate limit: a disclosure still goes through; anything else is kept, not answered.
-
-A held message is added to the conversation as the victim's message (staff see it in the transcript and
-the live view) without a bot turn, and the sender is told, at most once a minute, to wait, with 999.
-Nothing the victim sent is dropped; the bot just does not reply to a flood.
-"""
+"""Messages over a rate limit: a disclosure still goes through; anything else is kept, not answered."""
 
 from __future__ import annotations
 
@@ -31,7 +26,12 @@ HELD_FLAG = "rate_limited"  # UserUttered metadata of a held message
 
 
 class RateGate:
-    """One channel's limits, applied to each message on its way to Rasa."""
+    """One channel's limits, applied to each message on its way to Rasa.
+
+    A held message is added to the conversation as the victim's message (staff see it in the transcript and
+    the live view) without a bot turn, and the sender is told, at most once a minute, to wait, with 999.
+    Nothing the victim sent is dropped; the bot just does not reply to a flood.
+    """
 
     def __init__(self, limits: RateLimits) -> None:
         self.limits = limits

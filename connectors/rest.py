@@ -1,5 +1,4 @@
-"""Haven's REST channel: Rasa's REST JSON in and out, one bearer token per integration, rate limits,
-validation, sanitising, and sender ids namespaced by integration ("rest:<integration>:<sender>")."""
+"""Haven's REST channel: Rasa's REST JSON, a token per integration, namespaced sender ids, rate limits."""
 
 from __future__ import annotations
 
@@ -119,7 +118,12 @@ def parse_request(request: Request, integration: str | None = None) -> tuple[dic
 
 
 class HavenRestInput(InputChannel):
-    """POST /webhooks/rest/webhook {"sender", "message", "metadata"} -> the bot's replies as a JSON list."""
+    """POST /webhooks/rest/webhook {"sender", "message", "metadata"} -> the bot's replies as a JSON list.
+
+    Outside development every request needs the bearer token of one integration (HAVEN_REST_TOKENS); its
+    senders are "rest:<integration>:<sender>", so no integration can speak for another's. Over a limit the
+    answer is 429 with Retry-After and nothing is processed: the client still holds the message.
+    """
 
     @classmethod
     def name(cls) -> str:

@@ -1,8 +1,4 @@
-"""Web chat session ids: minted by the server, signed (itsdangerous), and only resumed with the signed id.
-
-The browser holds a signed token; Rasa's sender id is "webchat:<the random id inside it>". A token the
-server did not sign (invented, altered, from another server or too old) starts a new, empty session.
-"""
+"""Web chat session ids: minted by the server, signed (itsdangerous), and only resumed with the signed id."""
 
 from __future__ import annotations
 
@@ -18,7 +14,11 @@ MAX_TOKEN_CHARS = 200
 
 @dataclass(frozen=True)
 class WebSession:
-    """A web chat session: its id (the sender address) and the signed token that lets a browser resume it."""
+    """A web chat session: its id (the sender address) and the signed token that lets a browser resume it.
+
+    The browser holds only the token; Rasa's sender id is "webchat:<session_id>". A token the server did
+    not sign (invented, altered, from another server or too old) starts a new, empty session.
+    """
 
     session_id: str
     token: str

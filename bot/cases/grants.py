@@ -33,8 +33,8 @@ def record_grant(
     return grant
 
 
-def granted_victim(session: Session, *, reference: str, sender_key: str, now: datetime) -> Victim | None:
-    """The victim this sender may hear about `reference` as, if a current grant says both factors passed.
+def granted_victim(session: Session, *, reference: str, sender_key: str, now: datetime) -> tuple[Case, Victim] | None:
+    """The case and the victim this sender may hear about it as, if a current grant says both factors passed.
 
     A grant made without the possession factor counts only while the policy still allows that for this
     case and sender; the victim must still be one of the case's victims.
@@ -58,5 +58,5 @@ def granted_victim(session: Session, *, reference: str, sender_key: str, now: da
         still_optional = possession_route(case, victim, sender_key, policy=policy) == NOT_REQUIRED
         if grant.possession == NOT_REQUIRED and not still_optional:
             continue
-        return victim
+        return case, victim
     return None

@@ -13,7 +13,9 @@ from bot.models.base import utcnow
 from bot.models.cases import Case, CaseUpdate, ContactIdentity, Victim, victim_cases
 from bot.settings import get_settings
 
-NEUTRAL_NOTIFICATION = "You have a new message from {sender}. Reply UPDATE to read it after a quick check that it's you."
+NEUTRAL_NOTIFICATION = (
+    "You have a new message from {sender}. Reply UPDATE to read it after a quick check that it's you."
+)
 
 
 @dataclass(frozen=True)

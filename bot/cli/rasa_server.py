@@ -1,6 +1,4 @@
-"""`python -m bot.cli.rasa_server run ...`: Rasa's own `rasa run`, refusing to start without the secrets
-production needs, with Rasa's HTTP API only when HAVEN_RASA_API_ENABLED is set and its token taken from
-the environment (HAVEN_RASA_API_TOKEN), never from the command line, where `ps` would show it."""
+"""`python -m bot.cli.rasa_server run ...`: `rasa run`, with Rasa's API token from the environment, not argv."""
 
 from __future__ import annotations
 
@@ -25,7 +23,9 @@ def rasa_arguments(argv: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Check the settings, then run Rasa's command line in this process with the API arguments added."""
+    """Refuse (exit 2) without the secrets production needs; else run Rasa's command line in this process,
+    with its HTTP API only when HAVEN_RASA_API_ENABLED is set and the token (HAVEN_RASA_API_TOKEN) added
+    to Python's argument list, never to the process's command line, where `ps` would show it."""
     try:
         require_ready_to_serve()
         arguments = rasa_arguments(list(sys.argv[1:] if argv is None else argv))

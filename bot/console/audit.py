@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.console.transcript import load_transcript
+from bot.db import session_scope
 from bot.models.base import utcnow
 from bot.models.staff import AuditEntry
 
@@ -63,6 +65,20 @@ def record_read(session: Session, *, staff_id: int | None, target: str, route: s
             session.expire(entry)
             return entry
     return record(session, staff_id=staff_id, action=READ_TRANSCRIPT, target=target, route=route, **detail)
+
+
+async def read_transcript(
+    agent: Any, *, sender_id: str, staff_id: int | None, route: str, via: str, **detail: Any
+) -> list[dict[str, Any]]:
+    """The one way console routes and the API read a transcript: the read is audited first.
+
+    The entry is committed before the tracker store is read, so a read that cannot be audited does not
+    happen. `route` names the page or endpoint (conversation_page, transcript_feed, live_page, live_feed,
+    api_conversation); polling reads are counted on one entry (record_read).
+    """
+    with session_scope() as session:
+        record_read(session, staff_id=staff_id, target=sender_id, route=route, via=via, **detail)
+    return await load_transcript(agent, sender_id=sender_id)
 
 
 def entries(session: Session, *, action: str | None = None, limit: int = 200) -> list[AuditEntry]:

@@ -18,7 +18,6 @@ from bot.console.transcript import (
     pausing_events,
     staff_message,
 )
-from bot.console.transcript_access import read_transcript
 from bot.db import session_scope
 from bot.handoff import queue, wording
 from bot.models.staff import Staff
@@ -64,7 +63,7 @@ def delivery_problems(session: Any, *, sender_id: str) -> list[dict[str, Any]]:
 async def view_conversation(
     agent: Any, *, handoff_id: int, staff_id: int | None, via: str, route: str
 ) -> dict[str, Any]:
-    """The hand-off, its notes and transcript; the read is audited (bot.console.transcript_access)."""
+    """The hand-off, its notes and transcript; the read is audited (audit.read_transcript)."""
     with session_scope() as session:
         handoff = queue.get_handoff(session, handoff_id=handoff_id)
         notes = [
@@ -89,7 +88,7 @@ async def view_conversation(
             "delivery_problems": delivery_problems(session, sender_id=handoff.sender_id),
         }
     summary["notes"] = notes
-    summary["transcript"] = await read_transcript(
+    summary["transcript"] = await audit.read_transcript(
         agent, sender_id=summary["sender_id"], staff_id=staff_id, route=route, via=via, handoff_id=handoff_id
     )
     return summary

@@ -6,14 +6,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.console import operations
+from bot.console import audit, operations
 from bot.console.canned import canned_responses
 from bot.console.case_view import case_summary_for
 from bot.console.guards import staff_page, staff_post, supervisor_only
 from bot.console.pages_queue import REASON_LABELS
 from bot.console.staff_store import list_staff
 from bot.console.transcript import current_slots
-from bot.console.transcript_access import read_transcript
 from bot.console.web import ConsoleUser, form_value, redirect_to, render
 from bot.db import session_scope
 from bot.handoff.queue import OUTCOMES, ClaimConflict, HandoffError, HandoffNotFound, get_handoff
@@ -80,7 +79,7 @@ async def transcript_feed(request: Request, user: ConsoleUser, handoff_id: int) 
         except HandoffNotFound:
             return response.json({"error": "not found"}, status=404)
         sender_id, status = handoff.sender_id, handoff.status
-    transcript = await read_transcript(
+    transcript = await audit.read_transcript(
         _agent(request), sender_id=sender_id, staff_id=user.staff_id, route="transcript_feed", via="console",
         handoff_id=handoff_id,
     )

@@ -12,7 +12,6 @@ from sanic.response import HTTPResponse
 from bot.console import audit, operations
 from bot.console.guards import staff_page, staff_post
 from bot.console.pages_queue import masked_contact
-from bot.console.transcript_access import read_transcript
 from bot.console.web import ConsoleUser, redirect_to, render
 from bot.db import session_scope
 from bot.handoff.queue import ClaimConflict, HandoffError
@@ -132,7 +131,7 @@ async def live_conversation_page(request: Request, user: ConsoleUser, ref: str) 
     view = _conversation(ref)
     if view is None:
         return _not_found(user)
-    view["transcript"] = await read_transcript(
+    view["transcript"] = await audit.read_transcript(
         request.app.ctx.agent, sender_id=view["sender_id"], staff_id=user.staff_id, route="live_page", via="console"
     )
     error = ERRORS.get(request.args.get("error", ""))
@@ -145,7 +144,7 @@ async def live_transcript_feed(request: Request, user: ConsoleUser, ref: str) ->
     view = _conversation(ref)
     if view is None:
         return response.json({"error": "not found"}, status=404)
-    transcript = await read_transcript(
+    transcript = await audit.read_transcript(
         request.app.ctx.agent, sender_id=view["sender_id"], staff_id=user.staff_id, route="live_feed", via="console"
     )
     return response.json({"state": view["state"], "transcript": transcript})

@@ -90,7 +90,7 @@ def _pack(lines: list[str]) -> list[str]:
 
 def results_messages(matches: list[Match], *, need: str, area: Area | None) -> list[str]:
     """The numbered results (after the safety line for needs where danger is likely), as short messages."""
-    heading = f"Services for {need_phrase(need)}{_place_phrase(area)}:"
+    heading = f"Here are services for {need_phrase(need)}{_place_phrase(area)}:"
     lines = [heading, *(format_match(number, match) for number, match in enumerate(matches, start=1))]
     messages = _pack(lines)
     return [SAFETY_LINE, *messages] if need in SAFETY_FIRST_NEEDS else messages

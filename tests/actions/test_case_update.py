@@ -251,9 +251,10 @@ async def test_same_reference_is_not_checked_twice_in_a_session(case):
     assert said == []
 
 
-async def test_forged_verified_slot_discloses_nothing_and_restarts_the_check(case):
+async def test_forged_verified_slot_discloses_nothing_and_restarts_the_check(case, caplog):
     result, said = await run(ActionGiveCaseUpdate(), OPENING, verified=True, verified_reference=REF)
     assert said == [texts.NOT_VERIFIED]
+    assert "verified slot without a current two-factor grant; refusing" in caplog.messages
     assert result == [SlotSet("verified", False), SlotSet("verified_reference", None), SlotSet("crime_ref", None),
                       SlotSet("verification_answer", None), SlotSet("verification_code", None),
                       FollowupAction("case_update_form")]
@@ -327,3 +328,9 @@ def test_the_code_slot_is_never_filled_by_a_risk_message_or_a_way_out():
     assert {"risk_disclosure", "risk_uncertain", "cancel", "deny"} <= set(mapping["not_intent"])
     assert mapping["conditions"] == [{"active_loop": "case_update_form", "requested_slot": "verification_code"}]
     assert DOMAIN["forms"]["case_update_form"]["required_slots"][-1] == "verification_code"
+
+
+async def test_a_postcode_alone_asks_only_for_the_date_of_birth(case):
+    partial_turn = [*asked_for_answer(), user("SX1 2AB", "inform"), FORM, slot("verification_answer", None)]
+    _events, asked = await run(ActionAskVerificationAnswer(), partial_turn)
+    assert asked == [texts.ASK_DOB]

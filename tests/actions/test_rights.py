@@ -96,6 +96,13 @@ def test_a_short_follow_up_stays_on_the_right_just_explained(follow_up: str) -> 
     assert events == [SlotSet("rights_topic", "compensation")]
 
 
+def test_the_classifier_can_say_it_is_a_follow_up_and_the_context_says_of_what() -> None:
+    messages, _ = run(ActionExplainRights(), "where do i send it", selected=("follow_up", 0.8), last_topic="expenses")
+    assert messages[0]["text"] == topic_text("expenses")
+    overview, _ = run(ActionExplainRights(), "where do i send it", selected=("follow_up", 0.8))
+    assert overview[0]["text"].startswith("The Victims' Code gives you 12 rights.")  # nothing explained yet
+
+
 def test_a_follow_up_that_names_another_right_moves_to_it() -> None:
     messages, _ = run(ActionExplainRights(), "how do i complain", last_topic="compensation")
     assert messages[0]["text"] == topic_text("complaints")
@@ -123,7 +130,7 @@ def test_every_overview_button_leads_to_its_own_topic() -> None:
 def test_every_topic_has_nlu_examples_and_every_retrieval_intent_has_a_topic() -> None:
     data = yaml.safe_load(NLU_FILE.read_text(encoding="utf-8"))
     keys = {block["intent"].split("/", 1)[1] for block in data["nlu"] if block["intent"].startswith("ask_rights/")}
-    assert keys == {topic.key for topic in load_content().topics} | {"overview"}
+    assert keys == {topic.key for topic in load_content().topics} | {"overview", "follow_up"}
     for block in data["nlu"]:
         if block["intent"].startswith("ask_rights/"):
             assert len(block["examples"].strip().splitlines()) >= 5, block["intent"]

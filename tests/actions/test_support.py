@@ -204,7 +204,7 @@ async def test_find_support_lists_three_numbered_results(directory):
     assert events == [SlotSet("support_results", FRAUD_IN_SX4)]
     assert len(messages) == 1 and len(messages[0]["text"]) <= 306
     assert messages[0]["text"].split("\n") == [
-        "Services for fraud or scams in Fenchester City (SX4):",
+        "Here are services for fraud or scams in Fenchester City (SX4):",
         "1. Southmoor Scam Recovery Service (sample), open now until 17:00: call 01632 960107.",
         "2. Southmoor Older People's Safety Service (sample), open now until 16:30: call 01632 960109.",
         "3. Report Fraud, open now until 20:00: call 0300 123 2040.",
@@ -218,7 +218,7 @@ async def test_open_now_requests_put_open_services_first(small_directory):
     events, messages = await run(ActionFindSupport(), make_tracker("Oakhollow, who is open right now?", slots=slots))
     assert events == [SlotSet("support_results", ["national-stalking", "local-stalking"])]
     assert messages[1]["text"] == (
-        "Services for stalking or harassment in Oakhollow:\n"
+        "Here are services for stalking or harassment in Oakhollow:\n"
         "1. National Stalking Line, open 24/7: call 0808 802 0300.\n"
         "2. Local Stalking Team (sample), hours not known: call 01632 960001."
     )
@@ -231,13 +231,13 @@ async def test_a_risk_need_opens_with_999_and_a_person_then_the_results(director
     safety, results = messages[0]["text"], "\n".join(message["text"] for message in messages[1:])
     assert all(len(message["text"]) <= 306 for message in messages)
     assert "999" in safety and "55" in safety and "stay on the line" in safety and "talk to a person" in safety
-    assert results.startswith("Services for domestic abuse in Ashby Vale:\n1. ")
+    assert results.startswith("Here are services for domestic abuse in Ashby Vale:\n1. ")
     assert "National Domestic Abuse Helpline (Refuge), open 24/7: call 0808 2000 247." in results
 
 
 async def test_other_needs_start_with_the_results(directory):
     _events, messages = await run(ActionFindSupport(), make_tracker("SX4", slots={"need": "fraud", "area": "SX4"}))
-    assert messages[0]["text"].startswith("Services for fraud")
+    assert messages[0]["text"].startswith("Here are services for fraud")
 
 
 async def test_no_results_offers_victim_support(small_directory):

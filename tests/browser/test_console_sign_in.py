@@ -119,3 +119,26 @@ async def test_repeated_failures_show_a_wait_not_a_lock(console, session, browse
         await submit(page, "Log in")
     await expect(page.get_by_role("alert")).to_have_text("Too many attempts. Wait 1 second, then try again.")
     await page.screenshot(path=str(SCREENSHOTS / "haven_console_login_wait.png"), full_page=True)
+
+
+async def test_a_supervisor_revokes_a_worker_s_token(console, http, session, browser_page):  # noqa: F811
+    from playwright.async_api import expect
+
+    from bot.console import api_tokens
+    from tests.browser.console_sign_in import sign_in
+
+    page, errors = browser_page
+    jo = make_staff(session, "jo.worker", name="Jo Bloggs")
+    make_staff(session, "lee.super", role="supervisor", name="Lee Smith")
+    secret, _row = api_tokens.issue(session, owner=jo, label="case review script", role="reader", created_by=jo.id)
+    session.commit()
+    await sign_in(page, console.base_url, "lee.super")
+    await page.get_by_role("link", name="Account").click()
+    everyone = page.get_by_role("region", name="Everyone's API tokens")
+    await expect(everyone.get_by_role("row", name="case review script")).to_contain_text("Jo Bloggs")
+    await page.screenshot(path=str(SCREENSHOTS / "haven_console_tokens_supervisor.png"), full_page=True)
+    await submit(page, "Revoke case review script of Jo Bloggs")
+    await expect(page.get_by_role("status")).to_have_text("Token revoked: it no longer works.")
+    async with http.get(f"{console.base_url}/console/api/queue", headers={"Authorization": f"Bearer {secret}"}) as r:
+        assert r.status == 401
+    assert errors == []

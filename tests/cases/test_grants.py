@@ -25,7 +25,8 @@ def test_a_grant_holds_for_an_hour_for_its_own_sender_and_case_only(session):
     other, _ = make_case(session, reference="SP/20002/26", first_name="Sam")
     record_grant(session, case=case, victim=victim, sender_key="sms:+1", knowledge="pin",
                  possession="registered_contact", now=NOW)
-    assert granted_victim(session, reference=REF, sender_key="sms:+1", now=NOW + timedelta(minutes=59)) is victim
+    within = NOW + timedelta(minutes=59)
+    assert granted_victim(session, reference=REF, sender_key="sms:+1", now=within) == (case, victim)
     assert granted_victim(session, reference=REF, sender_key="sms:+1", now=NOW + timedelta(minutes=61)) is None
     assert granted_victim(session, reference=REF, sender_key="sms:+2", now=NOW) is None
     assert granted_victim(session, reference=other.reference, sender_key="sms:+1", now=NOW) is None
@@ -58,7 +59,7 @@ def test_a_knowledge_only_grant_stops_counting_once_the_policy_is_tightened(sess
     case, victim = make_case(session, reference=REF)
     record_grant(session, case=case, victim=victim, sender_key="rest:app", knowledge="dob_postcode",
                  possession="not_required", now=NOW)
-    assert granted_victim(session, reference=REF, sender_key="rest:app", now=NOW) is victim
+    assert granted_victim(session, reference=REF, sender_key="rest:app", now=NOW) == (case, victim)
     monkeypatch.setenv("HAVEN_VERIFY_SECOND_FACTOR", "always")
     get_settings.cache_clear()
     assert granted_victim(session, reference=REF, sender_key="rest:app", now=NOW) is None

@@ -11,7 +11,8 @@ from bot.cases.verification import CODE_SENT, GRANTED, LOCKED, WAIT, WRONG, acce
 from bot.models.cases import Victim
 from bot.models.messaging import OutboxMessage
 from bot.models.security import StaffAlert, VerificationAttempt
-from bot.models.verification import DisclosureGrant
+from bot.models.staff import Staff
+from bot.models.verification import DisclosureGrant, VerificationLockClear
 from tests.cases.factories import CONTACT_NUMBER, make_case
 
 NOW = datetime(2026, 11, 24, 12, 0)
@@ -184,3 +185,34 @@ def test_failures_older_than_a_day_are_forgotten(session):
         _check(session, answer=WRONG_ANSWER, sender=sender, now=NOW - timedelta(hours=hours))
     outcome = _check(session, answer=WRONG_ANSWER, sender="rest:c")
     assert (outcome.status, outcome.attempts_left) == (WRONG, 2)
+
+
+def test_the_alert_counts_only_the_senders_that_failed_this_reference_since_its_last_grant(session):
+    make_case(session)
+    make_case(session, reference="SP/20002/26", first_name="Sam")
+    _check(session, answer=WRONG_ANSWER, sender="rest:before-the-grant")
+    assert _check(session, now=NOW + LATER).verified  # the victim's own number: the count starts again
+    _check(session, reference="SP/20002/26", answer=WRONG_ANSWER, sender="rest:elsewhere", now=NOW + LATER)
+    for i, sender in enumerate(["rest:a", "rest:a", "rest:b"]):
+        _check(session, answer=WRONG_ANSWER, sender=sender, now=NOW + (i + 2) * LATER)
+    alert = session.scalars(select(StaffAlert).where(StaffAlert.kind == "verification_locked")).one()
+    assert (alert.detail["failures"], alert.detail["senders"]) == (3, 2)
+
+
+def test_a_clear_records_which_supervisor_cleared_it(session):
+    supervisor = Staff(username="sup", display_name="Sup", role="supervisor", password_hash="x")
+    session.add(supervisor)
+    session.commit()
+    clear_lock(session, reference=REF, staff_id=supervisor.id, now=NOW)
+    session.commit()
+    assert session.scalars(select(VerificationLockClear.staff_id)).all() == [supervisor.id]
+
+
+def test_locked_references_are_listed_most_recently_tried_first(session):
+    for reference in ("SP/99991/26", "SP/99992/26"):
+        for i in range(3):
+            _check(session, reference=reference, sender=f"rest:{reference}{i}", now=NOW + i * LATER)
+    _check(session, reference="SP/99991/26", sender="rest:again", now=NOW + 3 * LATER)  # refused, but tried
+    listed = locked_references(session, now=NOW + 3 * LATER)
+    assert [reference for reference, _ in listed] == ["SP/99991/26", "SP/99992/26"]
+    assert all(state.locked and state.retry_at == NOW + 2 * LATER + timedelta(minutes=30) for _, state in listed)

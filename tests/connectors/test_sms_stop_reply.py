@@ -8,7 +8,9 @@ from connectors.sms_gsm import count_segments, is_gsm
 from connectors.sms_inbound import EMPTY_REPLY, HELP_REPLY, START_REPLY, STOP_REPLY, keyword_of
 
 
-@pytest.mark.parametrize("word", ["STOP", "stop", "Stop.", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", " quit! "])
+@pytest.mark.parametrize(
+    "word", ["STOP", "stop", "Stop.", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", " quit! "]
+)
 def test_every_carrier_stop_word_opts_out(word):
     assert keyword_of(word) == "STOP"
 

@@ -71,19 +71,22 @@ async def test_guessing_slows_the_guesser_more_and_more_but_not_the_real_user(
     assert (await log_in(http, console.base_url, "jo.worker", headers=from_address(OFFICE))).status == 303
 
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as attacker:
-        for _ in range(5):
+        for _ in range(6):  # five free tries, then (once the first one-second wait is over) a sixth
             response = await log_in(attacker, console.base_url, "jo.worker", "guess", headers=from_address(ATTACKER))
             assert response.status == 401
+            time_passes(session)
         waits = []
         for attempt in range(4):
+            wrong = await log_in(attacker, console.base_url, "jo.worker", f"g{attempt}", headers=from_address(ATTACKER))
+            assert wrong.status == 401
             blocked = await log_in(attacker, console.base_url, "jo.worker", PASSWORD, headers=from_address(ATTACKER))
             assert blocked.status == 429  # even the right password is not checked while it must wait
             assert "Too many attempts. Wait" in await blocked.text()
             waits.append(int(blocked.headers["Retry-After"]))
             time_passes(session)
-            wrong = await log_in(attacker, console.base_url, "jo.worker", f"g{attempt}", headers=from_address(ATTACKER))
-            assert wrong.status == 401
-        assert waits == [1, 2, 4, 8]
+        assert waits == [4, 8, 16, 32]
+        guess = await log_in(attacker, console.base_url, "jo.worker", "g4", headers=from_address(ATTACKER))
+        assert guess.status == 401  # the account now makes unknown browsers wait 64 s
 
         # Meanwhile the real user, in the browser they used before, signs in at once from the office.
         http.cookie_jar.clear(lambda cookie: cookie.key == "haven_console")

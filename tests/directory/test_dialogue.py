@@ -6,7 +6,7 @@ import pytest
 
 from bot.directory.dialogue import is_decline, parse_choice, skips_area, wants_open_now
 
-NAMES = ["Southmoor Scam Recovery Service", "Action Fraud", "Victim Support Supportline"]
+NAMES = ["Southmoor Scam Recovery Service", "Report Fraud", "Victim Support Supportline"]
 
 
 @pytest.mark.parametrize(
@@ -20,7 +20,7 @@ NAMES = ["Southmoor Scam Recovery Service", "Action Fraud", "Victim Support Supp
         ("Second please", 1),
         ("3rd", 2),
         ("the last one", 2),
-        ("Action Fraud", 1),
+        ("Report Fraud", 1),
         ("victim support", 2),
         ("scam recovery", 0),
     ],

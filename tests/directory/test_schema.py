@@ -184,3 +184,13 @@ def test_a_file_without_an_agencies_list_is_rejected(tmp_path):
     path.write_text("- just a list\n", encoding="utf-8")
     with pytest.raises(DirectoryError, match="the file must be a mapping with an 'agencies' list"):
         load_directory(path)
+
+
+def test_every_key_service_of_a_need_is_a_national_entry_for_that_need(records):
+    from bot.directory.needs import NEED_KEYS, key_services
+
+    agencies = by_slug(records)
+    for need in NEED_KEYS:
+        for slug in key_services(need):
+            assert slug in agencies, (need, slug)
+            assert agencies[slug]["national"] and need in agencies[slug]["needs"], (need, slug)

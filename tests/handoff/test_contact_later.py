@@ -120,3 +120,26 @@ async def test_the_answer_is_recorded_and_confirmed_on_the_victims_channel(sessi
     assert tracker.events[-1].metadata == {"safety_advice": True, "contact_later": "no"}
     await react_to_contact_answer(tracker)  # the same turn saved again: nothing new
     assert len(session.scalars(select(OutboxMessage)).all()) == 1
+
+
+async def test_havens_tracker_store_reads_the_answer_when_the_waiting_turn_is_saved(session, db_url):
+    from pathlib import Path
+
+    from rasa.shared.core.domain import Domain
+
+    from bot.tracker_store import HavenTrackerStore
+
+    store = HavenTrackerStore(domain=Domain.load(str(Path(__file__).resolve().parents[2] / "domain.yml")))
+    open_handoff(session, sender_id=SENDER, channel="sms", reason="risk", level="high")
+    session.commit()
+    tracker = paused()
+    await store.save(tracker)
+    tracker = await store.retrieve(SENDER)
+    tracker.update(reply("after 7pm tonight"))
+
+    await store.save(tracker)
+
+    session.expire_all()
+    assert latest_answer(session, sender_id=SENDER) == "time"
+    saved = await store.retrieve(SENDER)
+    assert saved.events[-1].text == wording.CONTACT_LATER_TIME  # in the transcript staff read

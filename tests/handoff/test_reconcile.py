@@ -125,7 +125,7 @@ async def test_advice_never_sent_because_the_session_start_failed_too_goes_out_f
 
     assert await reconcile_once(agent) == 1
     [(_, _, advice), (_, _, next_steps)] = queued_texts(session)
-    assert advice.startswith("In an emergency call 999") and "Threats to kill or hurt you are a crime" in advice
+    assert advice.startswith("In an emergency call 999") and "Threats to kill or hurt you are a crime." in advice
     assert "Others may read this phone" in advice  # an SMS conversation
     assert next_steps.startswith(OFF_DUTY_START)
     tracker = await agent.tracker_store.retrieve(SENDER)

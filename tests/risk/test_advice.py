@@ -1,4 +1,4 @@
-"""The safety advice (domain response utter_safety_advice): right UK numbers, GSM-7, 2 SMS segments, one per category."""
+"""The safety advice (domain response utter_safety_advice): right UK numbers, GSM-7, 2 SMS segments, per category."""
 
 from __future__ import annotations
 
