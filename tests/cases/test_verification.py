@@ -216,3 +216,31 @@ def test_locked_references_are_listed_most_recently_tried_first(session):
     listed = locked_references(session, now=NOW + 3 * LATER)
     assert [reference for reference, _ in listed] == ["SP/99991/26", "SP/99992/26"]
     assert all(state.locked and state.retry_at == NOW + 2 * LATER + timedelta(minutes=30) for _, state in listed)
+
+
+def test_one_open_alert_per_reference_and_a_new_one_once_it_is_acknowledged(session):
+    make_case(session)
+    session.add_all([
+        StaffAlert(kind="handoff_unrecorded", detail={"reference": REF}, created_at=NOW),  # another kind
+        StaffAlert(kind="verification_locked", detail={"reference": "SP/99999/26"}, created_at=NOW),  # another ref
+    ])
+    session.commit()
+
+    def lock(start):
+        for i in range(3):
+            _check(session, answer=WRONG_ANSWER, sender=f"rest:{start}{i}", now=start + i * LATER)
+
+    def mine():
+        alerts = session.scalars(select(StaffAlert).where(StaffAlert.kind == "verification_locked")).all()
+        return [alert for alert in alerts if alert.detail["reference"] == REF]
+
+    lock(NOW)
+    assert len(mine()) == 1
+    clear_lock(session, reference=REF, staff_id=None, now=NOW + timedelta(hours=1))
+    lock(NOW + timedelta(hours=2))
+    assert len(mine()) == 1  # still open: staff already know
+    mine()[0].acknowledged_at = NOW + timedelta(hours=3)
+    session.commit()
+    clear_lock(session, reference=REF, staff_id=None, now=NOW + timedelta(hours=3))
+    lock(NOW + timedelta(hours=4))
+    assert len(mine()) == 2

@@ -1,7 +1,7 @@
 """Staff access: per-staff API tokens, TOTP two-step sign-in, login throttling, counted transcript reads.
 
 Revision ID: 0006_staff_access
-Revises: 0005_privacy
+Revises: 0004_verification_codes
 """
 
 from __future__ import annotations
@@ -10,11 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_staff_access"
-# TEMPORARY while the other 000x migrations are being written in parallel: chain onto the newest one present.
-# The final file says down_revision = "0005_privacy".
-down_revision = sorted(
-    p.stem for p in __import__("pathlib").Path(__file__).parent.glob("000[1-5]_*.py")
-)[-1]
+down_revision = "0004_verification_codes"  # no 0005: the privacy work needed no table
 branch_labels = None
 depends_on = None
 
