@@ -23,12 +23,10 @@ logger = logging.getLogger(__name__)
 def details_for(sender_id: str, reference: str) -> list[str] | None:
     """The details, only if the database holds a current grant of both factors to this sender for this case."""
     with session_scope() as session:
-        victim = granted_victim(session, reference=reference, sender_key=sender_id, now=utcnow())
-        if victim is None:
+        granted = granted_victim(session, reference=reference, sender_key=sender_id, now=utcnow())
+        if granted is None:
             return None
-        case = next((case for case in victim.cases if case.reference == reference), None)
-        if case is None:
-            return None
+        case, victim = granted
         return case_details_messages(session, case_id=case.id, victim_id=victim.id)
 
 

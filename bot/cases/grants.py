@@ -53,7 +53,7 @@ def granted_victim(session: Session, *, reference: str, sender_key: str, now: da
     for grant in grants:
         case = session.get(Case, grant.case_id)
         victim = session.get(Victim, grant.victim_id)
-        if case is None or victim is None or case.reference != reference or victim not in case.victims:
+        if case is None or victim is None or victim not in case.victims:
             continue
         still_optional = possession_route(case, victim, sender_key, policy=policy) == NOT_REQUIRED
         if grant.possession == NOT_REQUIRED and not still_optional:

@@ -27,7 +27,7 @@ def test_a_grant_holds_for_an_hour_for_its_own_sender_and_case_only(session):
                  possession="registered_contact", now=NOW)
     within = NOW + timedelta(minutes=59)
     assert granted_victim(session, reference=REF, sender_key="sms:+1", now=within) == (case, victim)
-    assert granted_victim(session, reference=REF, sender_key="sms:+1", now=NOW + timedelta(minutes=61)) is None
+    assert granted_victim(session, reference=REF, sender_key="sms:+1", now=NOW + timedelta(minutes=60)) is None
     assert granted_victim(session, reference=REF, sender_key="sms:+2", now=NOW) is None
     assert granted_victim(session, reference=other.reference, sender_key="sms:+1", now=NOW) is None
     assert granted_victim(session, reference=REF, sender_key="sms:+1", now=NOW - timedelta(seconds=1)) is None
@@ -74,3 +74,30 @@ def test_an_unknown_policy_is_refused_at_start_up(monkeypatch):
     finally:
         monkeypatch.delenv("HAVEN_VERIFY_SECOND_FACTOR")
         get_settings.cache_clear()
+
+
+def _second_victim(session, case):
+    from bot.models.cases import Victim
+
+    other = Victim(first_name="Toni")
+    case.victims.append(other)
+    session.commit()
+    return other
+
+
+def test_the_latest_grant_names_the_victim(session):
+    case, first = make_case(session, reference=REF)
+    second = _second_victim(session, case)
+    for victim, at in ((second, NOW + timedelta(minutes=1)), (first, NOW)):  # the later one stored first
+        record_grant(session, case=case, victim=victim, sender_key="sms:+1", knowledge="pin",
+                     possession="registered_contact", now=at)
+    assert granted_victim(session, reference=REF, sender_key="sms:+1", now=NOW + timedelta(minutes=2)) == (case, second)
+
+
+def test_of_two_grants_at_the_same_moment_the_last_recorded_names_the_victim(session):
+    case, first = make_case(session, reference=REF)
+    second = _second_victim(session, case)
+    for victim in (first, second):
+        record_grant(session, case=case, victim=victim, sender_key="sms:+1", knowledge="pin",
+                     possession="registered_contact", now=NOW)
+    assert granted_victim(session, reference=REF, sender_key="sms:+1", now=NOW) == (case, second)

@@ -20,6 +20,7 @@ from bot.cases.verification import (
 )
 from bot.models.messaging import OutboxMessage
 from bot.models.verification import DisclosureGrant, VerificationCode
+from bot.settings import get_settings
 from tests.cases.factories import CONTACT_NUMBER, make_case
 
 NOW = datetime(2026, 11, 24, 12, 0)
@@ -164,3 +165,90 @@ def test_a_victim_with_no_contact_on_record_cannot_finish_here(session):
 @pytest.mark.parametrize("text", ["12345", "1234567", "01/02/1980", "SP/12345/26", "", None])
 def test_only_six_digits_are_read_as_a_code(text):
     assert read_code(text) is None
+
+
+def test_each_sender_keeps_its_own_open_code(session, case):
+    _knowledge(session, sender="webchat:first")
+    _knowledge(session, sender="webchat:second", now=NOW + LATER)
+    first_code, _second_code = _sent_codes(session)
+    assert _code(session, first_code, sender="webchat:first", now=NOW + 2 * LATER).verified
+
+
+def test_a_victim_with_two_cases_can_use_the_code_for_either(session, case):
+    make_case(session, reference=OTHER_REF, first_name="Alex")  # same registered number
+    _knowledge(session, reference=REF)
+    _knowledge(session, reference=OTHER_REF, now=NOW + LATER)
+    code_for_ref, _code_for_other = _sent_codes(session)
+    assert _code(session, code_for_ref, reference=REF, now=NOW + 2 * LATER).verified
+
+
+def test_a_code_for_an_unknown_reference_reads_like_any_wrong_code(session, case):
+    assert _code(session, "123456", reference="SP/99999/26").status == WRONG
+
+
+def test_an_expired_code_is_closed(session, case):
+    _knowledge(session)
+    (code,) = _sent_codes(session)
+    _code(session, code, now=NOW + timedelta(minutes=11))
+    assert session.scalars(select(VerificationCode.closed_at)).one() == NOW + timedelta(minutes=11)
+
+
+def test_a_code_is_dead_after_three_wrong_tries_even_before_any_lock(session, case, monkeypatch):
+    monkeypatch.setenv("HAVEN_VERIFY_MAX_FAILURES", "10")
+    get_settings.cache_clear()
+    _knowledge(session)
+    (code,) = _sent_codes(session)
+    wrong = "000000" if code != "000000" else "111111"
+    for i in range(CODE_MAX_ATTEMPTS):
+        assert _code(session, wrong, now=NOW + (i + 1) * LATER).status == WRONG
+    assert session.scalars(select(VerificationCode.attempts)).one() == CODE_MAX_ATTEMPTS
+    assert _code(session, code, now=NOW + 5 * LATER).status == WRONG
+
+
+def test_the_right_code_after_others_locked_the_reference_is_refused(session, case):
+    _knowledge(session)
+    (code,) = _sent_codes(session)
+    wrong = VerificationAnswer(dob=date(1970, 1, 1), postcode="SX99ZZ")
+    for i in range(3):
+        check_knowledge(session, reference=REF, sender_key=f"rest:x{i}", answer=wrong, now=NOW + (i + 1) * LATER)
+        session.commit()
+    assert _code(session, code, now=NOW + 4 * LATER).status == LOCKED
+    assert session.scalars(select(DisclosureGrant)).all() == []
+
+
+def test_the_right_code_from_a_sender_locked_for_guessing_other_references_is_refused(session, case):
+    _knowledge(session)
+    (code,) = _sent_codes(session)
+    wrong = VerificationAnswer(dob=date(1970, 1, 1), postcode="SX99ZZ")
+    for i in range(5):
+        check_knowledge(session, reference=f"SP/3000{i}/26", sender_key=WEB, answer=wrong, now=NOW)
+        session.commit()
+    assert _code(session, code, now=NOW + LATER).status == LOCKED
+
+
+def test_parallel_code_guesses_are_checked_one_at_a_time(db_url, session, case):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bot.db import session_scope
+
+    _knowledge(session)
+    (code,) = _sent_codes(session)
+    wrong_codes = [f"{n:06d}" for n in range(900000, 900013) if f"{n:06d}" != code][:12]
+    session.close()
+
+    def guess(wrong: str) -> str:
+        with session_scope() as own:
+            return check_code(own, reference=REF, sender_key=WEB, code=wrong, now=NOW + LATER).status
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = list(pool.map(guess, wrong_codes))
+    assert sorted(statuses) == ["wait"] * 11 + ["wrong"]
+
+
+def test_a_code_is_void_once_its_victim_is_no_longer_on_the_case(session, case):
+    _knowledge(session)
+    (code,) = _sent_codes(session)
+    case[0].victims = []
+    session.commit()
+    assert _code(session, code).status == WRONG
+    assert session.scalars(select(DisclosureGrant)).all() == []

@@ -174,6 +174,7 @@ def test_one_sender_cannot_try_reference_after_reference(session):
     ]
     assert [o.status for o in outcomes] == [WRONG, WRONG, WRONG, WRONG, LOCKED]
     # the fifth reference had only one failure, yet the sender is locked everywhere...
+    assert access_refused(session, reference="SP/20001/26", sender_key="rest:enumerator", now=NOW + LATER) == LOCKED
     assert _check(session, reference="SP/20005/26", sender="rest:enumerator", now=NOW + LATER).status == LOCKED
     # ...and nobody else is
     assert _check(session, reference="SP/20005/26", sender="rest:someone", now=NOW + LATER).status == CODE_SENT
@@ -193,6 +194,7 @@ def test_the_alert_counts_only_the_senders_that_failed_this_reference_since_its_
     _check(session, answer=WRONG_ANSWER, sender="rest:before-the-grant")
     assert _check(session, now=NOW + LATER).verified  # the victim's own number: the count starts again
     _check(session, reference="SP/20002/26", answer=WRONG_ANSWER, sender="rest:elsewhere", now=NOW + LATER)
+    assert _check(session, sender="rest:knows-the-answer", now=NOW + LATER + timedelta(seconds=1)).status == CODE_SENT
     for i, sender in enumerate(["rest:a", "rest:a", "rest:b"]):
         _check(session, answer=WRONG_ANSWER, sender=sender, now=NOW + (i + 2) * LATER)
     alert = session.scalars(select(StaffAlert).where(StaffAlert.kind == "verification_locked")).one()

@@ -43,8 +43,10 @@ def test_verified_victim_hears_status_officer_and_next_steps(haven, twilio):
     update = answer_then_code(haven, twilio, sender, "SP/10001/26", "01/02/1980 SX1 2AB")
     assert "SP/10001/26" in update
     assert "Under investigation" in update
-    assert "DC Example Jones" in update
-    assert "5 working days" in update
+    assert "DC Example Jones" not in update and "Reply DETAILS" in update  # officer and court only on request
+    details = texts(haven.say(sender, "DETAILS"))
+    assert "DC Example Jones" in details
+    assert "5 working days" in details
 
 
 def test_pin_verification_works_too(haven, twilio):
@@ -52,7 +54,7 @@ def test_pin_verification_works_too(haven, twilio):
     haven.say(sender, "can I have an update on SP/10002/26")
     update = answer_then_code(haven, twilio, sender, "SP/10002/26", "544824")
     assert "SP/10002/26" in update
-    assert "Status:" in update
+    assert "Here is the latest on SP/10002/26:" in update
 
 
 def test_wrong_answer_reads_the_same_whether_or_not_the_reference_exists(haven):

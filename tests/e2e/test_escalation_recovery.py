@@ -50,7 +50,7 @@ def test_rest_reply_has_the_advice_while_the_action_server_is_down_then_the_hand
     with haven.action_server_stopped():
         advice = texts(haven.say(sender, "he said he will kill me tonight"))
         assert "999" in advice and "press 55" in advice
-        assert "Threats to kill or hurt you are a crime. We can help you tell the police." in advice
+        assert "Threats to kill or hurt you are a crime." in advice
         assert "Others may read this phone" not in advice  # that line is for SMS and Telegram
 
     entry = queued(haven, console_headers, f"rest:{sender}")
@@ -60,7 +60,7 @@ def test_rest_reply_has_the_advice_while_the_action_server_is_down_then_the_hand
     alert = alert_for(haven, entry["id"])
     assert alert is not None and alert["kind"] == "escalation recovered"
     told = callbacks.wait_for(lambda message: message.get("recipient_id") == f"rest:{sender}")
-    assert "gateway" in told["text"]  # who helps next: the advice came in the reply
+    assert "our team" in told["text"]  # who helps next: the advice came in the reply
     assert haven.say(sender, "are you there?") == []  # paused for a person, as after any escalation
 
 
@@ -73,7 +73,7 @@ def test_sms_advice_warns_that_others_may_read_the_phone_while_the_action_server
     with haven.action_server_stopped():
         assert post_sms(haven, number, "my ex keeps following me and turning up at my work every day") == 200
         advice = twilio.messages_to(number, 2)[1]["Body"]
-        assert "999" in advice and "National Stalking Helpline: 0808 802 0300" in advice
+        assert "999" in advice and "National Stalking Helpline (weekdays): 0808 802 0300" in advice
         assert "Others may read this phone: delete our messages if safer." in advice
 
     entry = queued(haven, console_headers, f"sms:{number}")
@@ -94,4 +94,4 @@ def test_first_message_with_the_action_server_down_still_gets_the_advice_and_a_p
     assert "press 55" in advice and "Threats to kill or hurt you are a crime." in advice
     assert (entry["reason"], entry["category"]) == ("risk", "threat_to_life")
     assert alert_for(haven, entry["id"]) is not None
-    assert callbacks.wait_for(lambda message: mine(message) and "gateway" in message.get("text", ""))
+    assert callbacks.wait_for(lambda message: mine(message) and "our team" in message.get("text", ""))
