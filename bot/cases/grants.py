@@ -51,9 +51,8 @@ def granted_victim(session: Session, *, reference: str, sender_key: str, now: da
     ).all()
     policy = get_settings().verification_second_factor
     for grant in grants:
-        case = session.get(Case, grant.case_id)
-        victim = session.get(Victim, grant.victim_id)
-        if case is None or victim is None or victim not in case.victims:
+        case, victim = session.get(Case, grant.case_id), session.get(Victim, grant.victim_id)  # both cascade-delete it
+        if victim not in case.victims:
             continue
         still_optional = possession_route(case, victim, sender_key, policy=policy) == NOT_REQUIRED
         if grant.possession == NOT_REQUIRED and not still_optional:

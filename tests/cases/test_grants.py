@@ -101,3 +101,19 @@ def test_of_two_grants_at_the_same_moment_the_last_recorded_names_the_victim(ses
         record_grant(session, case=case, victim=victim, sender_key="sms:+1", knowledge="pin",
                      possession="registered_contact", now=NOW)
     assert granted_victim(session, reference=REF, sender_key="sms:+1", now=NOW) == (case, second)
+
+
+def test_an_older_valid_grant_still_counts_when_the_newest_is_void(session, monkeypatch):
+    case, first = make_case(session, reference=REF)
+    second = _second_victim(session, case)
+    record_grant(session, case=case, victim=first, sender_key="rest:app", knowledge="pin",
+                 possession="one_time_code", now=NOW)
+    record_grant(session, case=case, victim=second, sender_key="rest:app", knowledge="pin",
+                 possession="one_time_code", now=NOW + timedelta(minutes=1))
+    record_grant(session, case=case, victim=first, sender_key="rest:app", knowledge="pin",
+                 possession="not_required", now=NOW + timedelta(minutes=2))  # void under "always"
+    case.victims.remove(second)
+    session.commit()
+    assert granted_victim(session, reference=REF, sender_key="rest:app", now=NOW + timedelta(minutes=3)) == (
+        case, first,
+    )

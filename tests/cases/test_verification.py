@@ -193,8 +193,9 @@ def test_the_alert_counts_only_the_senders_that_failed_this_reference_since_its_
     make_case(session, reference="SP/20002/26", first_name="Sam")
     _check(session, answer=WRONG_ANSWER, sender="rest:before-the-grant")
     assert _check(session, now=NOW + LATER).verified  # the victim's own number: the count starts again
-    _check(session, reference="SP/20002/26", answer=WRONG_ANSWER, sender="rest:elsewhere", now=NOW + LATER)
-    assert _check(session, sender="rest:knows-the-answer", now=NOW + LATER + timedelta(seconds=1)).status == CODE_SENT
+    after_grant = NOW + LATER + timedelta(seconds=1)
+    _check(session, reference="SP/20002/26", answer=WRONG_ANSWER, sender="rest:elsewhere", now=after_grant)
+    assert _check(session, sender="rest:knows-the-answer", now=after_grant).status == CODE_SENT
     for i, sender in enumerate(["rest:a", "rest:a", "rest:b"]):
         _check(session, answer=WRONG_ANSWER, sender=sender, now=NOW + (i + 2) * LATER)
     alert = session.scalars(select(StaffAlert).where(StaffAlert.kind == "verification_locked")).one()
@@ -214,9 +215,9 @@ def test_locked_references_are_listed_most_recently_tried_first(session):
     for reference in ("SP/99991/26", "SP/99992/26"):
         for i in range(3):
             _check(session, reference=reference, sender=f"rest:{reference}{i}", now=NOW + i * LATER)
-    _check(session, reference="SP/99991/26", sender="rest:again", now=NOW + 3 * LATER)  # refused, but tried
+    _check(session, reference="SP/99992/26", sender="rest:again", now=NOW + 3 * LATER)  # refused, but tried
     listed = locked_references(session, now=NOW + 3 * LATER)
-    assert [reference for reference, _ in listed] == ["SP/99991/26", "SP/99992/26"]
+    assert [reference for reference, _ in listed] == ["SP/99992/26", "SP/99991/26"]
     assert all(state.locked and state.retry_at == NOW + 2 * LATER + timedelta(minutes=30) for _, state in listed)
 
 
