@@ -9,6 +9,7 @@ import pytest
 from tests.e2e.test_channels import post_sms
 
 pytestmark = pytest.mark.slow
+UNSURE = "i'm scared for my safety right now"  # the model is unsure (between watch and escalate)
 
 
 def texts(replies: list[dict]) -> str:
@@ -41,7 +42,7 @@ def test_a_message_the_patterns_missed_reaches_a_person(haven, console_headers, 
 
 def test_uncertain_message_asks_if_safe_and_no_escalates(haven, console_headers):
     sender = new_sender()
-    reply = texts(haven.say(sender, "HELP"))
+    reply = texts(haven.say(sender, UNSURE))
     assert "Are you safe right now?" in reply and "999" in reply and "PERSON" in reply
     assert queued(haven, console_headers, f"rest:{sender}") is None
     answer = texts(haven.say(sender, "no"))
@@ -51,7 +52,7 @@ def test_uncertain_message_asks_if_safe_and_no_escalates(haven, console_headers)
 
 def test_uncertain_message_then_safe_carries_on(haven, console_headers):
     sender = new_sender()
-    assert "Are you safe right now?" in texts(haven.say(sender, "help"))
+    assert "Are you safe right now?" in texts(haven.say(sender, UNSURE))
     answer = texts(haven.say(sender, "yes I'm safe"))
     assert "Thank you for telling me" in answer
     assert queued(haven, console_headers, f"rest:{sender}") is None
