@@ -6,27 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, needs_chromium
+from tests.browser.chromium import needs_chromium
 from tests.console.conftest import authenticators, console, http  # noqa: F401  (fixtures)
 from tests.handoff.factories import PASSWORD, make_staff
 
 SCREENSHOTS = Path("/tmp")
 
 pytestmark = [pytest.mark.browser, needs_chromium]
-
-
-@pytest.fixture
-async def browser_page():
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = await browser.new_context(viewport={"width": 1280, "height": 860})
-        page = await context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        yield page, errors
-        await browser.close()
 
 
 async def submit(page, button: str) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from rasa.shared.core.events import ActionExecuted, ConversationPaused, UserUttered
 
-from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, needs_chromium
+from tests.browser.chromium import needs_chromium
 from tests.browser.console_sign_in import sign_in
 from tests.console.conftest import console, http  # noqa: F401  (fixtures)
 from tests.handoff.factories import make_handoff, make_staff
@@ -15,20 +15,6 @@ from tests.handoff.factories import make_handoff, make_staff
 SCREENSHOT = Path("/tmp/live_view.png")
 
 pytestmark = [pytest.mark.browser, needs_chromium]
-
-
-@pytest.fixture
-async def browser_page():
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = await browser.new_context(viewport={"width": 1280, "height": 860})
-        page = await context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        yield page, errors
-        await browser.close()
 
 
 def said(text: str, **risk) -> UserUttered:
