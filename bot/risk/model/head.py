@@ -79,9 +79,10 @@ class RiskHead:
             loaded = {name: arrays[name] for name in arrays.files}
         return cls(loaded, json.loads((directory / META_FILE).read_text(encoding="utf-8")))
 
-    def lexical_scores(self, texts: list[str]) -> np.ndarray:
+    def lexical_scores(self, features) -> np.ndarray:
+        """P(escalate) from the n-gram part, for rows of `self.lexical.transform(texts)`."""
         weight, bias = self.lexical_weights
-        return _sigmoid(np.asarray(self.lexical.transform(texts) @ weight).ravel() + bias)
+        return _sigmoid(np.asarray(features @ weight).ravel() + bias)
 
     def dense_scores(self, vectors: np.ndarray) -> np.ndarray:
         hidden = np.asarray(vectors, dtype=np.float32)
@@ -93,12 +94,13 @@ class RiskHead:
 
     def scores(self, texts: list[str], vectors: np.ndarray) -> np.ndarray:
         """P(escalate) for each text, given its sentence vector."""
-        return self.mix * self.lexical_scores(texts) + (1.0 - self.mix) * self.dense_scores(vectors)
+        lexical = self.lexical_scores(self.lexical.transform(texts))
+        return self.mix * lexical + (1.0 - self.mix) * self.dense_scores(vectors)
 
-    def category_probabilities(self, texts: list[str]) -> np.ndarray:
-        """[n, n_categories] probabilities over the risk categories."""
+    def category_probabilities(self, features) -> np.ndarray:
+        """[n, n_categories] probabilities over the risk categories, for rows of `self.lexical.transform(texts)`."""
         weight, bias = self.category_weights
-        return _softmax(np.asarray(self.lexical.transform(texts) @ weight) + bias)
+        return _softmax(np.asarray(features @ weight) + bias)
 
     def nearest(self, vector: np.ndarray, count: int = NEAREST) -> list[dict]:
         """The escalating training examples most similar in meaning to `vector` (shown to staff)."""
@@ -107,20 +109,25 @@ class RiskHead:
         return [{"text": self.example_texts[i], "category": self.example_categories[i],
                  "similarity": round(float(similarity[i]), 3)} for i in best]
 
-    def message_score(self, text: str, windows: np.ndarray) -> float:
-        """P(escalate) for one message; a long one is judged by its most worrying stretch."""
-        lexical = float(self.lexical_scores(text_chunks(text)).max())
+    def message_score(self, text: str, windows: np.ndarray, features=None) -> float:
+        """P(escalate) for one message; a long one is judged by its most worrying stretch.
+
+        `features`: the n-gram rows of `text_chunks(text)`, when the caller already has them.
+        """
+        if features is None:
+            features = self.lexical.transform(text_chunks(text))
+        lexical = float(self.lexical_scores(features).max())
         dense = float(self.dense_scores(np.asarray(windows, dtype=np.float32)).max())
         return self.mix * lexical + (1.0 - self.mix) * dense
 
     def judge(self, text: str, windows: np.ndarray) -> ModelVerdict:
         """The verdict for one message: score, likely category, and the nearest training examples."""
-        chunks = text_chunks(text)
+        features = self.lexical.transform(text_chunks(text))  # once, for the score and the categories
         vectors = np.asarray(windows, dtype=np.float32)
-        probabilities = self.category_probabilities(chunks).max(axis=0)
+        probabilities = self.category_probabilities(features).max(axis=0)
         ranked = sorted(zip(self.categories, probabilities, strict=True), key=lambda pair: -pair[1])
         return ModelVerdict(
-            score=self.message_score(text, vectors),
+            score=self.message_score(text, vectors, features),
             category=ranked[0][0],
             category_scores={name: round(float(value), 3) for name, value in ranked[:3]},
             nearest=self.nearest(vectors.mean(axis=0)),
