@@ -66,11 +66,14 @@ def fit_arrays(data: LabelledSet) -> dict[str, np.ndarray]:
     return arrays
 
 
+def head_meta(arrays: dict[str, np.ndarray], mix: float, thresholds: dict[str, float]) -> dict:
+    """What RiskHead needs besides the arrays (the rest of head.json is provenance)."""
+    return {"dense_layers": sum(1 for name in arrays if name.startswith("dense_w")), "lexical_weight": mix,
+            "thresholds": thresholds, "categories": [str(name) for name in arrays["category_names"]]}
+
+
 def head_with(arrays: dict[str, np.ndarray], mix: float, thresholds: dict[str, float]) -> RiskHead:
-    layers = sum(1 for name in arrays if name.startswith("dense_w"))
-    meta = {"dense_layers": layers, "lexical_weight": mix, "thresholds": thresholds,
-            "categories": [str(name) for name in arrays["category_names"]]}
-    return RiskHead(arrays, meta)
+    return RiskHead(arrays, head_meta(arrays, mix, thresholds))
 
 
 def train(corpus_dir: Path, heldout_file: Path, patterns_dir: Path, encoder_dir: Path, out_dir: Path,
@@ -100,11 +103,7 @@ def train(corpus_dir: Path, heldout_file: Path, patterns_dir: Path, encoder_dir:
     thresholds = choose_thresholds(by_mix[mix][1], validation.labels, pattern_hits)
     alone = below_imminent & (by_mix[mix][1] < thresholds["escalate"])
     thresholds["disagree"] = disagreement_floor(by_mix[mix][1], validation.labels, alone, thresholds["watch"])
-    meta = {
-        "dense_layers": sum(1 for name in arrays if name.startswith("dense_w")),
-        "lexical_weight": mix,
-        "thresholds": thresholds,
-        "categories": [str(name) for name in arrays["category_names"]],
+    meta = head_meta(arrays, mix, thresholds) | {
         "worst_validation_batch_recall_at_3pct_by_mix": {str(key): round(value[0], 4) for key, value in by_mix.items()},
         "train_examples": len(train_set.examples),
         "validation_examples": len(validation.examples),
