@@ -50,7 +50,7 @@ $(MODEL): $(REQS_STAMP) $(ENCODER) $(TRAINING_INPUTS)
 train: $(MODEL) $(RISK_HEAD) ## Train the Rasa model and the risk head, each only when its inputs changed
 
 run: export HAVEN_ENV = development
-run: db train ## Start Haven for a local trial (HAVEN_ENV=development; Rasa :5005 with web chat, console, webhooks)
+run: db train ## Start Haven for a local trial (HAVEN_ENV=development; Rasa :5005, action server, worker; Ctrl-C stops all)
 	@echo "make run: HAVEN_ENV=development (a local trial; production is the default of 'python -m bot run')"
 	$(PY) -m bot run
 

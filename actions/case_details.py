@@ -16,12 +16,16 @@ from bot.cases.summary import case_details_messages
 from bot.cases.verification import normalise_reference
 from bot.db import session_scope
 from bot.models.base import utcnow
+from bot.off_loop import run_blocking
 
 logger = logging.getLogger(__name__)
 
 
 def details_for(sender_id: str, reference: str) -> list[str] | None:
-    """The details, only if the database holds a current grant of both factors to this sender for this case."""
+    """The details, only if the database holds a current grant of both factors to this sender for this case.
+
+    Blocking (database): the action calls it through run_blocking.
+    """
     with session_scope() as session:
         granted = granted_victim(session, reference=reference, sender_key=sender_id, now=utcnow())
         if granted is None:
@@ -40,7 +44,7 @@ class ActionGiveCaseDetails(Action):
         reference = tracker.get_slot("verified_reference")
         messages = None
         if tracker.get_slot("verified") is True and is_valid_reference(reference):
-            messages = details_for(tracker.sender_id, normalise_reference(reference))
+            messages = await run_blocking(details_for, tracker.sender_id, normalise_reference(reference))
         if not messages:
             logger.info("case details asked for without a current grant")
             dispatcher.utter_message(text=texts.DETAILS_NEED_CHECK)

@@ -11,6 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from bot.cases import dialogue_texts as texts
 from bot.cases import two_factor_texts as codes
+from bot.cases.answers import VerificationAnswer
 from bot.cases.answers import parse_verification_answer as parse_answer
 from bot.cases.conversation import answer_so_far
 from bot.cases.crime_ref import find_reference, is_valid_reference
@@ -28,6 +29,7 @@ from bot.cases.verification import (
     check_knowledge,
 )
 from bot.db import session_scope
+from bot.off_loop import HASHING, in_session, run_blocking
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +100,22 @@ def _link(sender_id: str, outcome: CheckOutcome) -> None:
             link_verified(session, channel=channel, address=address, victim_id=outcome.victim_id)
 
 
+def _check_answer(*, reference: str, sender_key: str, answer: VerificationAnswer) -> CheckOutcome:
+    """The knowledge check (argon2, committed on its own), then the link; blocking: run it in the hashing lane."""
+    with session_scope() as session:
+        outcome = check_knowledge(session, reference=reference, sender_key=sender_key, answer=answer)
+    _link(sender_key, outcome)
+    return outcome
+
+
+def _check_code(*, reference: str, sender_key: str, code: str) -> CheckOutcome:
+    """The one-time code check (committed on its own), then the link; blocking: run it off the loop."""
+    with session_scope() as session:
+        outcome = check_code(session, reference=reference, sender_key=sender_key, code=code)
+    _link(sender_key, outcome)
+    return outcome
+
+
 class ValidateCaseUpdateForm(FormValidationAction):
     """Validates `case_update_form`: crime_ref, verification_answer (knowledge), verification_code (possession)."""
 
@@ -135,8 +153,7 @@ class ValidateCaseUpdateForm(FormValidationAction):
             return {"crime_ref": reference, "verification_answer": VERIFIED_MARK, "verification_code": VERIFIED_MARK}
         if reference == previous and asking_secret:
             return {"crime_ref": reference}  # the reference repeated mid-check: carry on where we were
-        with session_scope() as session:
-            refused = access_refused(session, reference=reference, sender_key=tracker.sender_id)
+        refused = await in_session(access_refused, reference=reference, sender_key=tracker.sender_id)
         if refused == LOCKED:
             dispatcher.utter_message(text=texts.LOCKED)
             return dict(END_FORM)
@@ -159,9 +176,9 @@ class ValidateCaseUpdateForm(FormValidationAction):
             return {"verification_answer": None}
         if not answer.is_complete:
             return {"verification_answer": None}  # action_ask_verification_answer asks for the missing part
-        with session_scope() as session:
-            outcome = check_knowledge(session, reference=reference, sender_key=tracker.sender_id, answer=answer)
-        _link(tracker.sender_id, outcome)
+        outcome = await run_blocking(
+            _check_answer, lane=HASHING, reference=reference, sender_key=tracker.sender_id, answer=answer
+        )
         if outcome.status in (CODE_SENT, CODE_NOT_RESENT):
             dispatcher.utter_message(text=codes.CODE_SENT if outcome.status == CODE_SENT else codes.CODE_NOT_RESENT)
             return {"verification_answer": KNOWLEDGE_MARK, "verification_code": None}
@@ -182,7 +199,5 @@ class ValidateCaseUpdateForm(FormValidationAction):
         if code is None:
             dispatcher.utter_message(text=codes.UNREADABLE_CODE)
             return {"verification_code": None}
-        with session_scope() as session:
-            outcome = check_code(session, reference=reference, sender_key=tracker.sender_id, code=code)
-        _link(tracker.sender_id, outcome)
+        outcome = await run_blocking(_check_code, reference=reference, sender_key=tracker.sender_id, code=code)
         return _after_check(outcome, dispatcher, reference) or {"verification_code": None}

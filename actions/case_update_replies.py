@@ -19,6 +19,7 @@ from bot.cases.summary import case_update_message
 from bot.cases.verification import normalise_reference
 from bot.db import session_scope
 from bot.models.base import utcnow
+from bot.off_loop import run_blocking
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ class ActionGiveCaseUpdate(Action):
         if said_since_user(tracker.events, ENDING_TEXTS):
             return clear  # the form ended on a lock-out or a refusal that already said what to do
         if tracker.get_slot("verified") is True and is_valid_reference(reference) and asked_for in (None, reference):
-            message = self._message_for(tracker.sender_id, normalise_reference(reference))
+            message = await run_blocking(self._message_for, tracker.sender_id, normalise_reference(reference))
             if message is not None:
                 dispatcher.utter_message(text=message)
                 return clear
@@ -97,7 +98,10 @@ class ActionGiveCaseUpdate(Action):
 
     @staticmethod
     def _message_for(sender_id: str, reference: str) -> str | None:
-        """The update, only if the database holds a current grant of both factors to this sender for this case."""
+        """The update, only if the database holds a current grant of both factors to this sender for this case.
+
+        Blocking (database): called through run_blocking.
+        """
         with session_scope() as session:
             granted = granted_victim(session, reference=reference, sender_key=sender_id, now=utcnow())
             if granted is None:

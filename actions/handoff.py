@@ -1,4 +1,5 @@
-"""Actions that hand a conversation to a person: on risk, on request, and after repeated misunderstanding."""
+"""Actions that hand a conversation to a person (on risk, on request, after repeated misunderstanding) and one
+that records a waiting victim's answer to "is it safe for us to message you here later?"."""
 
 from __future__ import annotations
 
@@ -6,14 +7,17 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, ConversationPaused, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.cases.identities import split_sender
 from bot.db import session_scope
 from bot.handoff import wording
+from bot.handoff.contact_later import answer_in_reply, record_and_reply
 from bot.handoff.queue import open_handoff
 from bot.handoff.rota import expected_wait_minutes, staff_on_duty
+from bot.handoff.waiting_turn import turn_view
+from bot.off_loop import run_blocking
 
 logger = logging.getLogger(__name__)
 DEFAULT_RISK_LEVEL = "high"  # an escalation without a risk result errs on the urgent side
@@ -25,24 +29,31 @@ def channel_of(tracker: Tracker) -> str:
     return channel or tracker.get_latest_input_channel() or "unknown"
 
 
-def hand_to_person(
-    dispatcher: CollectingDispatcher, tracker: Tracker, *, reason: str, level: str, category: str | None
-) -> list[EventType]:
-    """Record the hand-off, tell the victim what happens next, and pause the conversation."""
-    channel = channel_of(tracker)
+def _open_and_word(sender_id: str, channel: str, reason: str, level: str, category: str | None) -> str:
+    """Open the hand-off (one transaction: from then on the hand-off policy holds the conversation); its message."""
     with session_scope() as session:
         handoff = open_handoff(
-            session, sender_id=tracker.sender_id, channel=channel, reason=reason, level=level, category=category
+            session, sender_id=sender_id, channel=channel, reason=reason, level=level, category=category
         )
         on_duty = staff_on_duty(session)
         wait = expected_wait_minutes(session) if on_duty else None
         handoff_id = handoff.id
     logger.info("hand-off %s opened (reason=%s, level=%s, on_duty=%s)", handoff_id, reason, level, on_duty)
-    dispatcher.utter_message(text=wording.joining_message(wait) if on_duty else wording.off_duty_message(category))
-    events: list[EventType] = []
+    return wording.joining_message(wait) if on_duty else wording.off_duty_message(category)
+
+
+async def hand_to_person(
+    dispatcher: CollectingDispatcher, tracker: Tracker, *, reason: str, level: str, category: str | None
+) -> list[EventType]:
+    """Record the hand-off and tell the victim what happens next; a form in progress ends.
+
+    Nothing pauses the conversation: the open hand-off row is what makes the bot listen (bot/handoff/policy.py).
+    """
+    text = await run_blocking(_open_and_word, tracker.sender_id, channel_of(tracker), reason, level, category)
+    dispatcher.utter_message(text=text)
     if tracker.active_loop_name:
-        events += [ActiveLoop(None), SlotSet("requested_slot", None)]
-    return [*events, SlotSet("handoff_active", True), ConversationPaused()]
+        return [ActiveLoop(None), SlotSet("requested_slot", None)]
+    return []
 
 
 class ActionEscalate(Action):
@@ -58,7 +69,7 @@ class ActionEscalate(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         risk = tracker.latest_message.get("risk") or {}
         level = risk.get("level") or DEFAULT_RISK_LEVEL
-        return hand_to_person(dispatcher, tracker, reason="risk", level=level, category=risk.get("category"))
+        return await hand_to_person(dispatcher, tracker, reason="risk", level=level, category=risk.get("category"))
 
 
 class ActionRequestHuman(Action):
@@ -69,7 +80,7 @@ class ActionRequestHuman(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         dispatcher.utter_message(text=wording.REQUEST_MESSAGE)
-        return hand_to_person(dispatcher, tracker, reason="requested", level="normal", category=None)
+        return await hand_to_person(dispatcher, tracker, reason="requested", level="normal", category=None)
 
 
 class ActionDefaultFallback(Action):
@@ -80,4 +91,28 @@ class ActionDefaultFallback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         dispatcher.utter_message(text=wording.FALLBACK_MESSAGE)
-        return hand_to_person(dispatcher, tracker, reason="fallback", level="normal", category=None)
+        return await hand_to_person(dispatcher, tracker, reason="fallback", level="normal", category=None)
+
+
+def _record(sender_id: str, answer: Any) -> str | None:
+    with session_scope() as session:
+        return record_and_reply(session, sender_id=sender_id, answer=answer)
+
+
+class ActionHandoffContactLater(Action):
+    """While waiting: keep the victim's answer to "is it safe to message you later?" and confirm it.
+
+    Predicted only by the hand-off policy. The confirmation is sent only once the answer is stored, so the
+    victim is never told "we won't message you" unless update nudges will respect it.
+    """
+
+    def name(self) -> str:
+        return "action_handoff_contact_later"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        turn = turn_view(tracker.events)
+        answer = answer_in_reply(turn.text, turn.intent, turn.risk, turn.asked)
+        reply = await run_blocking(_record, tracker.sender_id, answer) if answer else None
+        if reply:
+            dispatcher.utter_message(text=reply)
+        return []

@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.cases.identities import opt_out, split_sender
-from bot.db import session_scope
+from bot.off_loop import in_session
 
 OPTED_OUT = (
     "Done. I won't send you messages you didn't ask for, such as news of updates. "
@@ -35,7 +35,6 @@ class ActionOptOut(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         channel, address = split_sender(tracker.sender_id)
-        with session_scope() as session:
-            opt_out(session, channel=channel or "unknown", address=address)
+        await in_session(opt_out, channel=channel or "unknown", address=address)
         dispatcher.utter_message(text=opted_out_text(channel))
         return []

@@ -65,7 +65,7 @@ class ActionSafetyCheck(Action):
         if len(cues) >= 2:
             logger.info("two uncertain risk cues in a short span: escalating (category=%s)", category)
             dispatcher.utter_message(text=safety_message(category, channel_of(tracker)))
-            return hand_to_person(dispatcher, tracker, reason="risk", level="medium", category=category)
+            return await hand_to_person(dispatcher, tracker, reason="risk", level="medium", category=category)
         dispatcher.utter_message(
             text=check_text(category),
             buttons=[

@@ -11,6 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from bot.cases.identities import record_contact, split_sender
 from bot.db import session_scope
+from bot.off_loop import run_blocking
 
 logger = logging.getLogger(__name__)
 
@@ -20,6 +21,15 @@ def _open_handoff_exists(session, sender_id: str) -> bool:  # type: ignore[no-un
     from bot.handoff.queue import active_handoff  # imported here: the action server loads it only when needed
 
     return active_handoff(session, sender_id=sender_id) is not None
+
+
+def _record_contact_and_check_handoff(sender_id: str) -> bool:
+    """Record the contact; True while a hand-off is open. Blocking (database): run it off the loop."""
+    channel, address = split_sender(sender_id)
+    with session_scope() as session:
+        if address:
+            record_contact(session, channel=channel or "unknown", address=address)
+        return _open_handoff_exists(session, sender_id)
 
 
 class ActionSessionStart(Action):
@@ -32,12 +42,7 @@ class ActionSessionStart(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         events: list[EventType] = [SessionStarted(), ActionExecuted("action_listen")]
-        channel, address = split_sender(tracker.sender_id)
-        with session_scope() as session:
-            if address:
-                record_contact(session, channel=channel or "unknown", address=address)
-            paused = _open_handoff_exists(session, tracker.sender_id)
-        if paused:
+        if await run_blocking(_record_contact_and_check_handoff, tracker.sender_id):
             # Rasa un-pauses a conversation when its session expires; re-pause so it never
             # silently falls back to the bot while a person is handling it.
             logger.info("session restarted during an open hand-off; conversation stays paused")

@@ -19,6 +19,8 @@ from bot.directory.places import resolve_area
 from bot.directory.referrals import ReferralError, record_referral
 from bot.directory.search import contact_line, search
 from bot.directory.store import agencies_by_slug
+from bot.models.directory import Agency
+from bot.off_loop import run_blocking
 
 # Messages with these intents leave the form's slots alone (rules and the risk screen deal with them).
 ESCAPE_INTENTS = frozenset(
@@ -114,6 +116,18 @@ def _asked_open_now(tracker: Tracker) -> bool:
     return wants_open_now(_text(tracker))
 
 
+def _search_texts(*, need: str, area: Any, open_now: bool, now: datetime) -> tuple[list[str], list[str]]:
+    """The messages listing the best matches (or Victim Support when none) and their slugs; blocking (database)."""
+    with session_scope() as session:
+        matches = search(session, need=need, area=area, open_now=open_now, now=now)
+        if matches:
+            texts = render.results_messages(matches, need=need, area=area)
+        else:
+            fallback = agencies_by_slug(session, slugs=[VICTIM_SUPPORT_SLUG])
+            texts = [render.no_results_text(need=need, area=area, victim_support=(fallback or [None])[0])]
+        return texts, [match.agency.slug for match in matches]
+
+
 class ActionFindSupport(Action):
     """Searches the directory for the need and area and lists the top three, numbered."""
 
@@ -124,18 +138,18 @@ class ActionFindSupport(Action):
         need = normalise_need(tracker.get_slot("need")) or "general"
         area_value = tracker.get_slot("area")
         area = None if area_value in (None, ANY_AREA) else resolve_area(area_value)
-        with session_scope() as session:
-            matches = search(session, need=need, area=area, open_now=_asked_open_now(tracker),
-                             now=_message_time(tracker))
-            if matches:
-                texts = render.results_messages(matches, need=need, area=area)
-            else:
-                fallback = agencies_by_slug(session, slugs=[VICTIM_SUPPORT_SLUG])
-                texts = [render.no_results_text(need=need, area=area, victim_support=(fallback or [None])[0])]
-            slugs = [match.agency.slug for match in matches]
+        texts, slugs = await run_blocking(
+            _search_texts, need=need, area=area, open_now=_asked_open_now(tracker), now=_message_time(tracker)
+        )
         for text in texts:
             dispatcher.utter_message(text=text)
         return [SlotSet("support_results", slugs)]
+
+
+def _agencies(slugs: list[str]) -> list[Agency]:
+    """The agencies with these slugs, in order (detached; their columns loaded); blocking (database)."""
+    with session_scope() as session:
+        return agencies_by_slug(session, slugs=slugs)
 
 
 class ValidateReferralForm(FormValidationAction):
@@ -144,31 +158,30 @@ class ValidateReferralForm(FormValidationAction):
     def name(self) -> str:
         return "validate_referral_form"
 
-    def validate_referral_choice(
+    async def validate_referral_choice(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict:
         text = str(value or "")
         if text == "none" or is_decline(text):
             return {"referral_choice": "none", "referral_consent": False}
-        with session_scope() as session:
-            agencies = agencies_by_slug(session, slugs=list(tracker.get_slot("support_results") or []))
-            if text in {agency.slug for agency in agencies}:
-                return {"referral_choice": text}
-            index = parse_choice(text, [agency.name for agency in agencies])
-            if index is None:
-                if offer_help_if_risky(dispatcher, tracker):
-                    return {"referral_choice": None}
-                numbers = ", ".join(str(number) for number in range(1, len(agencies) + 1)) or "a number"
-                dispatcher.utter_message(text=f"Sorry, which one? Reply with {numbers}, or say no.")
+        agencies = await run_blocking(_agencies, list(tracker.get_slot("support_results") or []))
+        if text in {agency.slug for agency in agencies}:
+            return {"referral_choice": text}
+        index = parse_choice(text, [agency.name for agency in agencies])
+        if index is None:
+            if offer_help_if_risky(dispatcher, tracker):
                 return {"referral_choice": None}
-            chosen = agencies[index]
-            if not chosen.accepts_referrals:
-                dispatcher.utter_message(
-                    text=f"{chosen.name} doesn't take referrals through Haven, but you can contact them directly: "
-                    f"{contact_line(chosen)}. Reply with another number, or say no."
-                )
-                return {"referral_choice": None}
-            return {"referral_choice": chosen.slug}
+            numbers = ", ".join(str(number) for number in range(1, len(agencies) + 1)) or "a number"
+            dispatcher.utter_message(text=f"Sorry, which one? Reply with {numbers}, or say no.")
+            return {"referral_choice": None}
+        chosen = agencies[index]
+        if not chosen.accepts_referrals:
+            dispatcher.utter_message(
+                text=f"{chosen.name} doesn't take referrals through Haven, but you can contact them directly: "
+                f"{contact_line(chosen)}. Reply with another number, or say no."
+            )
+            return {"referral_choice": None}
+        return {"referral_choice": chosen.slug}
 
     def validate_referral_consent(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -183,9 +196,8 @@ class ActionAskReferralConsent(Action):
         return "action_ask_referral_consent"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        with session_scope() as session:
-            chosen = agencies_by_slug(session, slugs=[str(tracker.get_slot("referral_choice"))])
-            name = chosen[0].name if chosen else "the service you chose"
+        chosen = await run_blocking(_agencies, [str(tracker.get_slot("referral_choice"))])
+        name = chosen[0].name if chosen else "the service you chose"
         dispatcher.utter_message(
             text=render.consent_question(name),
             buttons=[{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}],
@@ -201,6 +213,16 @@ def _message_time(tracker: Tracker) -> datetime:
     return datetime.now(timezone.utc)
 
 
+def _refer(*, agency_slug: str, **referral: Any) -> str:
+    """Record a consented referral and say what happens next; blocking (database)."""
+    try:
+        with session_scope() as session:
+            record_referral(session, agency_slug=agency_slug, **referral)
+            return render.referral_made_text(agencies_by_slug(session, slugs=[agency_slug])[0])
+    except ReferralError:
+        return render.no_referral_text()
+
+
 class ActionMakeReferral(Action):
     """Records the referral only when consent was given, tells the user what happens next, resets the form."""
 
@@ -212,18 +234,13 @@ class ActionMakeReferral(Action):
         text = render.no_referral_text()
         if tracker.get_slot("referral_consent") is True and choice not in (None, "none"):
             area = tracker.get_slot("area")
-            try:
-                with session_scope() as session:
-                    record_referral(
-                        session,
-                        agency_slug=str(choice),
-                        sender_id=tracker.sender_id,
-                        need=normalise_need(tracker.get_slot("need")) or "general",
-                        area=None if area == ANY_AREA else area,
-                        consent_given_at=_message_time(tracker).replace(tzinfo=None),
-                    )
-                    text = render.referral_made_text(agencies_by_slug(session, slugs=[str(choice)])[0])
-            except ReferralError:
-                text = render.no_referral_text()
+            text = await run_blocking(
+                _refer,
+                agency_slug=str(choice),
+                sender_id=tracker.sender_id,
+                need=normalise_need(tracker.get_slot("need")) or "general",
+                area=None if area == ANY_AREA else area,
+                consent_given_at=_message_time(tracker).replace(tzinfo=None),
+            )
         dispatcher.utter_message(text=text)
         return [SlotSet("referral_choice", None), SlotSet("referral_consent", None)]

@@ -14,7 +14,8 @@ COMMANDS = {
     "telegram": ("connectors.telegram_cli", "main", "telegram set-webhook: register the webhook"),
     "outbox": ("bot.outbox.cli", "main", "inspect the outbox (no message bodies)"),
     "case": ("bot.cli.case_feed", "main", "case add-update REF --summary ... [--status S]: feed a case event"),
-    "run": ("bot.cli.serve", "main", "start the Rasa server and the action server"),
+    "run": ("bot.cli.serve", "main", "start the Rasa server, the action server and the worker"),
+    "worker": ("bot.worker.main", "main", "run the worker: outbox delivery, notifications, retention"),
     "retention": ("bot.privacy.cli", "retention_main", "retention run [--dry-run]: remove expired conversations"),
     "keys": ("bot.privacy.cli", "keys_main", "keys generate | keys rotate: data keys that encrypt conversations"),
 }

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from contextlib import suppress
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -15,6 +15,13 @@ from bot.outbox.store import enqueue
 
 logger = logging.getLogger(__name__)
 POLL_SECONDS = 30.0
+
+
+def notification_key(update_id: int, channel: str, address: str) -> str:
+    """The outbox idempotency key of one nudge: the same update to the same identity is queued once,
+    however many workers look at once (the address is hashed: keys are not where personal data goes)."""
+    identity = hashlib.sha256(f"{channel}:{address}".encode()).hexdigest()[:32]
+    return f"notify:{update_id}:{identity}"
 
 
 def queue_case_notifications(session: Session) -> int:
@@ -31,6 +38,7 @@ def queue_case_notifications(session: Session) -> int:
             recipient=item.address,
             payload={"text": notification_text(item.channel)},
             origin="notification",
+            idempotency_key=notification_key(item.update_id, item.channel, item.address),
         )
     for update_id in sorted({item.update_id for item in pending}):
         mark_notified(session, update_id=update_id)
@@ -53,19 +61,3 @@ async def notification_loop(stop: asyncio.Event, interval: float = POLL_SECONDS)
             logger.error("case-update notification round failed: %s", type(error).__name__)
         with suppress(asyncio.TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=interval)
-
-
-def attach_notifier(blueprint: Any) -> None:
-    """Run the notification loop inside the server: started after start-up, stopped before shutdown."""
-
-    async def _start(app: Any, _loop: Any) -> None:
-        app.ctx.notifier_stop = asyncio.Event()
-        app.ctx.notifier_task = asyncio.create_task(notification_loop(app.ctx.notifier_stop))
-
-    async def _stop(app: Any, _loop: Any) -> None:
-        app.ctx.notifier_stop.set()
-        with suppress(asyncio.TimeoutError, asyncio.CancelledError):
-            await asyncio.wait_for(app.ctx.notifier_task, timeout=10)
-
-    blueprint.listener("after_server_start")(_start)
-    blueprint.listener("before_server_stop")(_stop)

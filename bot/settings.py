@@ -119,6 +119,16 @@ class Settings:
     data_keys: tuple[str, ...] = field(default=(), repr=False)  # HAVEN_DATA_KEYS: the first encrypts, all decrypt
     retention_days: int = 90  # conversations older than this are removed (bot/privacy/retention.py)
     retention_interval_minutes: int = 60  # how often the Rasa server runs retention; 0: only `python -m bot retention`
+    # The worker process (`python -m bot worker`, bot/worker): outbox delivery, notifications, retention.
+    worker_channels: tuple[str, ...] = ("sms", "telegram", "rest")  # channels whose outbox it delivers
+    outbox_lease_seconds: int = 120  # a claim's lifetime: after it, another worker may take the message over
+    outbox_send_timeout_seconds: int = 30  # one provider call; at most a third of the lease
+    outbox_poll_ms: int = 500  # how often the worker looks for due messages queued by other processes
+    notify_interval_seconds: int = 30  # how often the worker looks for case updates to announce
+    # The durable inbox (bot/inbox): every inbound message is stored before it is acknowledged
+    inbox_lease_seconds: int = 15  # a claim's lifetime, renewed while a turn runs; after a crash, the re-drive delay
+    inbox_poll_ms: int = 500  # how often unhandled messages (stored by other processes, or retried) are looked for
+    inbox_max_attempts: int = 8  # failed tries before a message is set aside (staff are alerted) so later ones flow
     risk_patterns_dir: Path = PROJECT_ROOT / "data" / "risk"
     directory_file: Path = PROJECT_ROOT / "data" / "directory" / "agencies.yml"
     sample_cases_file: Path = PROJECT_ROOT / "data" / "sample" / "cases.yml"
@@ -126,6 +136,9 @@ class Settings:
     risk_model_dir: Path = PROJECT_ROOT / "models" / "risk"
     risk_corpus_dir: Path = PROJECT_ROOT / "data" / "risk_corpus"
     domain_file: Path = PROJECT_ROOT / "domain.yml"
+    # Event loops never block (bot/off_loop.py): bounded thread pools for blocking work, one per lane
+    database_threads: int = 8  # short database work (escalations, look-ups, console pages)
+    hashing_threads: int = 0  # argon2 checks (CPU-bound, 64 MiB each); 0: one per CPU core
 
     @property
     def is_development(self) -> bool:
@@ -175,7 +188,26 @@ class Settings:
             "data_keys": tuple(filter(None, (key.strip() for key in _env("HAVEN_DATA_KEYS").split(",")))),
             "retention_days": _env_int("HAVEN_RETENTION_DAYS", cls.retention_days),
             "retention_interval_minutes": _env_int("HAVEN_RETENTION_INTERVAL_MINUTES", cls.retention_interval_minutes),
+            # the durable inbox (bot/inbox)
+            "inbox_lease_seconds": _env_int("HAVEN_INBOX_LEASE_SECONDS", cls.inbox_lease_seconds),
+            "inbox_poll_ms": _env_int("HAVEN_INBOX_POLL_MS", cls.inbox_poll_ms),
+            "inbox_max_attempts": _env_int("HAVEN_INBOX_MAX_ATTEMPTS", cls.inbox_max_attempts),
+            # event loops never block (bot/off_loop.py)
+            "database_threads": _env_int("HAVEN_DATABASE_THREADS", cls.database_threads),
+            "hashing_threads": _env_int("HAVEN_HASHING_THREADS", cls.hashing_threads),
+            # the worker process (bot/worker)
+            "worker_channels": tuple(
+                filter(None, (part.strip() for part in _env("HAVEN_WORKER_CHANNELS", "sms,telegram,rest").split(",")))
+            ),
+            "outbox_lease_seconds": _env_int("HAVEN_OUTBOX_LEASE_SECONDS", cls.outbox_lease_seconds),
+            "outbox_send_timeout_seconds": _env_int(
+                "HAVEN_OUTBOX_SEND_TIMEOUT_SECONDS", cls.outbox_send_timeout_seconds
+            ),
+            "outbox_poll_ms": _env_int("HAVEN_OUTBOX_POLL_MS", cls.outbox_poll_ms),
+            "notify_interval_seconds": _env_int("HAVEN_NOTIFY_INTERVAL_SECONDS", cls.notify_interval_seconds),
         }
+        if values["database_threads"] < 1 or values["hashing_threads"] < 0:
+            raise SettingsError("HAVEN_DATABASE_THREADS must be 1 or more, HAVEN_HASHING_THREADS 0 or more")
         if values["retention_days"] < 1 or values["retention_interval_minutes"] < 0:
             raise SettingsError("HAVEN_RETENTION_DAYS must be 1 or more, HAVEN_RETENTION_INTERVAL_MINUTES 0 or more")
         if secret_key:

@@ -1,21 +1,15 @@
-"""Rasa's SQL tracker store, configured from Haven's DATABASE_URL instead of separate fields."""
+"""Rasa's SQL tracker store, configured from Haven's DATABASE_URL instead of separate fields; it only stores."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
-from bot.handoff.contact_later import react_to_contact_answer
-from bot.handoff.paused_risk import react_to_risk_while_paused
-from bot.live.tracker_hook import record_live_turns
 from bot.privacy.log_scrub import install_log_scrubbing
 from bot.privacy.sealed_store import EncryptedEventsStore
 from bot.settings import get_settings
-
-logger = logging.getLogger(__name__)
 
 
 def tracker_store_arguments(database_url: str) -> dict[str, Any]:
@@ -37,12 +31,11 @@ def tracker_store_arguments(database_url: str) -> dict[str, Any]:
 class HavenTrackerStore(EncryptedEventsStore):
     """Conversations in Haven's own database (Rasa's `events` table beside Haven's tables).
 
-    Rasa's endpoint config can't take a URL for SQL stores, so one DATABASE_URL would
-    otherwise have to be repeated as dialect/host/port/db fields; this reads it from settings.
-    Saving is also where a paused conversation's new risk disclosure is noticed (see
-    bot.handoff.paused_risk), since Rasa runs no action while a conversation is paused, and
-    where each new victim message is counted in staff's live view (bot.live). Events are stored with
-    verification answers redacted and encrypted with HAVEN_DATA_KEYS (bot.privacy.sealed_store).
+    Rasa's endpoint config can't take a URL for SQL stores, so one DATABASE_URL would otherwise have to be
+    repeated as dialect/host/port/db fields; this reads it from settings. Events are stored with verification
+    answers redacted and encrypted with HAVEN_DATA_KEYS (bot.privacy.sealed_store). Saving does nothing else:
+    what staff's views need from each message is done by the event broker (bot/handoff/event_broker.py), and
+    what the bot does while a person holds the conversation by the hand-off policy (bot/handoff/policy.py).
     """
 
     def __init__(self, domain: Any = None, event_broker: Any = None, **_ignored: Any) -> None:
@@ -51,13 +44,11 @@ class HavenTrackerStore(EncryptedEventsStore):
             domain=domain, event_broker=event_broker, **tracker_store_arguments(get_settings().database_url)
         )
 
-    async def save(self, tracker: DialogueStateTracker) -> None:
-        """Save the turn; first, a risk disclosed while waiting for a person raises the hand-off's priority, and
-        an answer to "is it safe for us to message you here later?" is recorded (bot/handoff/contact_later.py)."""
-        await react_to_risk_while_paused(tracker)
-        await react_to_contact_answer(tracker)
-        await super().save(tracker)
-        try:
-            await record_live_turns(tracker)
-        except Exception as error:  # the live view is a summary: it must never break a save
-            logger.error("could not update the live conversation summary: %s", type(error).__name__)
+    async def stream_events(self, tracker: DialogueStateTracker) -> None:
+        """Publish the events not stored yet to the event broker (as Rasa does, but counting rows, not decrypting
+        the stored conversation to compare it)."""
+        if self.event_broker is None:
+            return
+        with self.session_scope() as session:
+            stored = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
+        await self._stream_new_events(self.event_broker, list(tracker.events)[stored:], tracker.sender_id)

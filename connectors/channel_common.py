@@ -89,9 +89,11 @@ def outbox_payload(message: dict[str, Any]) -> dict[str, Any]:
 class OutboxOutputChannel(OutputChannel):
     """Rasa output that stores every bot message in the outbox; the worker delivers it in order."""
 
-    def __init__(self, channel: str, *, origin: str = "bot") -> None:
+    def __init__(self, channel: str, *, origin: str = "bot", reply_key: str | None = None) -> None:
         self.channel = channel
         self.origin = origin
+        self.reply_key = reply_key  # "reply:<inbox id>": each message gets "<reply_key>:<n>", queued once
+        self._queued = 0
 
     def name(self) -> str:  # type: ignore[override]  # instance-level: Rasa picks channel variations by it
         return self.channel
@@ -130,10 +132,12 @@ class OutboxOutputChannel(OutputChannel):
             return
         channel, address = split_sender_id(recipient_id)
         recipient = address if channel == self.channel else recipient_id
-        await asyncio.to_thread(_enqueue_now, self.channel, recipient, payload, self.origin)
+        self._queued += 1
+        key = f"{self.reply_key}:{self._queued}" if self.reply_key else None
+        await asyncio.to_thread(_enqueue_now, self.channel, recipient, payload, self.origin, key)
 
 
-def _enqueue_now(channel: str, recipient: str, payload: dict[str, Any], origin: str) -> None:
+def _enqueue_now(channel: str, recipient: str, payload: dict[str, Any], origin: str, key: str | None) -> None:
     with session_scope() as session:
-        enqueue(session, channel=channel, recipient=recipient, payload=payload, origin=origin)
+        enqueue(session, channel=channel, recipient=recipient, payload=payload, origin=origin, idempotency_key=key)
     logger.debug("queued a %s message for delivery", channel)

@@ -1,17 +1,11 @@
-"""Inbound SMS interpretation: STOP/START/HELP keywords and numbered replies to the bot's options."""
+"""Inbound SMS keywords: STOP/START/HELP and their fixed replies (carriers expect these words to work)."""
 
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Iterable
-from typing import Any
-
-from rasa.shared.core.events import BotUttered, UserUttered
 
 from bot.cases.identities import opt_in, opt_out
 from bot.db import session_scope
-from connectors.sms_render import message_buttons
 
 logger = logging.getLogger(__name__)
 STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
@@ -49,37 +43,3 @@ def record_opt_out(*, channel: str, address: str, opted_out: bool) -> None:
     """Store STOP / START for the address (blocking: run it in a thread)."""
     with session_scope() as session:
         (opt_out if opted_out else opt_in)(session, channel=channel, address=address)
-
-
-_NUMBER = re.compile(r"^\s*(\d{1,2})[.)]?\s*$")
-
-
-def latest_buttons(events: Iterable[Any]) -> list[dict[str, Any]]:
-    """Buttons of the newest bot message since the user last spoke (numbered as the SMS showed them)."""
-    for event in reversed(list(events)):
-        if isinstance(event, UserUttered):
-            return []
-        if isinstance(event, BotUttered):
-            buttons = message_buttons(event.data or {})
-            if buttons:
-                return buttons
-    return []
-
-
-async def button_payload(agent: Any, sender_id: str, text: str) -> str | None:
-    """The payload behind a numeric reply, or None when the text is not a valid option number."""
-    match = _NUMBER.match(text or "")
-    tracker_store = getattr(agent, "tracker_store", None)
-    if not match or tracker_store is None:
-        return None
-    try:
-        tracker = await tracker_store.retrieve(sender_id)
-    except Exception as error:
-        logger.warning("could not read the tracker to map an option number: %s", type(error).__name__)
-        return None
-    buttons = latest_buttons(tracker.events) if tracker is not None else []
-    index = int(match.group(1)) - 1
-    if not 0 <= index < len(buttons):
-        return None
-    payload = buttons[index].get("payload") or buttons[index].get("title")
-    return str(payload) if payload else None

@@ -99,4 +99,8 @@ def split_for_outbox(payload: dict[str, Any]) -> list[dict[str, Any]]:
     bodies = render_bodies(payload)
     if len(bodies) <= 1:
         return [payload]
-    return [{"text": body} for body in bodies]
+    parts: list[dict[str, Any]] = [{"text": body} for body in bodies]
+    buttons = message_buttons(payload)
+    if buttons:  # the options are numbered in the last part's text; kept so a reply "2" can be mapped
+        parts[-1]["offered"] = buttons
+    return parts

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import json
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
@@ -15,20 +14,19 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from telegram import Update
 
-from bot.db import session_scope
-from bot.outbox.worker import attach_worker
 from bot.rate_limits import client_address, too_many_requests
 from bot.serving_checks import require_ready_to_serve
 from bot.settings import get_settings
 from connectors.channel_common import OutboxOutputChannel
+from connectors.pipeline.intake import register_handler, store_delivery
 from connectors.rate_gate import RateGate
 from connectors.telegram_client import get_bot
 from connectors.telegram_sender import register_telegram_sender
-from connectors.telegram_store import record_update
-from connectors.telegram_updates import TelegramUpdateHandler
+from connectors.telegram_updates import TelegramUpdateHandler, chat_of
 
 logger = logging.getLogger(__name__)
 CHANNEL = "telegram"
+PROVIDER = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name)
 # A Telegram message holds at most 4,096 characters; even fully \u-escaped with its entities an update
 # is far below this. Larger bodies are refused before they are parsed.
@@ -72,21 +70,6 @@ def parse_update(body: bytes) -> Update | None:
         return None
 
 
-_background: set[asyncio.Task] = set()
-
-
-def _in_background(work: Coroutine[Any, Any, None]) -> None:
-    """Run `work` after the response is sent, holding a reference until it finishes."""
-    task = asyncio.create_task(work)
-    _background.add(task)
-    task.add_done_callback(_background.discard)
-
-
-def _is_new(update_id: int) -> bool:
-    with session_scope() as session:
-        return record_update(session, update_id=update_id)
-
-
 class TelegramInput(InputChannel):
     """Receives Bot API updates by webhook; replies leave through the outbox (channel "telegram")."""
 
@@ -106,7 +89,7 @@ class TelegramInput(InputChannel):
         register_telegram_sender()
         webhook = Blueprint("telegram_haven_webhook", __name__)
         gate = RateGate.for_channel(CHANNEL, webhook)
-        handler = TelegramUpdateHandler(on_new_message, OutboxOutputChannel(CHANNEL), gate=gate)
+        register_handler(webhook, CHANNEL, lambda app: TelegramUpdateHandler(on_new_message, app, gate=gate))
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -127,11 +110,20 @@ class TelegramInput(InputChannel):
             update = parse_update(request.body)
             if update is None:
                 return response.json({"error": "malformed update"}, status=400)
-            if not await asyncio.to_thread(_is_new, update.update_id):
-                logger.info("telegram update %s already received, ignored", update.update_id)
+            chat_id = chat_of(update)
+            if chat_id is None:
+                return response.json({"status": "ignored"})  # nothing a person wrote to us (e.g. a poll)
+            try:
+                received = await store_delivery(
+                    request.app, provider=PROVIDER, provider_id=str(update.update_id), channel=CHANNEL,
+                    address=str(chat_id), content={"update": update.to_dict()},
+                )
+            except Exception as error:  # not stored: not acknowledged, so Telegram delivers it again
+                logger.error("telegram update %s could not be stored: %s", update.update_id, type(error).__name__)
+                return response.json({"error": "try again later"}, status=503)
+            if not received.new:
+                logger.info("telegram update %s already received", update.update_id)
                 return response.json({"status": "duplicate"})
-            _in_background(handler.handle(update))
             return response.json({"status": "accepted"})
 
-        attach_worker(webhook)
         return webhook

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
-import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -14,22 +14,23 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.db import session_scope
+from bot.inbox.store import ClaimedInbound
 from bot.outbox.delivery import record_delivery_status
-from bot.outbox.receipts import record_receipt
 from bot.outbox.senders import register_sender
-from bot.outbox.worker import attach_worker
 from bot.rate_limits import client_address, too_many_requests
 from bot.serving_checks import require_ready_to_serve
 from bot.settings import get_settings
 from bot.text.normalise import normalise_text
-from connectors.channel_common import OutboxOutputChannel, hand_to_rasa, make_sender_id
+from connectors.channel_common import OutboxOutputChannel, make_sender_id
+from connectors.pipeline.intake import register_handler, store_delivery
+from connectors.pipeline.options import numbered_choice
+from connectors.pipeline.turns import message_id_of, reply_output, run_turn
 from connectors.rate_gate import RateGate
 from connectors.sms_inbound import (
     EMPTY_REPLY,
     HELP_REPLY,
     START_REPLY,
     STOP_REPLY,
-    button_payload,
     keyword_of,
     record_opt_out,
 )
@@ -39,8 +40,8 @@ from connectors.sms_signature import MAX_FORM_BYTES, first, form_params, is_sign
 
 logger = logging.getLogger(__name__)
 CHANNEL = "sms"
+PROVIDER = "twilio"
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
-SHUTDOWN_GRACE_SECONDS = 10.0
 
 
 def _twiml_ok() -> HTTPResponse:
@@ -59,9 +60,6 @@ class TwilioSmsInput(InputChannel):
         return cls()  # every secret comes from bot.settings (TWILIO_* environment variables)
 
     def __init__(self) -> None:
-        self._tasks: set[asyncio.Task] = set()
-        # one lock per number while it has messages in flight, so texts are handled in arrival order
-        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._gate: RateGate | None = None
 
     def get_output_channel(self) -> OutputChannel:
@@ -72,8 +70,7 @@ class TwilioSmsInput(InputChannel):
         register_sender(CHANNEL, TwilioSmsSender.from_settings(get_settings()), split=split_for_outbox)
         blueprint = Blueprint("haven_twilio_sms", __name__)
         self._gate = RateGate.for_channel(CHANNEL, blueprint)
-        attach_worker(blueprint)
-        blueprint.listener("before_server_stop")(self._drain)
+        register_handler(blueprint, CHANNEL, lambda app: functools.partial(self._handle, on_new_message, app))
 
         @blueprint.route("/", methods=["GET"])
         async def health(_request: Request) -> HTTPResponse:
@@ -88,10 +85,16 @@ class TwilioSmsInput(InputChannel):
             address = first(params, "From")
             if not message_sid or not address:
                 return response.text("MessageSid and From are required", status=400)
-            if await asyncio.to_thread(_is_new_message, message_sid):
-                self._spawn(self._process(on_new_message, request.app, address, first(params, "Body"), message_sid))
-            else:
-                logger.info("twilio retried %s; already received", message_sid)
+            try:
+                received = await store_delivery(
+                    request.app, provider=PROVIDER, provider_id=message_sid, channel=CHANNEL, address=address,
+                    content={"body": first(params, "Body")},
+                )
+            except Exception as error:  # not stored: not acknowledged, so Twilio tries again
+                logger.error("SMS %s could not be stored: %s", message_sid, type(error).__name__)
+                return response.text("try again later", status=503)
+            if not received.new:
+                logger.info("twilio retried %s; already stored (handled: %s)", message_sid, received.handled)
             return _twiml_ok()
 
         @blueprint.route("/status", methods=["POST"])
@@ -134,76 +137,40 @@ class TwilioSmsInput(InputChannel):
         verdict = await self._gate.limits.address(client_address(request)) if self._gate else None
         return too_many_requests(verdict) if verdict is not None and not verdict.allowed else refusal
 
-    def _spawn(self, coroutine: Awaitable[None]) -> None:
-        task = asyncio.ensure_future(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def _drain(self, _app: Any, _loop: Any) -> None:
-        """Let messages already acknowledged to Twilio finish before the server stops."""
-        if self._tasks:
-            await asyncio.wait(list(self._tasks), timeout=SHUTDOWN_GRACE_SECONDS)
-
-    async def _process(
-        self,
-        on_new_message: Callable[[UserMessage], Awaitable[Any]],
-        app: Any,
-        address: str,
-        body: str | None,
-        message_sid: str,
-    ) -> None:
-        """Handle one inbound SMS after Twilio has had its 200 (keywords, options, then Rasa)."""
-        lock = self._locks.setdefault(address, asyncio.Lock())
-        async with lock:
-            await self._handle(on_new_message, app, address, body, message_sid)
-
     async def _handle(
-        self,
-        on_new_message: Callable[[UserMessage], Awaitable[Any]],
-        app: Any,
-        address: str,
-        body: str | None,
-        message_sid: str,
-    ) -> None:
-        output = OutboxOutputChannel(CHANNEL)
-        try:
-            text = normalise_text(body)  # as Rasa will read it: fullwidth "STOP" is STOP, "1" option 1
-            keyword = keyword_of(text) if text else None
-            if not text:
-                await output.enqueue(address, {"text": EMPTY_REPLY})
-                return
-            if keyword in ("STOP", "START"):
-                await asyncio.to_thread(record_opt_out, channel=CHANNEL, address=address, opted_out=keyword == "STOP")
-                await output.enqueue(address, {"text": STOP_REPLY if keyword == "STOP" else START_REPLY})
-                return
-            if keyword in ("HELP", "INFO"):
-                await output.enqueue(address, {"text": HELP_REPLY})
-                if keyword == "INFO":
-                    return  # "help" may be distress: it also goes on to Rasa below
-            sender_id = make_sender_id(CHANNEL, address)
-            if self._gate is not None and await self._gate.held_back(
-                sender_id=sender_id, channel=CHANNEL, text=body, output=output, message_id=message_sid
-            ):
-                return  # kept in the conversation, not answered (connectors.rate_gate)
-            payload = await button_payload(getattr(app.ctx, "agent", None), sender_id, text)
-            await hand_to_rasa(
-                on_new_message,
-                channel=CHANNEL,
-                address=address,
-                text=payload or body,
-                output_channel=output,
-                trusted_payload=payload is not None,
-                message_id=message_sid,
-                empty_reply=EMPTY_REPLY,
-            )
-        except Exception as error:
-            logger.error("SMS %s could not be processed: %s", message_sid, type(error).__name__)
-            logger.debug("SMS processing failure", exc_info=True)
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]], app: Any, claim: ClaimedInbound
+    ) -> str:
+        """Handle one stored SMS (keywords, numbered options, then Rasa); returns the inbox outcome."""
+        body = claim.content.get("body")
+        output = reply_output(claim)
+        text = normalise_text(body)  # as Rasa will read it: fullwidth "STOP" is STOP, "1" option 1
+        keyword = keyword_of(text) if text else None
+        if not text:
+            await output.enqueue(claim.address, {"text": EMPTY_REPLY})
+            return "empty"
+        if keyword in ("STOP", "START"):
+            await asyncio.to_thread(record_opt_out, channel=CHANNEL, address=claim.address, opted_out=keyword == "STOP")
+            await output.enqueue(claim.address, {"text": STOP_REPLY if keyword == "STOP" else START_REPLY})
+            return keyword.lower()
+        if keyword in ("HELP", "INFO"):
+            await output.enqueue(claim.address, {"text": HELP_REPLY})
+            if keyword == "INFO":
+                return "info"  # "help" may be distress: it also goes on to Rasa below
+        sender_id = make_sender_id(CHANNEL, claim.address)
+        if self._gate is not None and await self._gate.held_back(
+            sender_id=sender_id, channel=CHANNEL, text=body, output=output, message_id=message_id_of(claim)
+        ):
+            return "held back"  # kept in the conversation, not answered (connectors.rate_gate)
+        payload = await asyncio.to_thread(_numbered_choice, claim, text)
+        return await run_turn(
+            app, claim, on_new_message=on_new_message, text=payload or body, output=output,
+            trusted_payload=payload is not None, empty_reply=EMPTY_REPLY,
+        )
 
 
-def _is_new_message(message_sid: str) -> bool:
+def _numbered_choice(claim: ClaimedInbound, text: str) -> str | None:
     with session_scope() as session:
-        return record_receipt(session, provider="twilio", provider_id=message_sid)
+        return numbered_choice(session, channel=CHANNEL, address=claim.address, inbox_id=claim.id, text=text)
 
 
 def _record_status(message_sid: str, message_status: str, error_code: str | None) -> None:

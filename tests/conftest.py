@@ -14,6 +14,7 @@ from bot import migrate
 from bot.db import build_engine, session_factory
 from bot.settings import get_settings
 
+pytest_plugins = ["tests.worker_fixtures"]
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 

@@ -1,4 +1,4 @@
-"""`python -m bot run`: start the action server and the Rasa server together; Ctrl-C stops both."""
+"""`python -m bot run`: start the action server, the Rasa server and the worker together; Ctrl-C stops all three."""
 
 from __future__ import annotations
 
@@ -49,9 +49,29 @@ def build_commands(*, model: str, host: str, port: int, action_port: int) -> tup
     """The action-server and Rasa-server command lines (no secret on either: `ps` shows them)."""
     python = str(VENV_BIN / "python")
     actions = [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)]
-    rasa = [python, "-m", "bot.cli.rasa_server", "run", "--model", model, "--credentials", "credentials.yml",
-            "--endpoints", "endpoints.yml", "--interface", host, "--port", str(port)]
+    rasa = [
+        python,
+        "-m",
+        "bot.cli.rasa_server",
+        "run",
+        "--model",
+        model,
+        "--credentials",
+        "credentials.yml",
+        "--endpoints",
+        "endpoints.yml",
+        "--interface",
+        host,
+        "--port",
+        str(port),
+    ]
     return actions, rasa
+
+
+def worker_command() -> list[str]:
+    """The worker process: outbox delivery (not web chat, which the Rasa server delivers), notifications,
+    retention (bot/worker)."""
+    return [str(VENV_BIN / "python"), "-m", "bot", "worker"]
 
 
 def _api_line(settings: Settings, base: str, token: str) -> str:
@@ -63,8 +83,10 @@ def _api_line(settings: Settings, base: str, token: str) -> str:
 
 def _environment_line(settings: Settings) -> str:
     if settings.is_development:
-        return (f"HAVEN_ENV={settings.environment}: a local trial. Keys are generated for this run and the REST "
-                "channel is open without a token. Never use this mode with real victims.")
+        return (
+            f"HAVEN_ENV={settings.environment}: a local trial. Keys are generated for this run and the REST "
+            "channel is open without a token. Never use this mode with real victims."
+        )
     return f"HAVEN_ENV={settings.environment}: every secret is set; channels without their secrets stay closed."
 
 
@@ -97,6 +119,7 @@ def main(argv: list[str]) -> int:
     )
     processes = [subprocess.Popen(actions_cmd, cwd=PROJECT_ROOT, env=env)]  # noqa: S603
     processes.append(subprocess.Popen(rasa_cmd, cwd=PROJECT_ROOT, env=env))  # noqa: S603
+    processes.append(subprocess.Popen(worker_command(), cwd=PROJECT_ROOT, env=env))  # noqa: S603
     signal.signal(signal.SIGTERM, lambda *_: (_stop(processes), sys.exit(0)))
     try:
         base = f"http://127.0.0.1:{args.port}"
@@ -111,6 +134,7 @@ def main(argv: list[str]) -> int:
             f'  REST channel:    POST {base}/webhooks/rest/webhook  {{"sender": "me", "message": "hi"}}\n'
             f"{_api_line(settings, base, token)}"
             f"  Action server:   http://127.0.0.1:{args.action_port} (loopback only)\n"
+            f"  Worker:          outbox delivery, case-update notifications, retention\n"
             f"Press Ctrl-C to stop.\n",
             flush=True,
         )

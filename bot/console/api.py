@@ -18,6 +18,7 @@ from bot.console.api_tokens import CONVERSATIONS_READ, CONVERSATIONS_WRITE, QUEU
 from bot.console.guards import api_access
 from bot.db import session_scope
 from bot.handoff.queue import ClaimConflict, HandoffError, HandoffNotFound, list_queue
+from bot.off_loop import run_blocking
 
 
 def _body(request: Request) -> dict[str, Any]:
@@ -28,24 +29,29 @@ def _body(request: Request) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
-def _impersonation(request: Request, caller: ApiCaller, handoff_id: int) -> HTTPResponse | None:
+async def _impersonation(request: Request, caller: ApiCaller, handoff_id: int) -> HTTPResponse | None:
     """A 403 (audited) when the body names a staff member other than the token's owner."""
     named = _body(request).get("staff")
     if named is None or str(named).strip().lower() == caller.username:
         return None
+    await run_blocking(_audit_impersonation, caller, handoff_id, str(named))
+    return response.json(
+        {"error": "the token says who acts: a request cannot act as another staff member (remove 'staff')"},
+        status=403,
+    )
+
+
+def _audit_impersonation(caller: ApiCaller, handoff_id: int, named: str) -> None:
+    """Record the refused impersonation; blocking (database)."""
     with session_scope() as session:
         audit.record(
             session,
             staff_id=caller.staff_id,
             action="api_impersonation_refused",
             target=str(handoff_id),
-            named=str(named)[:80],
+            named=named[:80],
             via="api",
         )
-    return response.json(
-        {"error": "the token says who acts: a request cannot act as another staff member (remove 'staff')"},
-        status=403,
-    )
 
 
 def _error(error: HandoffError) -> HTTPResponse:
@@ -56,10 +62,15 @@ def _error(error: HandoffError) -> HTTPResponse:
 @api_access(QUEUE_READ)
 async def queue_api(request: Request, caller: ApiCaller) -> HTTPResponse:
     """Conversations waiting or being handled, most urgent first."""
+    return response.json({"items": await run_blocking(_queue_items, caller.staff_id)})
+
+
+def _queue_items(staff_id: int) -> list[dict[str, Any]]:
+    """The queue as dictionaries, the read audited; blocking (database)."""
     with session_scope() as session:
         items = [item.to_dict() for item in list_queue(session)]
-        audit.record(session, staff_id=caller.staff_id, action="view_queue", via="api")
-    return response.json({"items": items})
+        audit.record(session, staff_id=staff_id, action="view_queue", via="api")
+    return items
 
 
 @api_access(CONVERSATIONS_READ)
@@ -76,11 +87,11 @@ async def conversation_api(request: Request, caller: ApiCaller, handoff_id: int)
 
 @api_access(CONVERSATIONS_WRITE)
 async def claim_api(request: Request, caller: ApiCaller, handoff_id: int) -> HTTPResponse:
-    refused = _impersonation(request, caller, handoff_id)
+    refused = await _impersonation(request, caller, handoff_id)
     if refused:
         return refused
     try:
-        operations.claim(handoff_id=handoff_id, staff_id=caller.staff_id, via="api")
+        await run_blocking(operations.claim, handoff_id=handoff_id, staff_id=caller.staff_id, via="api")
     except HandoffError as error:
         return _error(error)
     return response.json({"ok": True})
@@ -88,7 +99,7 @@ async def claim_api(request: Request, caller: ApiCaller, handoff_id: int) -> HTT
 
 @api_access(CONVERSATIONS_WRITE)
 async def reply_api(request: Request, caller: ApiCaller, handoff_id: int) -> HTTPResponse:
-    refused = _impersonation(request, caller, handoff_id)
+    refused = await _impersonation(request, caller, handoff_id)
     if refused:
         return refused
     try:
@@ -106,12 +117,13 @@ async def reply_api(request: Request, caller: ApiCaller, handoff_id: int) -> HTT
 
 @api_access(CONVERSATIONS_WRITE)
 async def notes_api(request: Request, caller: ApiCaller, handoff_id: int) -> HTTPResponse:
-    refused = _impersonation(request, caller, handoff_id)
+    refused = await _impersonation(request, caller, handoff_id)
     if refused:
         return refused
     body = _body(request)
     try:
-        operations.add_note(
+        await run_blocking(
+            operations.add_note,
             handoff_id=handoff_id,
             staff_id=caller.staff_id,
             body=str(body.get("body") or body.get("text") or ""),
@@ -124,7 +136,7 @@ async def notes_api(request: Request, caller: ApiCaller, handoff_id: int) -> HTT
 
 @api_access(CONVERSATIONS_WRITE)
 async def close_api(request: Request, caller: ApiCaller, handoff_id: int) -> HTTPResponse:
-    refused = _impersonation(request, caller, handoff_id)
+    refused = await _impersonation(request, caller, handoff_id)
     if refused:
         return refused
     body = _body(request)

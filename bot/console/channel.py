@@ -12,7 +12,6 @@ from sanic import Blueprint, Sanic
 from bot.console import api, pages_account, pages_auth, pages_conversation, pages_live, pages_queue
 from bot.console.guards import SHARED_CREDENTIAL_RETIRED
 from bot.console.web import CONSOLE_ROOT, PREFIX, add_security_headers
-from bot.notify import attach_notifier
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -55,9 +54,8 @@ class ConsoleInput(InputChannel):
         return cls()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        """The console's routes, plus the loop that queues case-update notifications in this process."""
+        """The console's routes (case-update notifications are queued by the worker process)."""
         blueprint = build_blueprint()
-        attach_notifier(blueprint)
         if get_settings().console_api_token:
             logger.warning("HAVEN_CONSOLE_API_TOKEN is set but retired and refused: %s", SHARED_CREDENTIAL_RETIRED)
         return blueprint

@@ -13,7 +13,7 @@ from sanic.response import HTTPResponse
 from bot.console import api_tokens, audit
 from bot.console.auth import tokens_match
 from bot.console.web import ConsoleUser, csrf_valid, current_user, redirect_to
-from bot.db import session_scope
+from bot.off_loop import in_session
 from bot.settings import get_settings
 
 Handler = Callable[..., Awaitable[HTTPResponse]]
@@ -24,7 +24,7 @@ def staff_page(handler: Handler) -> Handler:
 
     @wraps(handler)
     async def guarded(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
-        user = current_user(request)
+        user = await current_user(request)
         if user is None:
             if request.path.endswith(".json"):
                 return response.json({"error": "not signed in"}, status=401)
@@ -39,7 +39,7 @@ def staff_post(handler: Handler) -> Handler:
 
     @wraps(handler)
     async def guarded(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
-        user = current_user(request)
+        user = await current_user(request)
         if user is None:
             return redirect_to("/login")
         if not csrf_valid(request, user):
@@ -79,8 +79,7 @@ def api_access(scope: str) -> Callable[[Handler], Handler]:
                 return _unauthorised()
             if tokens_match(get_settings().console_api_token, given):
                 return _unauthorised(SHARED_CREDENTIAL_RETIRED)
-            with session_scope() as session:
-                caller = api_tokens.resolve(session, secret=given)
+            caller = await in_session(api_tokens.resolve, secret=given)
             if caller is None:
                 return _unauthorised()
             if not caller.may(scope):

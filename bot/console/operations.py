@@ -1,7 +1,9 @@
 """What staff do to a conversation (view, claim, take over, reply, note, close), shared by the pages and the API.
 
-Each step commits its own database work before touching the tracker store, so an SQLite
-write lock is never held while Rasa's tracker store writes to the same file.
+Each step that changes what the victim sees is one database transaction: the hand-off row, the message's
+event row in the conversation (its transcript), its outbox row and the audit entry commit together, while
+the conversation's lock is held (bot/handoff/conversation_log.py). Nothing pauses or resumes Rasa: the
+hand-off row alone decides whether the bot speaks (bot/handoff/policy.py).
 """
 
 from __future__ import annotations
@@ -11,42 +13,14 @@ from typing import Any
 
 from bot.cases.identities import split_sender
 from bot.console import audit
-from bot.console.transcript import (
-    append_events,
-    closing_events,
-    closing_text,
-    pausing_events,
-    staff_message,
-)
 from bot.db import session_scope
-from bot.handoff import queue, wording
+from bot.handoff import queue, staff_steps
+from bot.handoff.conversation_log import conversation_lock
 from bot.models.staff import Staff
+from bot.off_loop import run_blocking
 from bot.outbox.delivery import list_messages
-from bot.outbox.store import enqueue
 
 logger = logging.getLogger(__name__)
-
-
-def _staff(session: Any, staff_id: int) -> Staff:
-    staff = session.get(Staff, staff_id)
-    if staff is None or not staff.active:
-        raise queue.HandoffError("That staff account is not active.")
-    return staff
-
-
-def _require_holder(handoff: Any, staff: Staff) -> None:
-    if handoff.status == "closed":
-        raise queue.HandoffError("This conversation has already been closed.")
-    if handoff.claimed_by != staff.id and staff.role != "supervisor":
-        raise queue.ClaimConflict("Claim this conversation before replying.")
-
-
-def _deliver(session: Any, *, handoff: Any, text: str) -> None:
-    """Queue a staff message for the victim, on the channel they wrote from."""
-    _channel, address = split_sender(handoff.sender_id)
-    enqueue(
-        session, channel=handoff.channel, recipient=address or handoff.sender_id, payload={"text": text}, origin="staff"
-    )
 
 
 def delivery_problems(session: Any, *, sender_id: str) -> list[dict[str, Any]]:
@@ -54,16 +28,17 @@ def delivery_problems(session: Any, *, sender_id: str) -> list[dict[str, Any]]:
     channel, address = split_sender(sender_id)
     problems = list_messages(session, statuses=("failed",), channel=channel, recipient=address)
     return [
-        {"origin": row.origin, "status": row.delivery_status or row.status, "error": row.last_error,
-         "at": row.created_at.isoformat(timespec="seconds")}
+        {
+            "origin": row.origin,
+            "status": row.delivery_status or row.status,
+            "error": row.last_error,
+            "at": row.created_at.isoformat(timespec="seconds"),
+        }
         for row in problems
     ]
 
 
-async def view_conversation(
-    agent: Any, *, handoff_id: int, staff_id: int | None, via: str, route: str
-) -> dict[str, Any]:
-    """The hand-off, its notes and transcript; the read is audited (audit.read_transcript)."""
+def _conversation_summary(handoff_id: int) -> dict[str, Any]:
     with session_scope() as session:
         handoff = queue.get_handoff(session, handoff_id=handoff_id)
         notes = [
@@ -71,7 +46,7 @@ async def view_conversation(
             for note, name in queue.list_notes(session, handoff_id=handoff_id)
         ]
         holder = session.get(Staff, handoff.claimed_by) if handoff.claimed_by else None
-        summary = {
+        return {
             "id": handoff.id,
             "sender_id": handoff.sender_id,
             "channel": handoff.channel,
@@ -86,8 +61,15 @@ async def view_conversation(
             "outcome": handoff.outcome,
             "resolution": handoff.resolution,
             "delivery_problems": delivery_problems(session, sender_id=handoff.sender_id),
+            "notes": notes,
         }
-    summary["notes"] = notes
+
+
+async def view_conversation(
+    agent: Any, *, handoff_id: int, staff_id: int | None, via: str, route: str
+) -> dict[str, Any]:
+    """The hand-off, its notes and transcript; the read is audited (audit.read_transcript)."""
+    summary = await run_blocking(_conversation_summary, handoff_id)
     summary["transcript"] = await audit.read_transcript(
         agent, sender_id=summary["sender_id"], staff_id=staff_id, route=route, via=via, handoff_id=handoff_id
     )
@@ -97,7 +79,7 @@ async def view_conversation(
 def claim(*, handoff_id: int, staff_id: int, via: str) -> None:
     """Claim (or, for a supervisor, take over) a hand-off."""
     with session_scope() as session:
-        staff = _staff(session, staff_id)
+        staff = staff_steps.staff_account(session, staff_id)
         handoff = queue.claim(session, handoff_id=handoff_id, staff=staff)
         audit.record(
             session, staff_id=staff.id, action="claim", target=handoff.sender_id, handoff_id=handoff_id, via=via
@@ -110,34 +92,21 @@ async def take_over(
     """Staff step into a conversation the bot is handling; returns the hand-off id for the usual reply/close flow.
 
     A conversation already waiting for a person is simply claimed (a colleague's claim stands unless
-    a supervisor takes over). Otherwise a hand-off with reason "staff_takeover" is opened already
-    claimed, the conversation is paused as an escalation pauses it, and the victim is told a person joined.
+    a supervisor takes over). Otherwise a hand-off with reason "staff_takeover" is opened already claimed,
+    a form in progress ends, and the victim is told a person joined, all in one transaction.
     """
-    with session_scope() as session:
-        staff = _staff(session, staff_id)
-        existing = queue.active_handoff(session, sender_id=sender_id)
-        handoff = existing or queue.open_handoff(
-            session, sender_id=sender_id, channel=channel, reason="staff_takeover", category=category
-        )
-        queue.claim(session, handoff_id=handoff.id, staff=staff)
-        handoff_id, display_name = handoff.id, staff.display_name
-        audit.record(
-            session,
-            staff_id=staff.id,
-            action="take_over",
-            target=sender_id,
-            handoff_id=handoff_id,
-            already_open=existing is not None,
+    async with conversation_lock(agent, sender_id):
+        tracker = await agent.tracker_store.retrieve(sender_id)
+        handoff_id = await run_blocking(
+            staff_steps.take_over_step,
+            sender_id=sender_id,
+            channel=channel,
+            staff_id=staff_id,
             via=via,
+            category=category,
+            form_open=bool(tracker and tracker.active_loop_name),
         )
-    if existing is not None:
-        return handoff_id
-    tracker = await agent.tracker_store.retrieve(sender_id)
-    joined = staff_message(wording.STAFF_JOINED_MESSAGE, display_name=display_name)
-    await append_events(agent, sender_id=sender_id, events=[*pausing_events(tracker), joined])
-    with session_scope() as session:
-        _deliver(session, handoff=queue.get_handoff(session, handoff_id=handoff_id), text=wording.STAFF_JOINED_MESSAGE)
-    logger.info("hand-off %s opened by staff take-over", handoff_id)
+    logger.info("hand-off %s taken over by staff", handoff_id)
     return handoff_id
 
 
@@ -146,7 +115,7 @@ def reassign(*, handoff_id: int, staff_id: int, to_username: str, via: str) -> N
     from bot.console.staff_store import find_staff
 
     with session_scope() as session:
-        supervisor = _staff(session, staff_id)
+        supervisor = staff_steps.staff_account(session, staff_id)
         target = find_staff(session, username=to_username)
         if target is None:
             raise queue.HandoffError("No staff account with that username.")
@@ -163,35 +132,19 @@ def reassign(*, handoff_id: int, staff_id: int, to_username: str, via: str) -> N
 
 
 async def reply(agent: Any, *, handoff_id: int, staff_id: int, text: str, via: str) -> None:
-    """Send a staff message: into the transcript (as a bot utterance) and out on the victim's channel."""
+    """Send a staff message: recorded in the transcript and queued for the victim's channel, in one transaction."""
     text = text.strip()
     if not text:
         raise queue.HandoffError("A reply can't be empty.")
-    with session_scope() as session:
-        staff = _staff(session, staff_id)
-        handoff = queue.get_handoff(session, handoff_id=handoff_id)
-        _require_holder(handoff, staff)
-        sender_id, display_name = handoff.sender_id, staff.display_name
-    await append_events(agent, sender_id=sender_id, events=[staff_message(text, display_name=display_name)])
-    with session_scope() as session:
-        handoff = queue.get_handoff(session, handoff_id=handoff_id)
-        _deliver(session, handoff=handoff, text=text)
-        audit.record(
-            session,
-            staff_id=staff_id,
-            action="reply",
-            target=sender_id,
-            handoff_id=handoff_id,
-            via=via,
-            queued=True,
-            length=len(text),
-        )
+    sender_id = await run_blocking(staff_steps.sender_of, handoff_id)
+    async with conversation_lock(agent, sender_id):
+        await run_blocking(staff_steps.reply_step, handoff_id=handoff_id, staff_id=staff_id, text=text, via=via)
 
 
 def add_note(*, handoff_id: int, staff_id: int, body: str, via: str) -> None:
     """Add a private note."""
     with session_scope() as session:
-        staff = _staff(session, staff_id)
+        staff = staff_steps.staff_account(session, staff_id)
         note = queue.add_note(session, handoff_id=handoff_id, staff=staff, body=body)
         audit.record(
             session,
@@ -205,22 +158,14 @@ def add_note(*, handoff_id: int, staff_id: int, body: str, via: str) -> None:
 
 
 async def close(agent: Any, *, handoff_id: int, staff_id: int, outcome: str, resolution: str, via: str) -> None:
-    """Close with an outcome, then hand the conversation back to the bot or end it."""
-    with session_scope() as session:
-        staff = _staff(session, staff_id)
-        handoff = queue.close(session, handoff_id=handoff_id, staff=staff, outcome=outcome, resolution=resolution)
-        sender_id, display_name = handoff.sender_id, staff.display_name
-        audit.record(
-            session,
-            staff_id=staff.id,
-            action="close",
-            target=sender_id,
+    """Close with an outcome and hand the conversation back to the bot or end it: one step, crash-safe."""
+    sender_id = await run_blocking(staff_steps.sender_of, handoff_id)
+    async with conversation_lock(agent, sender_id):
+        await run_blocking(
+            staff_steps.close_step,
             handoff_id=handoff_id,
+            staff_id=staff_id,
             outcome=outcome,
             resolution=resolution,
             via=via,
         )
-    await append_events(agent, sender_id=sender_id, events=closing_events(resolution, display_name=display_name))
-    with session_scope() as session:
-        handoff = queue.get_handoff(session, handoff_id=handoff_id)
-        _deliver(session, handoff=handoff, text=closing_text(resolution))

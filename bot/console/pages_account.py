@@ -15,6 +15,7 @@ from bot.console.web import CHALLENGE_COOKIE, ConsoleUser, form_value, redirect_
 from bot.db import session_scope
 from bot.models.base import utcnow
 from bot.models.staff import ApiToken, Staff
+from bot.off_loop import run_blocking
 
 NOTICES = {"revoked": "Token revoked: it no longer works."}
 ERRORS = {"revoke": "That token can't be revoked by you.", "issue": "Give the token a name and choose what it may do."}
@@ -37,6 +38,7 @@ def _token_row(token: ApiToken, owners: dict[int, Staff]) -> dict[str, Any]:
 
 def _account_page(user: ConsoleUser, *, new_token: str | None = None, notice: str | None = None,
                   error: str | None = None, status: int = 200) -> HTTPResponse:
+    """The account page; blocking (database): handlers call it through run_blocking."""
     with session_scope() as session:
         me = session.get(Staff, user.staff_id)
         owners = {staff.id: staff for staff in session.scalars(select(Staff))}
@@ -64,21 +66,26 @@ def _account_page(user: ConsoleUser, *, new_token: str | None = None, notice: st
 @staff_page
 async def account_page(request: Request, user: ConsoleUser) -> HTTPResponse:
     """Two-step status, the person's tokens, and (for supervisors) every token."""
-    return _account_page(
-        user, notice=NOTICES.get(request.args.get("notice", "")), error=ERRORS.get(request.args.get("error", ""))
+    return await run_blocking(
+        _account_page,
+        user,
+        notice=NOTICES.get(request.args.get("notice", "")),
+        error=ERRORS.get(request.args.get("error", "")),
     )
 
 
 @staff_post
 async def issue_token(request: Request, user: ConsoleUser) -> HTTPResponse:
     """Issue a token to the signed-in person; the page shows it this once."""
+    return await run_blocking(_issue_token, user, form_value(request, "label"), form_value(request, "role"))
+
+
+def _issue_token(user: ConsoleUser, label: str, role: str) -> HTTPResponse:
+    """Issue the token (audited) and show it, or say why not; blocking (database)."""
     with session_scope() as session:
         owner = session.get(Staff, user.staff_id)
         try:
-            secret, row = api_tokens.issue(
-                session, owner=owner, label=form_value(request, "label"), role=form_value(request, "role"),
-                created_by=user.staff_id,
-            )
+            secret, row = api_tokens.issue(session, owner=owner, label=label, role=role, created_by=user.staff_id)
         except api_tokens.TokenError as error:
             return _account_page(user, error=str(error), status=400)
         audit.record(session, staff_id=user.staff_id, action="token_issued", target=str(row.id), role=row.role,
@@ -89,6 +96,11 @@ async def issue_token(request: Request, user: ConsoleUser) -> HTTPResponse:
 @staff_post
 async def revoke_token(request: Request, user: ConsoleUser, token_id: int) -> HTTPResponse:
     """Revoke one of your tokens; supervisors may revoke anyone's."""
+    return await run_blocking(_revoke_token, user, token_id)
+
+
+def _revoke_token(user: ConsoleUser, token_id: int) -> HTTPResponse:
+    """Revoke (audited) and go back to the account page; blocking (database)."""
     with session_scope() as session:
         try:
             row = api_tokens.revoke(session, token_id=token_id, by=session.get(Staff, user.staff_id))
@@ -101,6 +113,11 @@ async def revoke_token(request: Request, user: ConsoleUser, token_id: int) -> HT
 @staff_post
 async def start_two_step(request: Request, user: ConsoleUser) -> HTTPResponse:
     """Set up an authenticator now (workers, where it is optional): the usual set-up page, then signed in again."""
+    return await run_blocking(_start_two_step, user)
+
+
+def _start_two_step(user: ConsoleUser) -> HTTPResponse:
+    """A sign-in challenge that sets up an authenticator (or back to the account page); blocking (database)."""
     with session_scope() as session:
         staff = session.get(Staff, user.staff_id)
         if totp.is_enrolled(staff):

@@ -35,6 +35,7 @@ from bot.console.web import (
 from bot.db import session_scope
 from bot.models.base import utcnow
 from bot.models.staff import Staff
+from bot.off_loop import HASHING, run_blocking
 
 LOGIN_FORM_LIFETIME = 3600
 GENERIC_ERROR = "Those details didn't work. Check them and try again, or ask a supervisor."
@@ -96,7 +97,7 @@ def _signed_in(token: str, device: str) -> HTTPResponse:
 
 async def login_form(request: Request) -> HTTPResponse:
     """The log-in page (signed-in staff go straight to the queue)."""
-    if current_user(request) is not None:
+    if await current_user(request) is not None:
         return redirect_to("/")
     return _login_page()
 
@@ -105,9 +106,15 @@ async def login_submit(request: Request) -> HTTPResponse:
     """Check the password (unless the client must wait); then ask for the code, or set one up."""
     if not _form_ok(request):
         return _login_page("Your log-in form expired. Please try again.", status=403)
-    now = utcnow()
     username = form_value(request, "username").lower()
     password = (request.form or {}).get("password") or ""
+    # argon2 (about 160 ms) and the database: in the hashing lane, so other staff pages keep answering
+    return await run_blocking(_check_password, request, username, password, lane=HASHING)
+
+
+def _check_password(request: Request, username: str, password: str) -> HTTPResponse:
+    """The password step's answer (wait, refused, signed in, or on to the code); blocking (argon2, database)."""
+    now = utcnow()
     with session_scope() as session:
         keys = _throttle(session, request, username, now)
         wait = login_throttle.wait_seconds(session, keys, now=now)
@@ -147,8 +154,13 @@ def _code_page(challenge, staff: Staff, *, error: str | None = None, status: int
 
 async def code_form(request: Request) -> HTTPResponse:
     """Ask for the one-time code; or, the first time, show the new authenticator's secret once and ask for a code."""
+    return await run_blocking(_code_form, request.cookies.get(CHALLENGE_COOKIE, ""))
+
+
+def _code_form(challenge_token: str) -> HTTPResponse:
+    """The code page for a pending sign-in (or back to the log-in page); blocking (database)."""
     with session_scope() as session:
-        found = login_challenge.resume(session, token=request.cookies.get(CHALLENGE_COOKIE, ""), now=utcnow())
+        found = login_challenge.resume(session, token=challenge_token, now=utcnow())
         if found is None:
             return redirect_to("/login")
         return _code_page(*found)
@@ -156,6 +168,11 @@ async def code_form(request: Request) -> HTTPResponse:
 
 async def code_submit(request: Request) -> HTTPResponse:
     """Check the one-time code (a wrong one counts like a wrong password); sign in when it is right."""
+    return await run_blocking(_check_code, request)
+
+
+def _check_code(request: Request) -> HTTPResponse:
+    """The code step's answer (wait, wrong, start again, or signed in); blocking (database)."""
     now = utcnow()
     with session_scope() as session:
         found = login_challenge.resume(session, token=request.cookies.get(CHALLENGE_COOKIE, ""), now=now)
@@ -190,12 +207,17 @@ async def code_submit(request: Request) -> HTTPResponse:
 @staff_post
 async def logout(request: Request, user: ConsoleUser) -> HTTPResponse:
     """End the session and forget the cookie."""
-    with session_scope() as session:
-        end_session(session, token=request.cookies.get(SESSION_COOKIE, ""))
-        audit.record(session, staff_id=user.staff_id, action="logout")
+    await run_blocking(_end_session, request.cookies.get(SESSION_COOKIE, ""), user.staff_id)
     resp = redirect_to("/login")
     clear_cookie(resp, SESSION_COOKIE)
     return resp
+
+
+def _end_session(token: str, staff_id: int) -> None:
+    """Forget the session behind the cookie, audited; blocking (database)."""
+    with session_scope() as session:
+        end_session(session, token=token)
+        audit.record(session, staff_id=staff_id, action="logout")
 
 
 def register(blueprint: Blueprint) -> None:

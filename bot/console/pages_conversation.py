@@ -16,6 +16,7 @@ from bot.console.transcript import current_slots
 from bot.console.web import ConsoleUser, form_value, redirect_to, render
 from bot.db import session_scope
 from bot.handoff.queue import OUTCOMES, ClaimConflict, HandoffError, HandoffNotFound, get_handoff
+from bot.off_loop import run_blocking
 
 NOTICES = {
     "claimed": "You are now handling this conversation.",
@@ -51,10 +52,7 @@ async def conversation_page(request: Request, user: ConsoleUser, handoff_id: int
             status=404,
         )
     slots = await current_slots(_agent(request), sender_id=view["sender_id"])
-    colleagues = []
-    if user.is_supervisor:
-        with session_scope() as session:
-            colleagues = [(s.username, s.display_name) for s in list_staff(session) if s.active]
+    colleagues = await run_blocking(_colleagues) if user.is_supervisor else []
     return render(
         "conversation.html",
         user=user,
@@ -70,15 +68,29 @@ async def conversation_page(request: Request, user: ConsoleUser, handoff_id: int
     )
 
 
-@staff_page
-async def transcript_feed(request: Request, user: ConsoleUser, handoff_id: int) -> HTTPResponse:
-    """The transcript as JSON, polled by the conversation page for new messages."""
+def _colleagues() -> list[tuple[str, str]]:
+    """Active staff (username, name) a supervisor may reassign to; blocking (database)."""
+    with session_scope() as session:
+        return [(staff.username, staff.display_name) for staff in list_staff(session) if staff.active]
+
+
+def _handoff_state(handoff_id: int) -> tuple[str, str] | None:
+    """The hand-off's sender and status, None if there is none; blocking (database)."""
     with session_scope() as session:
         try:
             handoff = get_handoff(session, handoff_id=handoff_id)
         except HandoffNotFound:
-            return response.json({"error": "not found"}, status=404)
-        sender_id, status = handoff.sender_id, handoff.status
+            return None
+        return handoff.sender_id, handoff.status
+
+
+@staff_page
+async def transcript_feed(request: Request, user: ConsoleUser, handoff_id: int) -> HTTPResponse:
+    """The transcript as JSON, polled by the conversation page for new messages."""
+    found = await run_blocking(_handoff_state, handoff_id)
+    if found is None:
+        return response.json({"error": "not found"}, status=404)
+    sender_id, status = found
     transcript = await audit.read_transcript(
         _agent(request), sender_id=sender_id, staff_id=user.staff_id, route="transcript_feed", via="console",
         handoff_id=handoff_id,
@@ -96,7 +108,7 @@ def _back(handoff_id: int, *, notice: str | None = None, error: HandoffError | N
 @staff_post
 async def claim_post(request: Request, user: ConsoleUser, handoff_id: int) -> HTTPResponse:
     try:
-        operations.claim(handoff_id=handoff_id, staff_id=user.staff_id, via="console")
+        await run_blocking(operations.claim, handoff_id=handoff_id, staff_id=user.staff_id, via="console")
     except HandoffError as error:
         return _back(handoff_id, error=error)
     return _back(handoff_id, notice="claimed")
@@ -120,8 +132,9 @@ async def reply_post(request: Request, user: ConsoleUser, handoff_id: int) -> HT
 @staff_post
 async def note_post(request: Request, user: ConsoleUser, handoff_id: int) -> HTTPResponse:
     try:
-        operations.add_note(
-            handoff_id=handoff_id, staff_id=user.staff_id, body=form_value(request, "body"), via="console"
+        await run_blocking(
+            operations.add_note,
+            handoff_id=handoff_id, staff_id=user.staff_id, body=form_value(request, "body"), via="console",
         )
     except HandoffError as error:
         return _back(handoff_id, error=error)
@@ -150,8 +163,9 @@ async def reassign_post(request: Request, user: ConsoleUser, handoff_id: int) ->
     if refused:
         return refused
     try:
-        operations.reassign(
-            handoff_id=handoff_id, staff_id=user.staff_id, to_username=form_value(request, "to"), via="console"
+        await run_blocking(
+            operations.reassign,
+            handoff_id=handoff_id, staff_id=user.staff_id, to_username=form_value(request, "to"), via="console",
         )
     except HandoffError as error:
         return _back(handoff_id, error=error)

@@ -28,6 +28,7 @@ from bot.live.listing import (
     open_handoffs,
 )
 from bot.models.base import utcnow
+from bot.off_loop import run_blocking
 
 RISK_FILTER_LABELS = {"all": "Any risk", "watch": "Watch or higher", "escalated": "Escalated only"}
 SORT_LABELS = {"risk": "Highest risk first", "recent": "Most recent message first"}
@@ -78,7 +79,7 @@ def filters_from(request: Request) -> dict[str, str]:
 
 
 def live_snapshot(filters: dict[str, str]) -> dict[str, Any]:
-    """The filtered, sorted rows and a count per state over every live conversation."""
+    """The filtered, sorted rows and a count per state over every live conversation; blocking (database)."""
     now = utcnow()
     with session_scope() as session:
         items = list_live(session, now=now, sort=filters["sort"])
@@ -91,13 +92,12 @@ def live_snapshot(filters: dict[str, str]) -> dict[str, Any]:
 async def live_page(request: Request, user: ConsoleUser) -> HTTPResponse:
     """Every conversation active in the last 24 hours; updated live by live.js."""
     filters = filters_from(request)
-    with session_scope() as session:
-        audit.record(session, staff_id=user.staff_id, action="view_live", via="console")
+    snapshot = await run_blocking(_audited_snapshot, user.staff_id, filters)
     return render(
         "live.html",
         nav="live",
         user=user,
-        snapshot=live_snapshot(filters),
+        snapshot=snapshot,
         filters=filters,
         risk_filters=RISK_FILTER_LABELS,
         states=STATE_LABELS,
@@ -108,10 +108,18 @@ async def live_page(request: Request, user: ConsoleUser) -> HTTPResponse:
 @staff_page
 async def live_feed(request: Request, user: ConsoleUser) -> HTTPResponse:
     """The live view as JSON, polled every two seconds."""
-    return response.json(live_snapshot(filters_from(request)))
+    return response.json(await run_blocking(live_snapshot, filters_from(request)))
+
+
+def _audited_snapshot(staff_id: int, filters: dict[str, str]) -> dict[str, Any]:
+    """The live view's rows, its opening audited first; blocking (database)."""
+    with session_scope() as session:
+        audit.record(session, staff_id=staff_id, action="view_live", via="console")
+    return live_snapshot(filters)
 
 
 def _conversation(ref: str) -> dict[str, Any] | None:
+    """One live conversation's row, sender and category; blocking (database): call it through run_blocking."""
     with session_scope() as session:
         row = find_live(session, ref=ref)
         if row is None:
@@ -128,7 +136,7 @@ def _not_found(user: ConsoleUser) -> HTTPResponse:
 @staff_page
 async def live_conversation_page(request: Request, user: ConsoleUser, ref: str) -> HTTPResponse:
     """A conversation's transcript (opening it is audited) and the take-over control."""
-    view = _conversation(ref)
+    view = await run_blocking(_conversation, ref)
     if view is None:
         return _not_found(user)
     view["transcript"] = await audit.read_transcript(
@@ -141,7 +149,7 @@ async def live_conversation_page(request: Request, user: ConsoleUser, ref: str) 
 @staff_page
 async def live_transcript_feed(request: Request, user: ConsoleUser, ref: str) -> HTTPResponse:
     """The transcript as JSON, polled by the page for new messages."""
-    view = _conversation(ref)
+    view = await run_blocking(_conversation, ref)
     if view is None:
         return response.json({"error": "not found"}, status=404)
     transcript = await audit.read_transcript(
@@ -153,7 +161,7 @@ async def live_transcript_feed(request: Request, user: ConsoleUser, ref: str) ->
 @staff_post
 async def take_over_post(request: Request, user: ConsoleUser, ref: str) -> HTTPResponse:
     """Pause the bot, tell the victim a person joined, and go to the usual hand-off page."""
-    view = _conversation(ref)
+    view = await run_blocking(_conversation, ref)
     if view is None:
         return _not_found(user)
     try:

@@ -13,6 +13,7 @@ from bot.console.web import ConsoleUser, redirect_to, render
 from bot.db import session_scope
 from bot.handoff.queue import QueueItem, list_queue
 from bot.handoff.rota import staff_on_duty
+from bot.off_loop import run_blocking
 
 LEVEL_LABELS = {"imminent": "Imminent risk", "high": "High risk", "medium": "Medium risk", "normal": "Normal"}
 REASON_LABELS = {
@@ -44,6 +45,7 @@ def queue_row(item: QueueItem) -> dict:
 
 
 def queue_snapshot() -> dict:
+    """The queue and whether staff are on duty; blocking (database)."""
     with session_scope() as session:
         rows = [queue_row(item) for item in list_queue(session)]
         return {"items": rows, "on_duty": staff_on_duty(session)}
@@ -52,6 +54,11 @@ def queue_snapshot() -> dict:
 @staff_page
 async def queue_page(request: Request, user: ConsoleUser) -> HTTPResponse:
     """The queue, most urgent first; updated live by console.js."""
+    return await run_blocking(_queue_page, user)
+
+
+def _queue_page(user: ConsoleUser) -> HTTPResponse:
+    """The queue page (the view audited; supervisors see open alerts); blocking (database)."""
     with session_scope() as session:
         audit.record(session, staff_id=user.staff_id, action="view_queue")
         open_alerts = alerts.open_alerts(session) if user.is_supervisor else []
@@ -61,7 +68,7 @@ async def queue_page(request: Request, user: ConsoleUser) -> HTTPResponse:
 @staff_page
 async def queue_feed(request: Request, user: ConsoleUser) -> HTTPResponse:
     """The queue as JSON, polled every two seconds by the queue page."""
-    return response.json(queue_snapshot())
+    return response.json(await run_blocking(queue_snapshot))
 
 
 @staff_post
@@ -70,10 +77,15 @@ async def acknowledge_alert(request: Request, user: ConsoleUser, alert_id: int) 
     refused = supervisor_only(user)
     if refused:
         return refused
-    with session_scope() as session:
-        if alerts.acknowledge(session, alert_id=alert_id, staff_id=user.staff_id):
-            audit.record(session, staff_id=user.staff_id, action="acknowledge_alert", target=str(alert_id))
+    await run_blocking(_acknowledge, alert_id, user.staff_id)
     return redirect_to("/")
+
+
+def _acknowledge(alert_id: int, staff_id: int) -> None:
+    """Mark the alert seen (audited); blocking (database)."""
+    with session_scope() as session:
+        if alerts.acknowledge(session, alert_id=alert_id, staff_id=staff_id):
+            audit.record(session, staff_id=staff_id, action="acknowledge_alert", target=str(alert_id))
 
 
 def register(blueprint: Blueprint) -> None:

@@ -16,6 +16,7 @@ from sanic.response import HTTPResponse
 
 from bot.console.auth import SESSION_LIFETIME, resume_session, tokens_match
 from bot.db import session_scope
+from bot.off_loop import run_blocking
 from bot.settings import get_settings
 
 CONSOLE_ROOT = Path(__file__).resolve().parent
@@ -110,11 +111,16 @@ def clear_cookie(resp: HTTPResponse, name: str) -> None:
     set_cookie(resp, name, "", max_age=0)
 
 
-def current_user(request: Request) -> ConsoleUser | None:
-    """The staff member whose session cookie came with the request, if it is live."""
+async def current_user(request: Request) -> ConsoleUser | None:
+    """The staff member whose session cookie came with the request, if it is live (looked up off the loop)."""
     token = request.cookies.get(SESSION_COOKIE, "")
     if not token:
         return None
+    return await run_blocking(_user_for, token)
+
+
+def _user_for(token: str) -> ConsoleUser | None:
+    """The live session's staff member for a cookie token; blocking (database)."""
     with session_scope() as session:
         found = resume_session(session, token=token)
         if found is None:

@@ -1,31 +1,26 @@
 """Whether and when it is safe to message a victim later: read their answer, keep it on the hand-off, check it.
 
 When nobody is on duty, the hand-off message asks "Is it safe for us to message you here later?"
-(bot/handoff/wording.py). The conversation is paused, so no Rasa action can read the reply: Haven's
-tracker store calls `react_to_contact_answer` when it saves such a turn (as it does for a new risk,
-bot/handoff/paused_risk.py). The answer is kept as a system note on the hand-off, where staff see it
-before they reply, and `may_message_later` is checked before any unprompted message (update nudges).
+(bot/handoff/wording.py). While the hand-off is open, the hand-off policy notices a reply to it
+(`answer_in_reply`) and runs `action_handoff_contact_later` (actions/handoff.py), which keeps the answer as
+a system note on the hand-off, where staff see it before they reply, and confirms it to the victim.
+`may_message_later` is checked before any unprompted message (update nudges).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
-from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.cases.identities import split_sender
-from bot.db import session_scope
 from bot.handoff import wording
 from bot.models.base import utcnow
 from bot.models.handoff import Handoff, HandoffNote
-from bot.outbox.store import enqueue
 
 logger = logging.getLogger(__name__)
 NOTE_PREFIX = "Contact later:"  # the system note that records the answer (staff_id is empty)
@@ -97,21 +92,14 @@ def may_message_later(session: Session, *, sender_id: str) -> bool:
     return latest_answer(session, sender_id=sender_id) not in NOT_SAFE
 
 
-def pending_answer(tracker: DialogueStateTracker) -> ContactAnswer | None:
-    """The answer in the newest message of a paused conversation, if it replies to the question and is new."""
-    if not tracker.is_paused():
-        return None
-    events = list(tracker.events)
-    user_index = next((i for i in range(len(events) - 1, -1, -1) if isinstance(events[i], UserUttered)), None)
-    if user_index is None or any(isinstance(e, (ActionExecuted, BotUttered)) for e in events[user_index + 1 :]):
-        return None
-    message: UserUttered = events[user_index]
-    parse = message.parse_data or {}
-    risk = parse.get("risk") or {}
+def answer_in_reply(text: str | None, intent: str | None, risk: dict[str, Any], asked: str) -> ContactAnswer | None:
+    """The answer in a victim's message, if it replies to the question (`asked`: the bot's last words before it).
+
+    A message the risk screen flags is never read as this answer: it is answered as a risk.
+    """
     if risk.get("escalate") or risk.get("band") == "uncertain":
-        return None  # a new risk is answered by bot/handoff/paused_risk.py, never read as this answer
-    asked = next((e.text or "" for e in reversed(events[:user_index]) if isinstance(e, BotUttered)), "")
-    answer = read_answer(message.text, (parse.get("intent") or {}).get("name"))
+        return None
+    answer = read_answer(text, intent)
     if answer is None:
         return None
     if wording.CONTACT_LATER_QUESTION in asked:
@@ -121,26 +109,9 @@ def pending_answer(tracker: DialogueStateTracker) -> ContactAnswer | None:
     return None
 
 
-def _store_and_queue(sender_id: str, answer: ContactAnswer) -> str | None:
-    reply = REPLIES[answer.choice]
-    with session_scope() as session:
-        if not record_answer(session, sender_id=sender_id, answer=answer):
-            return None
-        channel, address = split_sender(sender_id)
-        enqueue(session, channel=channel or "unknown", recipient=address, payload={"text": reply})
+def record_and_reply(session: Session, *, sender_id: str, answer: ContactAnswer) -> str | None:
+    """Keep the answer on the conversation's latest hand-off; the confirmation to send, or None without one."""
+    if not record_answer(session, sender_id=sender_id, answer=answer):
+        return None
     logger.info("contact-later answer recorded: %s", answer.choice)
-    return reply
-
-
-async def react_to_contact_answer(tracker: DialogueStateTracker) -> None:
-    """Record an answer to the contact-later question and confirm it; the turn is saved whatever happens."""
-    answer = pending_answer(tracker)
-    if answer is None:
-        return
-    try:
-        reply = await asyncio.to_thread(_store_and_queue, tracker.sender_id, answer)
-    except Exception as error:  # staff still see the message in the transcript
-        logger.error("could not record a contact-later answer: %s", type(error).__name__)
-        return
-    if reply:
-        tracker.update(BotUttered(text=reply, metadata={"safety_advice": True, "contact_later": answer.choice}))
+    return REPLIES[answer.choice]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -91,6 +92,18 @@ def open_handoff(
     session.add(handoff)
     session.flush()
     return handoff
+
+
+def raise_for_risk(session: Session, *, sender_id: str, risk: dict[str, Any]) -> Handoff | None:
+    """Raise the open hand-off's priority for an escalating risk more urgent than it; the raised hand-off, or None."""
+    handoff = active_handoff(session, sender_id=sender_id)
+    level = str(risk.get("level") or "high")
+    if handoff is None or not risk.get("escalate") or priority_for(level) >= handoff.priority:
+        return None
+    category = risk.get("category")
+    return open_handoff(
+        session, sender_id=sender_id, channel=handoff.channel, reason="risk", level=level, category=category
+    )
 
 
 def get_handoff(session: Session, *, handoff_id: int) -> Handoff:

@@ -1,8 +1,11 @@
-"""Recover escalations whose hand-off was lost (action server or database down): queue it, alert staff, pause."""
+"""Recover escalations whose hand-off was lost (action server or database down): queue it, alert staff, tell.
+
+Also raises an open hand-off to a more urgent risk if the event broker missed it (bot/handoff/event_broker.py).
+Nothing is paused: once the row is open, the hand-off policy keeps the bot quiet (bot/handoff/policy.py).
+"""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections import deque
@@ -16,13 +19,14 @@ from sqlalchemy.orm import Session
 
 from bot.cases.identities import split_sender
 from bot.console.alerts import raise_alert
-from bot.console.transcript import pausing_events
 from bot.db import session_scope
 from bot.handoff import wording
+from bot.handoff.conversation_log import append_events, conversation_lock
 from bot.handoff.escalation_events import EVENTS, escalations
-from bot.handoff.queue import OPEN_STATUSES, open_handoff, priority_for
+from bot.handoff.queue import OPEN_STATUSES, open_handoff, priority_for, raise_for_risk
 from bot.handoff.rota import expected_wait_minutes, staff_on_duty
 from bot.models.handoff import Handoff
+from bot.off_loop import run_blocking
 from bot.outbox.store import enqueue
 from bot.risk.advice import safety_message
 
@@ -36,7 +40,7 @@ ADVICE_RESPONSE = "utter_safety_advice"
 
 @dataclass(frozen=True)
 class LostEscalation:
-    """An escalating message with no hand-off, or (`handoff_id` set) whose hand-off never paused the bot."""
+    """An escalating message with no hand-off, or (`handoff_id` set) whose open hand-off was never raised to it."""
 
     sender_id: str
     at: float
@@ -44,17 +48,6 @@ class LostEscalation:
     category: str | None
     handoff_id: int | None = None
     advised: bool = True  # False when Rasa never sent utter_safety_advice (e.g. its session start failed too)
-
-
-@dataclass(frozen=True)
-class Recovery:
-    """A recorded hand-off whose conversation still has to be paused, and what the victim is told."""
-
-    sender_id: str
-    handoff_id: int
-    channel: str
-    text: str
-    advice: str | None = None  # the safety advice, when it still has to be sent (first)
 
 
 @dataclass
@@ -81,14 +74,16 @@ def _naive_utc(timestamp: float) -> datetime:
 
 
 def _logged_since(session: Session, sender_id: str, at: float, *conditions: Any) -> bool:
-    query = select(func.count()).select_from(EVENTS).where(
-        EVENTS.c.sender_id == sender_id, EVENTS.c.timestamp >= at, *conditions
+    query = (
+        select(func.count())
+        .select_from(EVENTS)
+        .where(EVENTS.c.sender_id == sender_id, EVENTS.c.timestamp >= at, *conditions)
     )
     return bool(session.scalar(query))
 
 
 def classify(session: Session, *, sender_id: str, at: float, risk: dict[str, Any]) -> LostEscalation | None:
-    """None when a hand-off was open at `at` or opened since (and its opening paused the conversation)."""
+    """None when a hand-off was open at `at` (at least as urgent) or opened since."""
     level, category = str(risk.get("level") or DEFAULT_LEVEL), risk.get("category")
     when = _naive_utc(at)
     still_open_then = or_(Handoff.closed_at.is_(None), Handoff.closed_at >= when)
@@ -96,9 +91,9 @@ def classify(session: Session, *, sender_id: str, at: float, risk: dict[str, Any
     advised = (EVENTS.c.type_name == "action", EVENTS.c.action_name == ADVICE_RESPONSE)
     if not covering:
         return LostEscalation(sender_id, at, level, category, advised=_logged_since(session, sender_id, at, *advised))
-    own = next((item for item in covering if item.status in OPEN_STATUSES and item.created_at >= when), None)
-    if own is not None and not _logged_since(session, sender_id, at, EVENTS.c.type_name == "pause"):
-        return LostEscalation(sender_id, at, level, category, handoff_id=own.id)
+    waiting = next((item for item in covering if item.status in OPEN_STATUSES), None)
+    if waiting is not None and risk.get("escalate") and priority_for(level) < waiting.priority:
+        return LostEscalation(sender_id, at, level, category, handoff_id=waiting.id)  # the event broker missed it
     return None
 
 
@@ -128,74 +123,77 @@ def find_lost_escalations(
     return list(found.values())
 
 
-def record_handoff(session: Session, lost: LostEscalation) -> Recovery:
-    """Open the hand-off (and alert staff) unless it exists; what the victim is told, as action_escalate would."""
+def _tell(session: Session, sender_id: str, channel: str, told: list[BotUttered]) -> None:
+    """Record what the victim is told in the conversation and queue it, in the caller's transaction."""
+    append_events(session, sender_id=sender_id, events=told)
+    address = split_sender(sender_id)[1] or sender_id
+    for message in told:
+        enqueue(session, channel=channel, recipient=address, payload={"text": message.text})
+
+
+def recover(session: Session, lost: LostEscalation) -> bool:
+    """One transaction: open the hand-off, alert staff and tell the victim (advice first if it never went out),
+    as action_escalate would; or raise the open hand-off it outranks. False when nothing is left to do."""
+    current = classify(session, sender_id=lost.sender_id, at=lost.at, risk={"escalate": True, "level": lost.level})
+    if current is None:
+        return False  # recovered meanwhile (the action ran late, another pass, the event broker)
+    if current.handoff_id is not None:
+        raised = raise_for_risk(session, sender_id=lost.sender_id, risk={"escalate": True, "level": lost.level,
+                                                                           "category": lost.category})  # fmt: skip
+        logger.warning("missed priority raise recovered: hand-off %s now %s", current.handoff_id, lost.level)
+        return raised is not None
     channel = split_sender(lost.sender_id)[0] or "unknown"
-    handoff = session.get(Handoff, lost.handoff_id) if lost.handoff_id is not None else None
-    if handoff is None:
-        handoff = open_handoff(
-            session, sender_id=lost.sender_id, channel=channel, reason="risk", level=lost.level, category=lost.category
-        )
-        detail = {"handoff": handoff.id, "level": handoff.level, "category": handoff.category or "none"}
-        raise_alert(session, kind=ALERT_KIND, detail={**detail, "channel": channel})
-        logger.warning("lost escalation recovered: hand-off %s opened (%s, %s)", handoff.id, lost.level, lost.category)
+    handoff = open_handoff(
+        session, sender_id=lost.sender_id, channel=channel, reason="risk", level=lost.level, category=lost.category
+    )
+    detail = {"handoff": handoff.id, "level": handoff.level, "category": handoff.category or "none"}
+    raise_alert(session, kind=ALERT_KIND, detail={**detail, "channel": channel})
     on_duty = staff_on_duty(session)
     wait = expected_wait_minutes(session) if on_duty else None
-    text = wording.joining_message(wait) if on_duty else wording.off_duty_message(handoff.category)
-    advice = None if lost.advised else safety_message(lost.category, handoff.channel)
-    return Recovery(lost.sender_id, handoff.id, handoff.channel, text, advice)
-
-
-def _record_all(after_id: int) -> tuple[list[Recovery], int]:
-    with session_scope() as session:
-        max_id = int(session.scalar(select(func.max(EVENTS.c.id))) or 0)
-        lost = find_lost_escalations(session, after_id=after_id, up_to_id=max_id)
-        return [record_handoff(session, item) for item in lost], max_id
-
-
-def _deliver(recovery: Recovery) -> None:
-    channel, address = split_sender(recovery.sender_id)
-    with session_scope() as session:
-        for text in filter(None, (recovery.advice, recovery.text)):
-            enqueue(session, channel=channel or recovery.channel, recipient=address, payload={"text": text})
-
-
-async def pause_and_tell(agent: Any, recovery: Recovery) -> bool:
-    """Pause the conversation as an escalation does and tell the victim (advice first if it never went out).
-
-    False if the conversation was already paused.
-    """
-    async with agent.lock_store.lock(recovery.sender_id):
-        tracker = await agent.tracker_store.retrieve(recovery.sender_id)
-        if tracker is None or tracker.is_paused():
-            return False
-        told = [BotUttered(text=recovery.text, metadata={"recovered_escalation": recovery.handoff_id})]
-        if recovery.advice:
-            told.insert(0, BotUttered(text=recovery.advice, metadata={"safety_advice": True}))
-        for event in [*told, *pausing_events(tracker)]:
-            tracker.update(event)
-        await agent.tracker_store.save(tracker)
-    await asyncio.to_thread(_deliver, recovery)
+    told = [BotUttered(text=wording.joining_message(wait) if on_duty else wording.off_duty_message(handoff.category),
+                       metadata={"recovered_escalation": handoff.id})]  # fmt: skip
+    if not lost.advised:
+        told.insert(
+            0, BotUttered(text=safety_message(lost.category, handoff.channel), metadata={"safety_advice": True})
+        )
+    _tell(session, lost.sender_id, handoff.channel, told)
+    logger.warning("lost escalation recovered: hand-off %s opened (%s, %s)", handoff.id, lost.level, lost.category)
     return True
 
 
+def _find(after_id: int) -> tuple[list[LostEscalation], int]:
+    with session_scope() as session:
+        max_id = int(session.scalar(select(func.max(EVENTS.c.id))) or 0)
+        return find_lost_escalations(session, after_id=after_id, up_to_id=max_id), max_id
+
+
+def _recover_one(lost: LostEscalation) -> bool:
+    with session_scope() as session:
+        return recover(session, lost)
+
+
 async def reconcile_once(agent: Any, floor: ScanFloor | None = None) -> int:
-    """One pass over new events: record, alert and pause every lost escalation; how many. Raises if the DB is down."""
+    """One pass over new events: recover every lost escalation, each in one transaction; how many were recovered.
+
+    Raises if the database is down. Each recovery holds the conversation's lock, as a Rasa turn does, since it
+    writes what the victim is told into the conversation.
+    """
     floor = floor if floor is not None else ScanFloor()
     try:
-        recoveries, max_id = await asyncio.to_thread(_record_all, floor.floor)
+        lost_ones, max_id = await run_blocking(_find, floor.floor)
     except Exception:
         floor.failed()
         raise
-    unfinished = 0
-    for recovery in recoveries:
+    recovered = unfinished = 0
+    for lost in lost_ones:
         try:
-            await pause_and_tell(agent, recovery)
-        except Exception as error:  # the hand-off is recorded: the next pass sees it unpaused and retries
+            async with conversation_lock(agent, lost.sender_id):
+                recovered += await run_blocking(_recover_one, lost)
+        except Exception as error:  # nothing of it was committed: the next pass finds it again
             unfinished += 1
-            logger.warning("could not pause conversation of hand-off %s: %s", recovery.handoff_id, type(error).__name__)
+            logger.warning("could not recover an escalation: %s", type(error).__name__)
     if unfinished:
         floor.failed()
     else:
         floor.completed(max_id, time.monotonic())
-    return len(recoveries)
+    return recovered

@@ -1,8 +1,8 @@
-"""The durable outbox of outbound messages and the receipts that de-duplicate inbound ones."""
+"""The durable outbox of outbound messages (the inbox, its mirror, is bot/models/inbox.py)."""
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, DateTime, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, Integer, String, Text
 
 from bot.models.base import Base, utcnow
 
@@ -11,6 +11,10 @@ class OutboxMessage(Base):
     """One outbound message; sent in id order per (channel, recipient), retried with back-off."""
 
     __tablename__ = "outbox"
+    __table_args__ = (
+        Index("uq_outbox_idempotency_key", "idempotency_key", unique=True),
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+    )
     id = Column(Integer, primary_key=True)
     channel = Column(String(20), nullable=False)
     recipient = Column(String(200), nullable=False, index=True)
@@ -24,15 +28,6 @@ class OutboxMessage(Base):
     last_error = Column(Text)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     sent_at = Column(DateTime)
-
-
-class InboundReceipt(Base):
-    """A provider message id already received, so retried deliveries are not processed twice."""
-
-    __tablename__ = "inbound_receipts"
-    __table_args__ = (UniqueConstraint("provider", "provider_id", name="uq_inbound_receipts_provider_id"),)
-    id = Column(Integer, primary_key=True)
-    provider = Column(String(20), nullable=False)
-    provider_id = Column(String(100), nullable=False)
-    received_at = Column(DateTime, nullable=False, default=utcnow)
-    note = Column(Text)
+    idempotency_key = Column(String(200))  # "<enqueue key>#<part>": unique, stable across retries
+    lease_token = Column(String(32))  # fresh per claim: only its holder may record the outcome
+    lease_expires_at = Column(DateTime)  # while "sending": after this, another worker may take the message over

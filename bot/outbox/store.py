@@ -1,41 +1,33 @@
-"""Outbox data access: enqueue, claim the next due message per recipient, record the outcome."""
+"""Outbox enqueue: store a message once per idempotency key, one row per part, and wake in-process workers."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+import uuid
 from typing import Any
 
-from sqlalchemy import and_, event, exists, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import event, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
 from bot.cases.identities import is_opted_out
 from bot.models import OutboxMessage
 from bot.models.base import utcnow
 from bot.outbox import senders
-from bot.outbox.policy import DEFAULT_POLICY, RetryPolicy
 
-UNSENT = ("pending", "sending")
 _NOTIFY_PENDING = "haven_outbox_notify_pending"
 _LISTENING = "haven_outbox_listening"
-
-
-@dataclass(frozen=True)
-class ClaimedMessage:
-    """A message this worker now owns until it records the outcome (or the lease runs out)."""
-
-    id: int
-    channel: str
-    recipient: str
-    payload: dict[str, Any]
-    attempts: int
+MAX_KEY_CHARS = 190  # the column holds 200: room for "#<part>"
 
 
 def normalise_recipient(channel: str, recipient: str) -> str:
     """The bare address: "sms:+44..." and "+44..." are the same recipient on channel "sms"."""
     prefix = f"{channel}:"
     return recipient[len(prefix) :] if recipient.startswith(prefix) else recipient
+
+
+def part_keys(idempotency_key: str, parts: int) -> list[str]:
+    """The stored key of each row one enqueue became: "<key>#0", "<key>#1", ..."""
+    return [f"{idempotency_key}#{position}" for position in range(parts)]
 
 
 def _notify_after_commit(session: Session) -> None:
@@ -52,125 +44,89 @@ def _notify_after_commit(session: Session) -> None:
     event.listen(session, "after_commit", _after_commit)
 
 
-def enqueue(
-    session: Session, *, channel: str, recipient: str, payload: dict[str, Any], origin: str = "bot"
-) -> OutboxMessage:
-    """Store a message for delivery (the caller commits); returns the first row it became.
+def _rows_with_keys(session: Session, keys: list[str]) -> list[OutboxMessage]:
+    rows = session.scalars(select(OutboxMessage).where(OutboxMessage.idempotency_key.in_(keys))).all()
+    position = {key: index for index, key in enumerate(keys)}
+    return sorted(rows, key=lambda row: position[row.idempotency_key])
 
-    A channel's registered splitter may turn one payload into several rows (e.g. an SMS too long
-    for one message). Notifications to an address that opted out are stored as "suppressed".
+
+def _insert_ignoring_duplicates(session: Session, values: list[dict[str, Any]]) -> int:
+    """INSERT ... ON CONFLICT (idempotency_key) DO NOTHING; returns how many rows were new.
+
+    No savepoint is needed, so the caller's transaction stays whole (pysqlite's savepoints are unreliable),
+    and a concurrent enqueue of the same key (another process) waits for it, then inserts nothing.
     """
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        statement = postgresql.insert(OutboxMessage).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    elif dialect == "sqlite":
+        statement = sqlite.insert(OutboxMessage).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    else:  # no portable upsert: a duplicate raises IntegrityError, which still stores nothing twice
+        statement = insert(OutboxMessage)
+    inserted = 0
+    for row in values:  # one statement per row: rowcount is reliable on every driver
+        inserted += session.execute(statement.values(**row)).rowcount or 0
+    return inserted
+
+
+def enqueue_all(
+    session: Session,
+    *,
+    channel: str,
+    recipient: str,
+    payload: dict[str, Any],
+    origin: str = "bot",
+    idempotency_key: str | None = None,
+) -> list[OutboxMessage]:
+    """Store a message for delivery (the caller commits); returns every row it became, in order.
+
+    A channel's registered splitter may turn one payload into several rows (e.g. an SMS too long for
+    one message). Notifications to an address that opted out are stored as "suppressed". With an
+    `idempotency_key` (e.g. "reply:<inbox id>:<n>"), a second enqueue with that key - in this
+    transaction, a later one or a concurrent one - stores nothing and returns the rows of the first.
+    """
+    if idempotency_key is not None and not 0 < len(idempotency_key) <= MAX_KEY_CHARS:
+        raise ValueError(f"an idempotency key holds 1 to {MAX_KEY_CHARS} characters")
+    parts = senders.split_payload(channel, payload)
+    keys = part_keys(idempotency_key or f"auto:{uuid.uuid4().hex}", len(parts))
+    if idempotency_key is not None:
+        session.flush()  # rows added through the ORM in this session become visible to the look-up
+        existing = _rows_with_keys(session, keys)
+        if existing:
+            return existing
     address = normalise_recipient(channel, recipient)
     suppressed = origin == "notification" and is_opted_out(session, channel=channel, address=address)
-    rows = [
-        OutboxMessage(
-            channel=channel,
-            recipient=address,
-            payload=part,
-            origin=origin,
-            status="suppressed" if suppressed else "pending",
-            attempts=0,
-            next_attempt_at=utcnow(),
-        )
-        for part in senders.split_payload(channel, payload)
+    now = utcnow()
+    values = [
+        {
+            "channel": channel,
+            "recipient": address,
+            "payload": part,
+            "origin": origin,
+            "status": "suppressed" if suppressed else "pending",
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+            "idempotency_key": key,
+        }
+        for part, key in zip(parts, keys, strict=True)
     ]
-    session.add_all(rows)
-    session.flush()
-    if not suppressed:
+    inserted = _insert_ignoring_duplicates(session, values)
+    if inserted and not suppressed:
         _notify_after_commit(session)
-    return rows[0]
+    return _rows_with_keys(session, keys)
 
 
-def claim_due(
+def enqueue(
     session: Session,
     *,
-    channels: Iterable[str],
-    limit: int = 20,
-    now: datetime | None = None,
-    policy: RetryPolicy = DEFAULT_POLICY,
-) -> list[ClaimedMessage]:
-    """Claim due messages, at most one per (channel, recipient): the oldest unsent one.
-
-    Each claim is an UPDATE ... WHERE status and attempts are unchanged, so of several workers
-    racing for a message exactly one wins. The caller commits.
-    """
-    channel_list = list(channels)
-    if not channel_list:
-        return []
-    now = now or utcnow()
-    older = aliased(OutboxMessage)
-    older_unsent = exists().where(
-        and_(
-            older.channel == OutboxMessage.channel,
-            older.recipient == OutboxMessage.recipient,
-            older.id < OutboxMessage.id,
-            older.status.in_(UNSENT),
-        )
-    )
-    candidates = session.execute(
-        select(OutboxMessage.id, OutboxMessage.status, OutboxMessage.attempts)
-        .where(
-            OutboxMessage.channel.in_(channel_list),
-            OutboxMessage.status.in_(UNSENT),
-            OutboxMessage.next_attempt_at <= now,
-            ~older_unsent,
-        )
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-    ).all()
-    lease_until = now + timedelta(seconds=policy.lease_seconds)
-    claimed: list[ClaimedMessage] = []
-    for message_id, status, attempts in candidates:
-        result = session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message_id, OutboxMessage.status == status, OutboxMessage.attempts == attempts)
-            .values(status="sending", attempts=attempts + 1, next_attempt_at=lease_until)
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount != 1:
-            continue
-        row = session.execute(
-            select(OutboxMessage.channel, OutboxMessage.recipient, OutboxMessage.payload).where(
-                OutboxMessage.id == message_id
-            )
-        ).one()
-        claimed.append(ClaimedMessage(message_id, row.channel, row.recipient, dict(row.payload), attempts + 1))
-    return claimed
-
-
-def mark_sent(session: Session, *, message_id: int, provider_message_id: str, now: datetime | None = None) -> None:
-    """Record a delivery accepted by the provider (the caller commits)."""
-    session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == "sending")
-        .values(
-            status="sent", provider_message_id=provider_message_id or None, sent_at=now or utcnow(), last_error=None
-        )
-        .execution_options(synchronize_session=False)
-    )
-
-
-def mark_failed_attempt(
-    session: Session,
-    *,
-    message_id: int,
-    attempts: int,
-    error: str,
-    permanent: bool = False,
-    policy: RetryPolicy = DEFAULT_POLICY,
-    now: datetime | None = None,
-) -> str:
-    """Schedule a retry with back-off, or give up ("failed"); returns the new status. `error` holds no personal data."""
-    now = now or utcnow()
-    give_up = permanent or policy.gives_up_after(attempts)
-    status = "failed" if give_up else "pending"
-    values: dict[str, Any] = {"status": status, "last_error": error[:500]}
-    if not give_up:
-        values["next_attempt_at"] = now + timedelta(seconds=policy.delay_after(attempts))
-    session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == "sending")
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    return status
+    channel: str,
+    recipient: str,
+    payload: dict[str, Any],
+    origin: str = "bot",
+    idempotency_key: str | None = None,
+) -> OutboxMessage:
+    """`enqueue_all`, returning the first row (the caller commits)."""
+    return enqueue_all(
+        session, channel=channel, recipient=recipient, payload=payload, origin=origin, idempotency_key=idempotency_key
+    )[0]

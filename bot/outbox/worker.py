@@ -1,47 +1,31 @@
-"""The outbox worker: an asyncio task that claims due messages and hands them to the channel senders."""
+"""The outbox worker: an asyncio task that claims due messages under fenced leases and hands them to senders."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterable
 from contextlib import suppress
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.db import session_scope
-from bot.outbox import senders, store
+from bot.outbox import claims, senders
+from bot.outbox.outcomes import Outcome, describe_error, record_outcome, release_claim
 from bot.outbox.policy import DEFAULT_POLICY, RetryPolicy
 
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What happened to one claimed message: a provider id, or a storable error summary."""
-
-    message: store.ClaimedMessage
-    provider_id: str | None
-    error: str | None
-    permanent: bool
-    error_type: str | None
-
-
-def describe_error(error: BaseException) -> str:
-    """A summary safe to store: the error type and provider codes, never the provider's message text."""
-    if isinstance(error, senders.PermanentDeliveryError):
-        return f"permanent: {error}"
-    parts = [type(error).__name__]
-    for attribute in ("status", "code"):
-        value = getattr(error, attribute, None)
-        if isinstance(value, (int, str)) and str(value).isdigit():
-            parts.append(f"{attribute} {value}")
-    return " ".join(parts)
-
-
 class OutboxWorker:
-    """Delivers outbox messages in order per recipient; several workers (or processes) may run at once."""
+    """Delivers outbox messages in order per recipient; several workers (or processes) may run at once.
+
+    Delivery is at least once: a message is sent only while this worker's lease on it has room for the
+    whole send and its recording; if the worker dies after the provider accepted a message but before
+    the outcome was stored, the message is sent again once the lease runs out (README, "Worker process").
+    """
 
     def __init__(
         self,
@@ -51,11 +35,15 @@ class OutboxWorker:
         batch_size: int = 20,
         send_timeout: float = 30.0,
         engine: Engine | None = None,
+        channels: Iterable[str] | None = None,
     ) -> None:
+        if send_timeout * 3 > policy.lease_seconds:
+            raise ValueError("the send timeout must be at most a third of the lease")
         self.policy = policy
         self.poll_interval = poll_interval
         self.batch_size = batch_size
         self.send_timeout = send_timeout
+        self.channels = None if channels is None else frozenset(channels)
         self._engine = engine
         self._task: asyncio.Task | None = None
         self._wake_event: asyncio.Event | None = None
@@ -76,18 +64,18 @@ class OutboxWorker:
         senders.add_listener(self.wake)
         self._task = asyncio.create_task(self._run(), name="haven-outbox-worker")
 
-    async def stop(self, grace_seconds: float = 10.0) -> None:
-        """Finish the batch in hand (up to `grace_seconds`), then stop; an unfinished send is retried
-        once its lease expires."""
+    async def stop(self, grace_seconds: float | None = None) -> None:
+        """Finish the sends in flight and record them (up to `grace_seconds`, by default a send timeout and
+        a bit), give back claims not yet started, then stop."""
         senders.remove_listener(self.wake)
         task, self._task = self._task, None
         if task is not None:
             self._stopping = True
             self.wake()
             try:
-                await asyncio.wait_for(asyncio.shield(task), grace_seconds)
+                await asyncio.wait_for(asyncio.shield(task), grace_seconds or self.send_timeout + 5.0)
             except asyncio.TimeoutError:
-                task.cancel()
+                task.cancel()  # a send still in flight is retried when its lease runs out
                 with suppress(asyncio.CancelledError):
                     await task
         await senders.aclose_senders()
@@ -103,39 +91,72 @@ class OutboxWorker:
         with suppress(RuntimeError):
             loop.call_soon_threadsafe(wake_event.set)
 
+    def deliverable_channels(self) -> list[str]:
+        """Channels with a sender in this process, within the worker's own set if it has one."""
+        registered = senders.registered_channels()
+        return registered if self.channels is None else [name for name in registered if name in self.channels]
+
     async def run_once(self) -> int:
-        """Claim and deliver one batch; returns how many messages were attempted."""
-        channels = senders.registered_channels()
-        if not channels:
-            return 0
-        claimed = await asyncio.to_thread(self._claim, channels)
-        if claimed:
-            outcomes = await asyncio.gather(*(self._deliver(message) for message in claimed))
-            await asyncio.to_thread(self._record, list(outcomes))
+        """Claim and deliver one batch, waiting for all of it; returns how many messages were claimed."""
+        claimed = await self._claim_up_to(self.batch_size)
+        await asyncio.gather(*(self._handle(message) for message in claimed))
         return len(claimed)
 
+    async def _claim_up_to(self, limit: int) -> list[claims.ClaimedMessage]:
+        channels = self.deliverable_channels()
+        if not channels or self._stopping:
+            return []
+        return await asyncio.to_thread(self._claim, channels, limit)
+
     async def _run(self) -> None:
+        """Keep up to `batch_size` sends in flight; each finished send makes room for a new claim at once,
+        so one slow provider call holds up only its own recipient."""
         assert self._wake_event is not None
-        while not self._stopping:
-            try:
-                handled = await self.run_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:
-                logger.error("outbox cycle failed: %s", type(error).__name__)
-                handled = 0
-            if handled:
-                continue
-            with suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._wake_event.wait(), timeout=self.poll_interval)
-            self._wake_event.clear()
+        in_flight: set[asyncio.Task] = set()
 
-    def _claim(self, channels: list[str]) -> list[store.ClaimedMessage]:
+        def finished(task: asyncio.Task) -> None:
+            in_flight.discard(task)
+            self.wake()
+
+        try:
+            while not self._stopping:
+                room = self.batch_size - len(in_flight)
+                claimed: list[claims.ClaimedMessage] = []
+                if room > 0:
+                    try:
+                        claimed = await self._claim_up_to(room)
+                    except Exception as error:  # the database is down: try again at the next poll
+                        logger.error("outbox claim failed: %s", type(error).__name__)
+                for message in claimed:
+                    task = asyncio.create_task(self._handle(message), name=f"haven-outbox-{message.id}")
+                    in_flight.add(task)
+                    task.add_done_callback(finished)
+                if room > 0 and len(claimed) == room:
+                    continue  # there may be more due
+                with suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(self._wake_event.wait(), timeout=self.poll_interval)
+                self._wake_event.clear()
+        finally:
+            if in_flight:  # finish (or, once stopping, give back) what this worker holds
+                await asyncio.gather(*in_flight, return_exceptions=True)
+
+    def _claim(self, channels: list[str], limit: int) -> list[claims.ClaimedMessage]:
         with session_scope(self._engine) as session:
-            return store.claim_due(session, channels=channels, limit=self.batch_size, policy=self.policy)
+            return claims.claim_due(session, channels=channels, limit=limit, policy=self.policy)
 
-    async def _deliver(self, message: store.ClaimedMessage) -> Outcome:
-        """Send one message; the outcome is recorded with the rest of the batch in one transaction."""
+    async def _handle(self, message: claims.ClaimedMessage) -> None:
+        """Send one claimed message and record the outcome at once, or give the claim back unsent."""
+        try:
+            if self._stopping or not message.may_start_send(self.send_timeout):
+                await asyncio.to_thread(release_claim, message, self._engine)
+                return
+            outcome = await self._deliver(message)
+            await asyncio.to_thread(record_outcome, outcome, self._engine, self.policy)
+        except SQLAlchemyError as error:  # still failing when the lease ran out: the message is retried
+            logger.error("outbox message %s: outcome not recorded (%s)", message.id, type(error).__name__)
+
+    async def _deliver(self, message: claims.ClaimedMessage) -> Outcome:
+        """Send one message, bounded by the send timeout (well inside the lease)."""
         sender = senders.get_sender(message.channel)
         try:
             if sender is None:
@@ -148,31 +169,6 @@ class OutboxWorker:
             return Outcome(message, None, describe_error(error), permanent, type(error).__name__)
         return Outcome(message, str(provider_id or ""), None, False, None)
 
-    def _record(self, outcomes: list[Outcome]) -> None:
-        with session_scope(self._engine) as session:
-            for outcome in outcomes:
-                message = outcome.message
-                if outcome.error is None:
-                    store.mark_sent(session, message_id=message.id, provider_message_id=outcome.provider_id or "")
-                    logger.debug("outbox message %s sent on %s", message.id, message.channel)
-                    continue
-                status = store.mark_failed_attempt(
-                    session,
-                    message_id=message.id,
-                    attempts=message.attempts,
-                    error=outcome.error,
-                    permanent=outcome.permanent,
-                    policy=self.policy,
-                )
-                log = logger.error if status == "failed" else logger.warning
-                log(
-                    "outbox message %s attempt %s failed (%s): %s",
-                    message.id,
-                    message.attempts,
-                    status,
-                    outcome.error_type,
-                )
-
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
     try:
@@ -181,16 +177,15 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
         return None
 
 
-def attach_worker(blueprint: Any) -> None:
-    """Run one outbox worker per Sanic app: started after the server starts, stopped before it stops.
-
-    Several channels may attach; the first start wins. A test may preset `app.ctx.outbox_worker`.
-    """
+def attach_worker(blueprint: Any, channels: Iterable[str] | None = None) -> None:
+    """Run one outbox worker per Sanic app (for `channels`, or every registered sender): started after
+    the server starts, stopped before it stops. Several channels may attach; the first start wins.
+    A test may preset `app.ctx.outbox_worker`."""
 
     async def _start(app: Any, _loop: Any) -> None:
         worker = getattr(app.ctx, "outbox_worker", None)
         if worker is None:
-            worker = OutboxWorker()
+            worker = OutboxWorker(channels=channels)
             app.ctx.outbox_worker = worker
         await worker.start()
 

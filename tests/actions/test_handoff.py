@@ -1,10 +1,11 @@
-"""Hand-off actions: who will help and when, then the conversation pauses (the advice is a domain response)."""
+"""Hand-off actions: who will help and when, in one step that records the row (nothing pauses; the advice is a
+domain response)."""
 
 from datetime import timedelta
 
 import pytest
 from rasa_sdk import Tracker
-from rasa_sdk.events import ActiveLoop, ConversationPaused, SlotSet
+from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
@@ -25,7 +26,7 @@ def make_tracker(sender_id="sms:+447700900123", *, risk=None, active_loop=None):
         latest["risk"] = risk
     return Tracker(
         sender_id=sender_id,
-        slots={"handoff_active": False, "requested_slot": None},
+        slots={"requested_slot": None},
         latest_message=latest,
         events=[],
         paused=False,
@@ -59,14 +60,14 @@ def recorded(session, sender_id):
     return session.scalars(select(Handoff).where(Handoff.sender_id == sender_id)).one()
 
 
-async def test_escalate_says_who_will_help_and_pauses_without_repeating_the_advice(session, on_duty):
+async def test_escalate_says_who_will_help_and_records_the_row_without_repeating_the_advice(session, on_duty):
     dispatcher = CollectingDispatcher()
     events = await ActionEscalate().run(dispatcher, make_tracker(risk=RISK), {})
     assert texts(dispatcher) == [
         "A person from our team will reply here in about 3 minutes. Is it safe for you to keep messaging here? "
         "If it stops being safe, you can stop at any time. In an emergency, call 999.",
     ]
-    assert events == [SlotSet("handoff_active", True), ConversationPaused()]
+    assert events == []  # the open row is what keeps the bot quiet from now on
     handoff = recorded(session, "sms:+447700900123")
     assert (handoff.reason, handoff.level, handoff.category, handoff.priority, handoff.channel, handoff.status) == (
         "risk",
@@ -85,7 +86,7 @@ async def test_escalate_out_of_hours_says_what_to_do_now(session, off_duty):
     assert next_steps.startswith("Nobody from our team is working now. We work Sun 00:00-00:00.")
     assert "call 999" in next_steps and "Victim Support, free, day or night: 08 08 16 89 111" in next_steps
     assert next_steps.endswith("Is it safe for us to message you here later? Reply YES, NO, or a safe time.")
-    assert ConversationPaused() in events
+    assert events == []
     assert recorded(session, "telegram:42").level == "imminent"
 
 
@@ -95,8 +96,6 @@ async def test_escalate_mid_form_deactivates_the_form(session, off_duty):
     assert events == [
         ActiveLoop(None),
         SlotSet("requested_slot", None),
-        SlotSet("handoff_active", True),
-        ConversationPaused(),
     ]
 
 
@@ -105,7 +104,7 @@ async def test_asking_for_a_person_records_a_normal_handoff(session, on_duty):
     events = await ActionRequestHuman().run(dispatcher, make_tracker("webchat:s-1"), {})
     assert texts(dispatcher)[0] == "Of course. I've passed this to our team."
     assert texts(dispatcher)[-1].startswith("A person from our team will reply here in about 3 minutes.")
-    assert events[-2:] == [SlotSet("handoff_active", True), ConversationPaused()]
+    assert events == []
     handoff = recorded(session, "webchat:s-1")
     assert (handoff.reason, handoff.level, handoff.channel) == ("requested", "normal", "webchat")
 
@@ -116,7 +115,7 @@ async def test_final_fallback_hands_over_with_the_off_duty_wording(session, off_
     first, second = texts(dispatcher)
     assert first == "Sorry, I'm still not understanding. I've passed this to our team."
     assert "Victim Support, free, day or night: 08 08 16 89 111" in second
-    assert events == [SlotSet("handoff_active", True), ConversationPaused()]
+    assert events == []
     assert recorded(session, "sms:+447700900555").reason == "fallback"
 
 

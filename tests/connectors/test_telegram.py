@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.models.messaging import InboundReceipt, OutboxMessage
+from bot.models.inbox import InboxMessage
+from bot.models.messaging import OutboxMessage
 from connectors import telegram_texts as texts
 from tests.connectors.test_telegram_harness import (  # noqa: F401 (fixtures api, tg)
     SECRET,
@@ -47,7 +48,7 @@ async def test_forged_or_missing_secret_is_refused_and_nothing_processed(tg, api
     await tg.post(text_update(CHAT, "genuine"))  # a genuine update afterwards is the only one handled
     await wait_for_calls(api, "sendMessage")
     assert tg.agent.texts == ["genuine"]
-    receipts = session.scalars(select(InboundReceipt.provider_id)).all()
+    receipts = session.scalars(select(InboxMessage.provider_id)).all()
     assert str(forged["update_id"]) not in receipts
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -13,15 +12,14 @@ from typing import Any
 
 import aiohttp
 import pytest
-import rasa.core.channels.channel
 from rasa.core.channels.channel import UserMessage
-from sanic import Sanic
 
 from bot.outbox.policy import RetryPolicy
 from bot.outbox.worker import OutboxWorker
 from bot.settings import get_settings
 from connectors.telegram import TelegramInput
-from tests.fakes import listening_socket, running_sanic
+from tests.fakes import listening_socket
+from tests.fakes.rasa_boundary import serve_channels
 from tests.fakes.telegram_api import FakeTelegramApi
 
 WEBHOOK_PATH = "/webhooks/telegram_haven/webhook"
@@ -74,15 +72,9 @@ def fast_worker() -> OutboxWorker:
 @asynccontextmanager
 async def running_telegram_server() -> AsyncIterator[RunningTelegram]:
     """Serve TelegramInput on an ephemeral port of 127.0.0.1, with an outbox worker, for the block."""
-    Sanic.test_mode = True
-    app = Sanic(f"telegram_test_{uuid.uuid4().hex[:8]}")
-    app.config.ACCESS_LOG = False
     agent = ScriptedAgent()
-    app.ctx.agent = agent
-    app.ctx.outbox_worker = fast_worker()
-    rasa.core.channels.channel.register([TelegramInput()], app, route="/webhooks/")
     sock, base_url = listening_socket()
-    async with running_sanic(app, sock), aiohttp.ClientSession() as client:
+    async with serve_channels([TelegramInput()], agent, sock, worker=fast_worker()), aiohttp.ClientSession() as client:
         yield RunningTelegram(url=f"{base_url}{WEBHOOK_PATH}", agent=agent, client=client)
 
 

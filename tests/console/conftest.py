@@ -22,6 +22,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Sanic
 
 from bot.console.channel import ConsoleInput
+from bot.handoff.event_broker import HavenEventBroker
 from bot.tracker_store import HavenTrackerStore
 from tests.handoff.factories import PASSWORD
 
@@ -45,6 +46,7 @@ class ConsoleServer:
         for event in events:
             tracker.update(event)
         await self.agent.tracker_store.save(tracker)
+        await self.agent.tracker_store.event_broker.flush()  # the live view has counted the messages
 
     async def events(self, sender_id: str) -> list[Any]:
         tracker = await self.agent.tracker_store.retrieve_full_tracker(sender_id)
@@ -56,7 +58,8 @@ async def console(db_url, monkeypatch) -> AsyncIterator[ConsoleServer]:
     """The console channel mounted the way `rasa run` mounts channels, listening on an ephemeral port."""
     monkeypatch.setattr(Sanic, "test_mode", True)
     domain = Domain.load(str(DOMAIN_FILE))
-    agent = Agent(domain=domain, tracker_store=HavenTrackerStore(domain=domain), lock_store=InMemoryLockStore())
+    store = HavenTrackerStore(domain=domain, event_broker=HavenEventBroker())  # as endpoints.yml configures it
+    agent = Agent(domain=domain, tracker_store=store, lock_store=InMemoryLockStore())
     app = create_app(agent=agent)
     register([ConsoleInput.from_credentials({})], app, route="/webhooks/")
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -1,4 +1,4 @@
-"""Start Haven's real processes (action server + Rasa server) for end-to-end tests."""
+"""Start Haven's real processes (action server, Rasa server, worker) for end-to-end tests."""
 
 from __future__ import annotations
 
@@ -172,7 +172,7 @@ def start_stack(
     rasa_command: list[str] | None = None,
     start_timeout: float = 240.0,
 ) -> HavenStack:
-    """Migrate and seed a fresh database, then start the action server and the Rasa server.
+    """Migrate and seed a fresh database, then start the action server, the Rasa server and the worker.
 
     `credentials` and `endpoints` pick Rasa's files; `rasa_command` replaces Haven's launcher of `rasa`
     (`python -m bot.cli.rasa_server`, e.g. by a profiling launcher taking the same arguments);
@@ -191,6 +191,8 @@ def start_stack(
         TF_CPP_MIN_LOG_LEVEL="3",
         HAVEN_RATE_LIMIT_SENDER="600/m",
         HAVEN_RATE_LIMIT_ADDRESS="6000/m",
+        HAVEN_OUTBOX_POLL_MS="100",  # the worker process looks for messages queued by the Rasa server this often
+        HAVEN_NOTIFY_INTERVAL_SECONDS="2",
     )
     env.update(extra_env)
     python = str(VENV_BIN / "python")
@@ -247,6 +249,11 @@ def start_stack(
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
+        )
+    )
+    stack.processes.append(  # the worker: outbox delivery (not web chat), notifications, retention
+        subprocess.Popen(
+            [python, "-m", "bot", "worker"], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
         )
     )
     started = time.monotonic()

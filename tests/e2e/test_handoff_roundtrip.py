@@ -1,12 +1,25 @@
-"""End to end: a risk message reaches the console queue; staff claim, reply, and hand back to the bot."""
+"""End to end: a risk message reaches the console queue; staff claim, reply, and hand back to the bot.
+
+The hand-off row alone decides whether the bot speaks: session expiry, /restart and a down action server
+change nothing while it is open, and closing it gives the conversation back at once.
+"""
 
 from __future__ import annotations
 
+import time
 import uuid
+from pathlib import Path
 
 import pytest
+from sqlalchemy import text
+
+from bot.db import build_engine
 
 pytestmark = pytest.mark.slow
+POLLS = 80  # queue look-ups a quarter of a second apart
+# Until actions/session.py stops re-pausing (it must: nothing un-pauses a pause now), a session that expires
+# during a hand-off is paused for good; this marks the test that proves it is not.
+SESSION_START_PAUSES = "ConversationPaused" in (Path(__file__).resolve().parents[2] / "actions/session.py").read_text()
 
 
 def texts(replies: list[dict]) -> str:
@@ -17,6 +30,28 @@ def queue_entry(haven, headers, sender_id):
     status, body = haven.get_json("/console/api/queue", headers=headers)
     assert status == 200
     return next((item for item in body["items"] if item["sender_id"] == sender_id), None)
+
+
+def entry_when(haven, headers, sender_id, condition):
+    """The sender's queue entry once `condition(entry)` holds (polled a bounded number of times)."""
+    for _ in range(POLLS):
+        entry = queue_entry(haven, headers, sender_id)
+        if entry is not None and condition(entry):
+            return entry
+        time.sleep(0.25)
+    raise AssertionError(f"{sender_id}: the queue entry never matched; last {entry}")
+
+
+def expire_session(haven, sender_id: str) -> None:
+    """Move the conversation's events two hours back, so Rasa's 60-minute session has expired at the next message."""
+    engine = build_engine(haven.env["DATABASE_URL"])
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text("UPDATE events SET timestamp = timestamp - 7200 WHERE sender_id = :sender"), {"sender": sender_id}
+            )
+    finally:
+        engine.dispose()
 
 
 def test_risk_message_gets_safety_advice_and_a_person(haven, console_headers, callbacks):
@@ -69,8 +104,26 @@ def test_restart_does_not_unpause_a_waiting_conversation(haven, console_headers)
     sender = f"victim-{uuid.uuid4().hex[:10]}"
     haven.say(sender, "I want to kill myself")
     assert haven.say(sender, "/restart") == []
+    assert haven.say(sender, "restart") == []
     assert haven.say(sender, "hello") == []
     assert queue_entry(haven, console_headers, f"rest:{sender}") is not None
+
+
+def test_closing_is_one_step_the_next_message_is_the_bots_whatever_happened_after_it(haven, console_headers):
+    sender = f"victim-{uuid.uuid4().hex[:10]}"
+    haven.say(sender, "can I talk to a real person please")
+    entry = queue_entry(haven, console_headers, f"rest:{sender}")
+    engine = build_engine(haven.env["DATABASE_URL"])
+    try:  # staff close it as the console's one transaction does, and nothing else ever runs (a crash after commit)
+        with engine.begin() as connection:
+            connection.execute(
+                text("UPDATE handoffs SET status = 'closed', outcome = 'advice_given', resolution = 'handback', "
+                     "closed_at = CURRENT_TIMESTAMP WHERE id = :id"),
+                {"id": entry["id"]},
+            )  # fmt: skip
+    finally:
+        engine.dispose()
+    assert "Haven" in texts(haven.say(sender, "hello"))
 
 
 def test_console_api_refuses_without_the_token(haven):
@@ -86,11 +139,37 @@ def test_risk_disclosed_while_waiting_raises_priority_and_sends_advice(haven, co
     entry = queue_entry(haven, console_headers, f"rest:{sender}")
     assert entry is not None and entry["level"] == "normal"
 
-    reply = haven.say(sender, "he's broken in and has a knife, he's going to kill me")
-    assert "999" in texts(reply)  # the advice comes back in the REST reply itself, and by callback
-    raised = queue_entry(haven, console_headers, f"rest:{sender}")
-    assert raised["level"] == "imminent" and raised["id"] == entry["id"]
-    advice = callbacks.wait_for(
-        lambda message: message.get("recipient_id") == f"rest:{sender}" and "999" in str(message)
-    )
-    assert "55" in advice["text"]
+    reply = texts(haven.say(sender, "he's broken in and has a knife, he's going to kill me"))
+    assert "999" in reply and "55" in reply  # the advice, in the REST reply itself
+    raised = entry_when(haven, console_headers, f"rest:{sender}", lambda item: item["level"] == "imminent")
+    assert raised["id"] == entry["id"]
+    assert haven.say(sender, "he's broken in and has a knife, he's going to kill me") == []  # no more urgent now
+
+
+def test_a_risk_while_waiting_gets_advice_and_raises_priority_with_the_action_server_down(haven, console_headers):
+    sender = f"victim-{uuid.uuid4().hex[:10]}"
+    haven.say(sender, "can I talk to a real person please")
+    entry = queue_entry(haven, console_headers, f"rest:{sender}")
+    assert entry is not None and entry["level"] == "normal"
+    with haven.action_server_stopped():
+        reply = texts(haven.say(sender, "he's broken in and has a knife, he's going to kill me"))
+        assert "999" in reply and "press 55" in reply  # a domain response: Rasa sends it itself
+        raised = entry_when(haven, console_headers, f"rest:{sender}", lambda item: item["level"] == "imminent")
+        assert raised["id"] == entry["id"]
+        assert haven.say(sender, "hello?") == []
+
+
+@pytest.mark.xfail(SESSION_START_PAUSES, reason="actions/session.py still re-pauses (helper D's report)", strict=True)
+def test_a_session_expiring_during_a_handoff_keeps_it_with_staff_until_they_hand_back(haven, console_headers):
+    sender = f"victim-{uuid.uuid4().hex[:10]}"
+    haven.say(sender, "can I talk to a real person please")
+    entry = queue_entry(haven, console_headers, f"rest:{sender}")
+    expire_session(haven, f"rest:{sender}")
+    assert haven.say(sender, "hello") == []  # a new session: still waiting for a person, the bot stays quiet
+    advice = texts(haven.say(sender, "he's broken in and has a knife, he's going to kill me"))
+    assert "999" in advice  # ...but a new risk still gets its advice
+    assert entry_when(haven, console_headers, f"rest:{sender}", lambda item: item["level"] == "imminent")
+    for action, body in (("claim", {}), ("close", {"outcome": "advice_given", "resolution": "handback"})):
+        status, _ = haven.post_json(f"/console/api/conversations/{entry['id']}/{action}", body, headers=console_headers)
+        assert status == 200, action
+    assert "Haven" in texts(haven.say(sender, "hello"))  # the bot's again, never a paused orphan

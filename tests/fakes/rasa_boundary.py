@@ -16,6 +16,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Sanic
 
+from connectors.pipeline.channel import InboxPipelineInput
 from tests.fakes import running_sanic, wait_for_count
 
 Script = Callable[[UserMessage], list[dict[str, Any]]]
@@ -61,6 +62,13 @@ async def serve_channels(
     app.ctx.agent = agent
     if worker is not None:
         app.ctx.outbox_worker = worker
-    register(channels, app, route="/webhooks/")
+    pipeline = [] if any(isinstance(channel, InboxPipelineInput) for channel in channels) else [InboxPipelineInput()]
+    register([*pipeline, *channels], app, route="/webhooks/")  # the inbox processor, as credentials.yml lists it
     async with running_sanic(app, sock):
-        yield app
+        if worker is not None:  # the worker process's job, run here on the test's loop
+            await worker.start()
+        try:
+            yield app
+        finally:
+            if worker is not None:
+                await worker.stop()

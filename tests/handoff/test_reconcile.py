@@ -1,4 +1,4 @@
-"""Lost escalations (the action failed) are queued, alerted and paused once; everything else is left alone."""
+"""Lost escalations (the action failed) are queued, alerted and told once, in one step; the rest is left alone."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ import pytest
 from rasa.core.agent import Agent
 from rasa.core.lock_store import InMemoryLockStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationPaused, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import select
 
 from bot.console.alerts import open_alerts
-from bot.handoff.queue import list_queue, open_handoff
+from bot.handoff.queue import active_handoff, list_queue, open_handoff
 from bot.handoff.reconcile import ScanFloor, reconcile_once
 from bot.handoff.recovery import recovery_loop
 from bot.models import OutboxMessage
@@ -75,7 +75,7 @@ def queued_texts(session) -> list[tuple[str, str, str]]:
     return [(row.channel, row.recipient, row.payload.get("text", "")) for row in rows]
 
 
-async def test_lost_escalation_is_queued_alerted_paused_and_the_victim_told(agent, session):
+async def test_lost_escalation_is_queued_alerted_and_the_victim_told(agent, session):
     await seed(agent, SENDER, failed_escalation(time.time() - 30))
 
     assert await reconcile_once(agent) == 1
@@ -89,7 +89,6 @@ async def test_lost_escalation_is_queued_alerted_paused_and_the_victim_told(agen
     assert f"handoff: {item.id}" in alert["detail"] and "threat_to_life" in alert["detail"]
     assert "+447700900321" not in alert["detail"]
     tracker = await agent.tracker_store.retrieve(SENDER)
-    assert tracker.is_paused() and tracker.get_slot("handoff_active") is True
     [(channel, recipient, text)] = queued_texts(session)
     assert (channel, recipient) == ("sms", "+447700900321") and text.startswith(OFF_DUTY_START)
     assert [event.text for event in tracker.events if isinstance(event, BotUttered)][-1] == text
@@ -130,7 +129,6 @@ async def test_advice_never_sent_because_the_session_start_failed_too_goes_out_f
     assert next_steps.startswith(OFF_DUTY_START)
     tracker = await agent.tracker_store.retrieve(SENDER)
     assert [event.text for event in tracker.events if isinstance(event, BotUttered)] == [advice, next_steps]
-    assert tracker.is_paused()
 
 
 async def test_running_twice_opens_one_handoff_one_alert_and_tells_once(agent, session):
@@ -143,7 +141,7 @@ async def test_running_twice_opens_one_handoff_one_alert_and_tells_once(agent, s
     assert len(open_alerts(session)) == 1
     assert len(queued_texts(session)) == 1
     tracker = await agent.tracker_store.retrieve_full_tracker(SENDER)
-    assert sum(isinstance(event, ConversationPaused) for event in tracker.events) == 1
+    assert sum(isinstance(event, BotUttered) for event in tracker.events) == 2  # the advice, then what happens next
 
 
 async def test_messages_that_did_not_escalate_are_ignored(agent, session):
@@ -162,7 +160,6 @@ async def test_an_escalation_that_was_handed_off_is_left_alone(agent, session):
     await seed(agent, SENDER, failed_escalation(at)[:4])
     open_handoff(session, sender_id=SENDER, channel="sms", reason="risk", level="high")  # by action_escalate
     session.commit()
-    await seed(agent, SENDER, [ConversationPaused(timestamp=at + 0.5)])
 
     assert await reconcile_once(agent) == 0
     assert len(list_queue(session)) == 1 and open_alerts(session) == [] and queued_texts(session) == []
@@ -170,7 +167,7 @@ async def test_an_escalation_that_was_handed_off_is_left_alone(agent, session):
 
 async def test_an_escalation_staff_already_closed_is_not_reopened(agent, session):
     at = time.time() - 300
-    await seed(agent, SENDER, [*failed_escalation(at)[:4], ConversationPaused(timestamp=at + 0.5)])
+    await seed(agent, SENDER, failed_escalation(at)[:4])
     handoff = open_handoff(session, sender_id=SENDER, channel="sms", reason="risk", level="high")
     handoff.created_at, handoff.status, handoff.closed_at = naive(at + 0.4), "closed", naive(at + 200)
     session.commit()
@@ -179,15 +176,30 @@ async def test_an_escalation_staff_already_closed_is_not_reopened(agent, session
     assert list_queue(session) == [] and open_alerts(session) == []
 
 
-async def test_a_risk_told_while_already_waiting_is_left_to_the_paused_conversation(agent, session):
+async def test_a_risk_told_while_already_waiting_at_that_level_is_left_alone(agent, session):
+    at = time.time() - 30
+    handoff = open_handoff(session, sender_id=SENDER, channel="sms", reason="requested", level="high")
+    handoff.created_at = naive(at - 60)
+    session.commit()
+    await seed(agent, SENDER, [said("he is here", THREAT, at=at)])
+
+    assert await reconcile_once(agent) == 0
+    assert open_alerts(session) == [] and queued_texts(session) == []
+
+
+async def test_a_priority_raise_the_event_broker_missed_is_made_without_a_second_handoff(agent, session):
     at = time.time() - 30
     handoff = open_handoff(session, sender_id=SENDER, channel="sms", reason="requested")
     handoff.created_at = naive(at - 60)
     session.commit()
-    await seed(agent, SENDER, [ConversationPaused(timestamp=at - 59), said("he is here", THREAT, at=at)])
+    await seed(agent, SENDER, [said("he is here", THREAT, at=at)])  # saved without a broker: nothing raised it
 
+    assert await reconcile_once(agent) == 1
+    session.expire_all()
+    raised = active_handoff(session, sender_id=SENDER)
+    assert (raised.id, raised.level, raised.category) == (handoff.id, "high", "threat_to_life")
+    assert len(list_queue(session)) == 1 and open_alerts(session) == [] and queued_texts(session) == []
     assert await reconcile_once(agent) == 0
-    assert open_alerts(session) == []
 
 
 async def test_a_handoff_closed_before_the_escalation_does_not_count(agent, session):
@@ -202,16 +214,31 @@ async def test_a_handoff_closed_before_the_escalation_does_not_count(agent, sess
     assert item.id != old.id and item.reason == "risk"
 
 
-async def test_a_handoff_recorded_but_never_paused_is_paused_without_a_second_one(agent, session):
+async def test_a_handoff_recorded_before_the_action_died_is_complete_as_it_is(agent, session):
     at = time.time() - 30
     await seed(agent, SENDER, failed_escalation(at))
     open_handoff(session, sender_id=SENDER, channel="sms", reason="risk", level="high")  # then the action died
     session.commit()
 
-    assert await reconcile_once(agent) == 1
-    assert len(list_queue(session)) == 1 and open_alerts(session) == []
-    assert (await agent.tracker_store.retrieve(SENDER)).is_paused()
-    assert len(queued_texts(session)) == 1
+    assert await reconcile_once(agent) == 0  # the row is the hand-off: the bot already listens
+    assert len(list_queue(session)) == 1 and open_alerts(session) == [] and queued_texts(session) == []
+
+
+async def test_a_recovery_is_one_step_a_failure_inside_it_leaves_nothing_half_done(agent, session, monkeypatch):
+    await seed(agent, SENDER, failed_escalation(time.time() - 30))
+
+    def broken_enqueue(*args, **kwargs):
+        raise RuntimeError("crash between the hand-off row and telling the victim")
+
+    monkeypatch.setattr("bot.handoff.reconcile.enqueue", broken_enqueue)
+    floor = ScanFloor()
+    assert await reconcile_once(agent, floor) == 0
+    assert list_queue(session) == [] and open_alerts(session) == []  # rolled back with it
+    assert len((await agent.tracker_store.retrieve(SENDER)).events) == len(failed_escalation(0))
+
+    monkeypatch.undo()
+    assert await reconcile_once(agent, floor) == 1  # the next pass finds it again
+    assert len(list_queue(session)) == 1 and len(open_alerts(session)) == 1 and len(queued_texts(session)) == 1
 
 
 async def test_a_database_outage_is_retried_until_it_works(agent, session, monkeypatch, tmp_path, caplog):

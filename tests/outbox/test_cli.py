@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from bot.outbox.claims import claim_due, mark_failed_attempt
 from bot.outbox.cli import main
-from bot.outbox.store import claim_due, enqueue, mark_failed_attempt
+from bot.outbox.store import enqueue
 
 
 def test_list_shows_pending_and_failed_without_bodies(session, capsys) -> None:
@@ -11,7 +12,7 @@ def test_list_shows_pending_and_failed_without_bodies(session, capsys) -> None:
     enqueue(session, channel="sms", recipient="+447700900456", payload={"text": "secret body two"})
     session.commit()
     [first, _second] = claim_due(session, channels=["sms"])
-    mark_failed_attempt(session, message_id=first.id, attempts=1, error="permanent: Twilio refused", permanent=True)
+    mark_failed_attempt(session, first, error="permanent: Twilio refused", permanent=True)
     session.commit()
     assert main(["list"]) == 0
     output = capsys.readouterr().out
@@ -24,7 +25,7 @@ def test_retry_requeues_a_failed_message(session, capsys) -> None:
     enqueue(session, channel="sms", recipient="+447700900123", payload={"text": "x"})
     session.commit()
     [claimed] = claim_due(session, channels=["sms"])
-    mark_failed_attempt(session, message_id=claimed.id, attempts=1, error="permanent: no", permanent=True)
+    mark_failed_attempt(session, claimed, error="permanent: no", permanent=True)
     session.commit()
     assert main(["retry", str(claimed.id)]) == 0
     assert main(["retry", str(claimed.id)]) == 1

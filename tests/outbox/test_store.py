@@ -12,10 +12,10 @@ from bot.db import session_factory
 from bot.models import OutboxMessage
 from bot.models.base import utcnow
 from bot.outbox import senders
+from bot.outbox.claims import claim_due, mark_failed_attempt, mark_sent
 from bot.outbox.delivery import list_messages, record_delivery_status, retry_failed
 from bot.outbox.policy import RetryPolicy
-from bot.outbox.receipts import record_receipt
-from bot.outbox.store import claim_due, enqueue, mark_failed_attempt, mark_sent
+from bot.outbox.store import enqueue
 
 NO_JITTER = RetryPolicy(jitter=0.0, max_attempts=3)
 
@@ -57,7 +57,7 @@ def test_next_message_is_released_once_the_previous_is_sent(session) -> None:
     first = add(session, "+447700900001", "one")
     second = add(session, "+447700900001", "two")
     [claimed] = claim_due(session, channels=["sms"])
-    mark_sent(session, message_id=claimed.id, provider_message_id="SM1")
+    assert mark_sent(session, claimed, provider_message_id="SM1") is True
     session.commit()
     assert [message.id for message in claim_due(session, channels=["sms"])] == [second.id]
     assert first.id == claimed.id
@@ -85,8 +85,7 @@ def test_failures_back_off_exponentially_then_give_up_visibly(session) -> None:
         [claimed] = claim_due(session, channels=["sms"], now=now, policy=NO_JITTER)
         status = mark_failed_attempt(
             session,
-            message_id=claimed.id,
-            attempts=claimed.attempts,
+            claimed,
             error="TwilioRestException status 500",
             policy=NO_JITTER,
             now=now,
@@ -114,7 +113,7 @@ def test_a_failed_message_no_longer_blocks_later_ones(session) -> None:
     add(session, "+447700900001", "one")
     second = add(session, "+447700900001", "two")
     [claimed] = claim_due(session, channels=["sms"])
-    mark_failed_attempt(session, message_id=claimed.id, attempts=1, error="permanent: bad number", permanent=True)
+    mark_failed_attempt(session, claimed, error="permanent: bad number", permanent=True)
     session.commit()
     assert [message.id for message in claim_due(session, channels=["sms"])] == [second.id]
 
@@ -155,7 +154,7 @@ def test_notifications_to_an_opted_out_number_are_suppressed(session) -> None:
 def test_delivery_receipts_keep_the_final_state(session) -> None:
     row = add(session, "+447700900001", "one")
     [claimed] = claim_due(session, channels=["sms"])
-    mark_sent(session, message_id=claimed.id, provider_message_id="SM123")
+    mark_sent(session, claimed, provider_message_id="SM123")
     session.commit()
     assert record_delivery_status(session, provider_message_id="SM123", status="delivered") is True
     assert record_delivery_status(session, provider_message_id="SM123", status="sent") is True
@@ -163,9 +162,3 @@ def test_delivery_receipts_keep_the_final_state(session) -> None:
     session.commit()
     session.refresh(row)
     assert (row.status, row.delivery_status) == ("sent", "delivered")
-
-
-def test_inbound_receipts_recognise_a_retry(session) -> None:
-    assert record_receipt(session, provider="twilio", provider_id="SM1") is True
-    assert record_receipt(session, provider="twilio", provider_id="SM1") is False
-    assert record_receipt(session, provider="telegram", provider_id="SM1") is True

@@ -124,3 +124,44 @@ async def test_two_workers_deliver_every_message_exactly_once_in_order(channel: 
     for person in range(7):
         texts = [text for who, text in channel.delivered if who == f"person{person}"]
         assert texts == sorted(texts)
+
+
+async def test_a_slow_send_holds_up_only_its_own_recipient(channel: FlakyChannel) -> None:
+    release = asyncio.Event()
+    fast_sender = channel.__call__
+
+    async def slow_for_alice(recipient: str, payload: dict[str, Any]) -> str:
+        if recipient == "alice":
+            await release.wait()
+        return await fast_sender(recipient, payload)
+
+    senders.register_sender(CHANNEL, slow_for_alice)
+    queue(("alice", "a0"), *[("bob", f"b{n}") for n in range(5)])
+    worker = OutboxWorker(policy=FAST, poll_interval=0.02, batch_size=2)
+    await worker.start()
+    try:
+        await wait_until(lambda: len(channel.delivered) == 5, timeout=10)
+        assert [who for who, _ in channel.delivered] == ["bob"] * 5  # while alice's send is still in flight
+        release.set()
+        await wait_until(lambda: statuses() == ["sent"] * 6)
+    finally:
+        release.set()
+        await worker.stop()
+
+
+async def test_a_worker_restricted_to_channels_leaves_the_others_alone(channel: FlakyChannel) -> None:
+    senders.register_sender("test-other", channel)
+    try:
+        with session_scope() as session:
+            enqueue(session, channel="test-other", recipient="carol", payload={"text": "not mine"})
+        queue(("alice", "mine"))
+        worker = OutboxWorker(policy=FAST, poll_interval=0.02, channels=[CHANNEL])
+        await worker.start()
+        try:
+            await wait_until(lambda: channel.delivered == [("alice", "mine")])
+            assert await worker.run_once() == 0
+        finally:
+            await worker.stop()
+        assert statuses() == ["pending", "sent"]
+    finally:
+        senders.unregister_sender("test-other")

@@ -1,4 +1,5 @@
-"""Haven's tracker store records each new victim message in the live summary, once, and never fails a save for it."""
+"""Rasa publishes each saved turn to Haven's event broker: every victim message is counted once in the live view,
+and a more urgent risk raises a waiting hand-off; a failure there never stops the turn being stored."""
 
 from __future__ import annotations
 
@@ -7,28 +8,30 @@ from pathlib import Path
 
 import pytest
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationPaused, SessionStarted, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import select, text
 
+from bot.handoff.event_broker import HavenEventBroker
+from bot.handoff.queue import active_handoff
 from bot.models.live import LiveConversation
 from bot.tracker_store import HavenTrackerStore
+from tests.handoff.factories import make_handoff
 
 DOMAIN_FILE = Path(__file__).resolve().parents[2] / "domain.yml"
 SENDER = "telegram:555001"
-UNCERTAIN = {
-    "escalate": False,
-    "level": None,
-    "category": "self_harm",
-    "matched": [],
-    "score": 0.35,
-    "band": "uncertain",
-}
+UNCERTAIN = {"escalate": False, "level": None, "category": "self_harm", "score": 0.35, "band": "uncertain"}
+THREAT = {"escalate": True, "level": "imminent", "category": "domestic_abuse", "matched": ["x"]}
 
 
 @pytest.fixture
-def store(db_url) -> HavenTrackerStore:
-    return HavenTrackerStore(domain=Domain.load(str(DOMAIN_FILE)))
+def broker() -> HavenEventBroker:
+    return HavenEventBroker()
+
+
+@pytest.fixture
+def store(db_url, broker) -> HavenTrackerStore:
+    return HavenTrackerStore(domain=Domain.load(str(DOMAIN_FILE)), event_broker=broker)
 
 
 def said(text_: str, risk: dict | None = None, channel: str | None = None) -> UserUttered:
@@ -40,6 +43,7 @@ async def save_events(store: HavenTrackerStore, sender_id: str, events: list) ->
     for event in events:
         tracker.update(event)
     await store.save(tracker)
+    await store.event_broker.flush()
 
 
 def live_row(session, sender_id: str = SENDER) -> LiveConversation | None:
@@ -63,12 +67,15 @@ async def test_messages_after_a_new_session_are_counted_too(store, session):
     assert live_row(session).message_count == 4
 
 
-async def test_messages_while_paused_are_recorded_with_their_risk(store, session):
-    threat = {"escalate": True, "level": "imminent", "category": "domestic_abuse", "matched": ["x"]}
-    await save_events(store, SENDER, [ActionExecuted("action_listen"), said("help"), ConversationPaused()])
-    await save_events(store, SENDER, [said("he's back", threat)])
+async def test_a_risk_while_waiting_is_counted_and_raises_the_hand_off(store, session):
+    handoff = make_handoff(session, SENDER, level="normal")
+    await save_events(store, SENDER, [ActionExecuted("action_listen"), said("help")])
+    await save_events(store, SENDER, [said("he's back", THREAT)])
     saved = live_row(session)
     assert (saved.message_count, saved.max_risk_score, saved.max_risk_category) == (2, 1.0, "domestic_abuse")
+    session.expire_all()
+    raised = active_handoff(session, sender_id=SENDER)
+    assert (raised.id, raised.level, raised.priority, raised.category) == (handoff.id, "imminent", 0, "domestic_abuse")
 
 
 async def test_a_sender_without_a_channel_prefix_takes_the_input_channel(store, session):
@@ -76,7 +83,7 @@ async def test_a_sender_without_a_channel_prefix_takes_the_input_channel(store, 
     assert live_row(session, "me").channel == "rest"
 
 
-async def test_a_live_summary_failure_is_logged_without_personal_data_and_the_save_still_happens(
+async def test_a_live_summary_failure_is_logged_without_personal_data_and_the_turn_is_still_stored(
     store, engine, session, caplog
 ):
     with engine.begin() as connection:
@@ -85,6 +92,20 @@ async def test_a_live_summary_failure_is_logged_without_personal_data_and_the_sa
         await save_events(store, SENDER, [ActionExecuted("action_listen"), said("my address is 1 Elm Road")])
     stored = await store.retrieve(SENDER)
     assert [event.text for event in stored.events if isinstance(event, UserUttered)] == ["my address is 1 Elm Road"]
-    failures = [record for record in caplog.records if "live conversation summary" in record.getMessage()]
+    failures = [record for record in caplog.records if "live view" in record.getMessage()]
     assert len(failures) == 1 and failures[0].levelno == logging.ERROR
     assert "Elm Road" not in caplog.text and "555001" not in caplog.text
+
+
+async def test_without_a_broker_saving_only_stores(db_url, session):
+    plain = HavenTrackerStore(domain=Domain.load(str(DOMAIN_FILE)))
+    await save_events_plain(plain, [ActionExecuted("action_listen"), said("hello")])
+    assert live_row(session) is None
+    assert [type(event).__name__ for event in (await plain.retrieve(SENDER)).events][-1] == "UserUttered"
+
+
+async def save_events_plain(store: HavenTrackerStore, events: list) -> None:
+    tracker = DialogueStateTracker(SENDER, store.domain.slots)
+    for event in events:
+        tracker.update(event)
+    await store.save(tracker)

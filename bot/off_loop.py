@@ -1,0 +1,84 @@
+"""Run blocking work (database, argon2) off the event loop, in bounded thread pools sized from the settings.
+
+The action server (rasa_sdk) and the Rasa server (console, channels) each serve every request on one
+event loop: a database call or an argon2 check made there holds up every other conversation. Blocking
+work goes through `run_blocking` (or `in_session`) instead, in one of two lanes:
+
+- `DATABASE`: short database work (an escalation's hand-off row, a look-up, an audit entry);
+- `HASHING`: argon2 checks (about 160 ms of CPU and 64 MiB each: verification answers, staff passwords).
+
+Separate lanes mean a burst of verifications fills only the hashing pool, so an escalation's database
+work never queues behind them. Both pools are bounded (HAVEN_DATABASE_THREADS, HAVEN_HASHING_THREADS) and
+created on first use in the process that uses them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import functools
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from bot.db import session_scope
+from bot.settings import get_settings
+
+DATABASE = "database"
+HASHING = "hashing"
+LANES = (DATABASE, HASHING)
+Result = TypeVar("Result")
+
+_pools: dict[str, ThreadPoolExecutor] = {}
+_pools_lock = threading.Lock()
+
+
+def lane_size(lane: str) -> int:
+    """How many threads the lane may use (the hashing lane: one per CPU core unless set)."""
+    settings = get_settings()
+    if lane == HASHING:
+        return settings.hashing_threads or max(1, os.cpu_count() or 1)
+    return settings.database_threads
+
+
+def pool(lane: str) -> ThreadPoolExecutor:
+    """The lane's thread pool, created on first use."""
+    if lane not in LANES:
+        raise ValueError(f"unknown lane {lane!r}; use one of {', '.join(LANES)}")
+    with _pools_lock:
+        if lane not in _pools:
+            _pools[lane] = ThreadPoolExecutor(max_workers=lane_size(lane), thread_name_prefix=f"haven-{lane}")
+        return _pools[lane]
+
+
+async def run_blocking(function: Callable[..., Result], /, *args: Any, lane: str = DATABASE, **kwargs: Any) -> Result:
+    """`function(*args, **kwargs)` in the lane's pool; the loop serves other requests meanwhile.
+
+    Context variables (such as the console's acting API token) are copied to the thread, as
+    asyncio.to_thread does.
+    """
+    loop = asyncio.get_running_loop()
+    context = contextvars.copy_context()
+    call = functools.partial(context.run, function, *args, **kwargs)
+    return await loop.run_in_executor(pool(lane), call)
+
+
+def _with_session(function: Callable[..., Result], kwargs: dict[str, Any]) -> Result:
+    with session_scope() as session:
+        return function(session, **kwargs)
+
+
+async def in_session(function: Callable[..., Result], /, *, lane: str = DATABASE, **kwargs: Any) -> Result:
+    """`function(session, **kwargs)` in a session of its own (committed on success), off the loop."""
+    return await run_blocking(_with_session, function, kwargs, lane=lane)
+
+
+def shut_down() -> None:
+    """Stop the pools (waiting for running work); the next call creates them again."""
+    with _pools_lock:
+        executors = list(_pools.values())
+        _pools.clear()
+    for executor in executors:
+        executor.shutdown(wait=True)

@@ -1,0 +1,1 @@
+"""The worker process (`python -m bot worker`): outbox delivery, case-update notifications, retention."""

@@ -1,0 +1,77 @@
+"""The worker's jobs in one event loop: outbox delivery, case-update notifications and retention, with a clean stop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Iterable
+from contextlib import suppress
+from dataclasses import dataclass, field
+
+from bot.notify import notification_loop
+from bot.outbox.policy import RetryPolicy
+from bot.outbox.worker import OutboxWorker
+from bot.privacy.schedule import privacy_loop
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+LOOP_STOP_SECONDS = 30.0  # a notification round or a retention pass in progress is allowed this long to finish
+
+
+@dataclass
+class WorkerJobs:
+    """Which jobs this worker runs; several workers may run the same jobs at once."""
+
+    channels: tuple[str, ...]
+    notify: bool = True
+    retention: bool = True
+    tasks: list[asyncio.Task] = field(default_factory=list)
+
+
+def outbox_worker_for(settings: Settings, channels: Iterable[str]) -> OutboxWorker:
+    """An outbox worker with the lease, send timeout and poll interval from the settings."""
+    policy = RetryPolicy(lease_seconds=float(settings.outbox_lease_seconds))
+    return OutboxWorker(
+        policy=policy,
+        poll_interval=settings.outbox_poll_ms / 1000.0,
+        send_timeout=float(settings.outbox_send_timeout_seconds),
+        channels=channels,
+    )
+
+
+def _on_stop_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for number in STOP_SIGNALS:
+        loop.add_signal_handler(number, stop.set)
+
+
+async def run_jobs(settings: Settings, jobs: WorkerJobs, stop: asyncio.Event | None = None) -> None:
+    """Run until `stop` is set (by SIGTERM or SIGINT when not given); then let each job finish or release
+    what it holds: sends in flight are completed and recorded, claims not yet sent are given back."""
+    if stop is None:
+        stop = asyncio.Event()
+        _on_stop_signals(stop)
+    outbox = outbox_worker_for(settings, jobs.channels)
+    await outbox.start()
+    if jobs.notify and settings.notify_interval_seconds > 0:
+        jobs.tasks.append(asyncio.create_task(notification_loop(stop, float(settings.notify_interval_seconds))))
+    if jobs.retention and settings.retention_interval_minutes > 0:
+        jobs.tasks.append(asyncio.create_task(privacy_loop(stop, settings.retention_interval_minutes * 60.0)))
+    logger.info(
+        "worker started: outbox for %s; notifications %s; retention %s",
+        ", ".join(jobs.channels) or "no channel",
+        "on" if jobs.notify else "off",
+        "on" if jobs.retention else "off",
+    )
+    try:
+        await stop.wait()
+    finally:
+        logger.info("worker stopping")
+        await outbox.stop()
+        stop.set()
+        for task in jobs.tasks:
+            with suppress(asyncio.TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(task, timeout=LOOP_STOP_SECONDS)
+        logger.info("worker stopped")

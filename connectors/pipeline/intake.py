@@ -1,0 +1,48 @@
+"""Steps 3 and 4 for every channel: store the authenticated, parsed delivery in the inbox, then wake the processor.
+
+A channel acknowledges the provider only after `store_delivery` returned: if the database cannot take the
+message the channel answers 503, the provider retries, and nothing acknowledged is ever lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from bot.db import session_scope
+from bot.inbox.processor import InboundHandler
+from bot.inbox.store import Received, receive
+
+HandlerFactory = Callable[[Any], InboundHandler]  # given the Sanic app, the channel's handler for stored messages
+
+
+def _store(provider: str, provider_id: str, channel: str, address: str, content: dict[str, Any]) -> Received:
+    with session_scope() as session:
+        return receive(
+            session, provider=provider, provider_id=provider_id, channel=channel, address=address, content=content
+        )
+
+
+async def store_delivery(
+    app: Any, *, provider: str, provider_id: str, channel: str, address: str, content: dict[str, Any]
+) -> Received:
+    """Store one delivery (a retry finds the stored row) and wake this process's inbox processor."""
+    received = await asyncio.to_thread(_store, provider, provider_id, channel, address, content)
+    processor = getattr(app.ctx, "inbox", None)
+    if processor is not None and not received.handled:
+        processor.wake()
+    return received
+
+
+def register_handler(blueprint: Any, channel: str, make_handler: HandlerFactory) -> None:
+    """Tell the inbox processor (connectors.pipeline.channel) how `channel`'s stored messages are handled."""
+
+    async def _register(app: Any, _loop: Any) -> None:
+        handlers = getattr(app.ctx, "inbound_handlers", None)
+        if handlers is None:
+            handlers = {}
+            app.ctx.inbound_handlers = handlers
+        handlers[channel] = make_handler(app)
+
+    blueprint.listener("before_server_start")(_register)

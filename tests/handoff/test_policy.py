@@ -1,0 +1,82 @@
+"""The hand-off policy follows the hand-off row: it decides every action while the row is open, and only then."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.handoff import queue
+from bot.handoff.open_state import OpenHandoffs
+from bot.handoff.policy import HandoffPolicy
+from bot.settings import get_settings
+from tests.handoff.factories import make_handoff, make_staff
+
+DOMAIN = Domain.load(str(Path(__file__).resolve().parents[2] / "domain.yml"))
+SENDER = "sms:+447700900555"
+KNIFE = {"escalate": True, "level": "imminent", "category": "imminent_danger"}
+
+
+@pytest.fixture
+def policy(tmp_path) -> HandoffPolicy:
+    context = ExecutionContext(GraphSchema({}), "test")
+    made = HandoffPolicy.create(
+        HandoffPolicy.get_default_config(), LocalModelStorage(tmp_path), Resource("handoff_policy"), context
+    )
+    made._open_handoffs = OpenHandoffs()  # nothing remembered from other tests
+    return made
+
+
+def tracker(*events) -> DialogueStateTracker:
+    return DialogueStateTracker.from_events(SENDER, [ActionExecuted("action_listen"), *events], DOMAIN.slots)
+
+
+def said(text: str, intent: str = "greet", risk: dict | None = None) -> UserUttered:
+    return UserUttered(text, parse_data={"intent": {"name": intent, "confidence": 0.9}, "risk": risk or {}})
+
+
+def chosen(policy: HandoffPolicy, conversation: DialogueStateTracker) -> tuple[str | None, bool]:
+    prediction = policy.predict_action_probabilities(conversation, DOMAIN)
+    if prediction.max_confidence == 0:
+        return None, prediction.is_no_user_prediction
+    return DOMAIN.action_names_or_texts[prediction.max_confidence_index], prediction.is_no_user_prediction
+
+
+def test_without_an_open_hand_off_it_abstains(policy, db_url):
+    assert chosen(policy, tracker(said("hello"))) == (None, False)
+
+
+def test_while_the_row_is_open_it_wins_over_every_other_policy(policy, session):
+    make_handoff(session, SENDER)
+    assert policy.priority > 6  # RulePolicy's
+    assert chosen(policy, tracker(said("hello"))) == ("action_listen", True)
+    assert chosen(policy, tracker(said("/restart", "restart"))) == ("action_listen", True)
+    assert chosen(policy, tracker(said("he's here with a knife", "risk_disclosure", KNIFE))) == (
+        "utter_safety_advice",
+        True,
+    )
+
+
+def test_closing_the_row_gives_the_conversation_back_at_once(policy, session):
+    handoff = make_handoff(session, SENDER)
+    assert chosen(policy, tracker(said("hello")))[0] == "action_listen"
+    staff = make_staff(session, role="supervisor")
+    queue.close(session, handoff_id=handoff.id, staff=staff, outcome="advice_given", resolution="handback")
+    session.commit()
+    assert chosen(policy, tracker(said("hello"))) == (None, False)
+
+
+def test_with_the_database_down_a_waiting_conversation_stays_with_staff(policy, session, monkeypatch):
+    make_handoff(session, SENDER)
+    assert chosen(policy, tracker(said("hello")))[0] == "action_listen"
+    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:9/none")  # nothing listens on port 9
+    get_settings.cache_clear()
+    assert chosen(policy, tracker(said("hello")))[0] == "action_listen"
+    other = DialogueStateTracker.from_events("sms:+447700900556", [said("hello")], DOMAIN.slots)
+    assert chosen(policy, other) == (None, False)  # never seen waiting: the bot's

@@ -1,0 +1,76 @@
+"""While a hand-off is open the bot listens; it speaks only to give new advice or confirm a contact answer."""
+
+from __future__ import annotations
+
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+
+from bot.handoff import wording
+from bot.handoff.waiting_turn import (
+    ACTION_LISTEN,
+    CONTACT_LATER,
+    DEACTIVATE_LOOP,
+    SAFETY_ADVICE,
+    WaitingHandoff,
+    next_action,
+    turn_view,
+)
+
+NORMAL = WaitingHandoff(id=1, priority=3)
+IMMINENT = WaitingHandoff(id=1, priority=0)
+KNIFE = {"escalate": True, "level": "imminent", "category": "imminent_danger"}
+
+
+def said(text: str, intent: str = "inform", risk: dict | None = None) -> UserUttered:
+    return UserUttered(text, parse_data={"intent": {"name": intent, "confidence": 0.9}, "risk": risk or {}})
+
+
+def decide(*events, handoff: WaitingHandoff = NORMAL, active_loop: str | None = None) -> str:
+    return next_action(turn_view(event.as_dict() for event in events), handoff, active_loop=active_loop)
+
+
+def test_an_ordinary_message_gets_no_reply():
+    assert decide(BotUttered(wording.joining_message(3)), ActionExecuted(ACTION_LISTEN), said("hello", "greet")) == (
+        ACTION_LISTEN
+    )
+
+
+def test_a_more_urgent_risk_gets_the_advice_once_then_the_bot_listens():
+    turn = [ActionExecuted(ACTION_LISTEN), said("he's here with a knife", "risk_disclosure", KNIFE)]
+    assert decide(*turn) == SAFETY_ADVICE
+    assert decide(*turn, ActionExecuted(SAFETY_ADVICE), BotUttered("Call 999")) == ACTION_LISTEN
+
+
+def test_a_risk_no_more_urgent_than_the_hand_off_gets_no_new_advice():
+    assert decide(said("he's here with a knife", "risk_disclosure", KNIFE), handoff=IMMINENT) == ACTION_LISTEN
+    not_escalating = {"escalate": False, "band": "uncertain", "level": "imminent"}
+    assert decide(said("I feel low", "risk_uncertain", not_escalating)) == ACTION_LISTEN
+
+
+def test_the_turn_that_opened_the_hand_off_ends_with_listening():
+    turn = [said("he's here with a knife", "risk_disclosure", KNIFE), ActionExecuted(SAFETY_ADVICE)]
+    assert decide(*turn, ActionExecuted("action_escalate"), BotUttered(wording.joining_message(2))) == ACTION_LISTEN
+    assert decide(said("a person please", "talk_to_human"), ActionExecuted("action_request_human")) == ACTION_LISTEN
+
+
+def test_a_form_left_open_is_closed_first():
+    turn = [said("my date of birth is 01/02/1980")]
+    assert decide(*turn, active_loop="case_update_form") == DEACTIVATE_LOOP
+    closed = [*turn, ActionExecuted(DEACTIVATE_LOOP), SlotSet("requested_slot", None)]
+    assert decide(*closed, active_loop=None) == ACTION_LISTEN
+
+
+def test_an_answer_to_the_contact_later_question_is_recorded_by_its_action():
+    asked = BotUttered(wording.off_duty_message())
+    assert decide(asked, ActionExecuted(ACTION_LISTEN), said("no", "deny")) == CONTACT_LATER
+    assert decide(asked, said("no", "deny"), ActionExecuted(CONTACT_LATER)) == ACTION_LISTEN
+    risky_no = said("no he's back", "deny", {"escalate": True, "level": "medium"})
+    assert decide(asked, risky_no, handoff=IMMINENT) == ACTION_LISTEN  # a risk is never read as the answer
+
+
+def test_the_view_reads_the_newest_message_and_what_was_asked_before_it():
+    view = turn_view(
+        event.as_dict()
+        for event in [BotUttered("Question?"), ActionExecuted(ACTION_LISTEN), said("after 6pm"), ActionExecuted("x")]
+    )
+    assert (view.text, view.intent, view.asked, view.done) == ("after 6pm", "inform", "Question?", ("x",))
+    assert not turn_view([]).has_message

@@ -1,0 +1,60 @@
+"""The action server's event loop never blocks: an escalation is answered while ten verifications run.
+
+Each wrong verification answer costs an argon2 check (about 160 ms of CPU). If those ran on the action
+server's one event loop, requests would be served one after the other, and an escalation sent just after
+ten verifications would be answered last. The assertions are on the ORDER of the answers, not on times.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.cases.dialogue_texts import wrong_answer_text
+from bot.settings import get_settings
+from tests.loops.action_server import (
+    action_server,
+    escalation_call,
+    run_actions,
+    texts,
+    verification_call,
+    wrong_answers,
+)
+from tests.loops.burst import Reply
+
+VERIFICATIONS = 10
+MOST = VERIFICATIONS // 2  # the escalation must be answered before more than this many verifications finish
+
+
+def _order(replies: list[Reply]) -> str:
+    return ", ".join(f"{reply.name} ({reply.seconds * 1000:.0f} ms)" for reply in replies)
+
+
+SQLITE_WRITER_HELD = (
+    "on SQLite a verification holds the database's one write lock during its argon2 check "
+    "(bot/cases/verification.py takes the throttle row first), so the escalation's hand-off row waits behind "
+    "the verifications even off the loop; fixed by checking argon2 before taking the row (the C_loops patch)"
+)
+
+
+@pytest.mark.slow
+def test_an_escalation_is_answered_before_most_of_ten_concurrent_verifications(db_url, tmp_path, request) -> None:
+    if db_url.startswith("sqlite"):
+        request.applymarker(pytest.mark.xfail(reason=SQLITE_WRITER_HELD, strict=False))
+    with action_server(database_url=db_url, log_path=tmp_path / "actions.log") as server:
+        # warm up: the engine, the dummy hash and the thread pools exist before the burst
+        run_actions(server, [("warm-up verification", verification_call("rest:warm-up", "SP/39999/26"))])
+        run_actions(server, [("warm-up escalation", escalation_call("rest:warm-up-escalation"))])
+        burst = [*wrong_answers(VERIFICATIONS), ("escalation", escalation_call("sms:+447700900999"))]
+        replies = run_actions(server, burst)
+
+    order = [reply.name for reply in replies]
+    escalation = replies[order.index("escalation")]
+    assert escalation.status == 200, escalation.body
+    assert any("999" in text for text in texts(escalation.json())), escalation.body
+    attempts_left = get_settings().verification_max_failures - 1
+    for reply in replies:
+        if reply.name.startswith("verification"):
+            assert reply.status == 200, reply.body
+            assert texts(reply.json()) == [wrong_answer_text(attempts_left)]
+    finished_first = order.index("escalation")
+    assert finished_first <= MOST, f"the escalation waited behind {finished_first} verifications: {_order(replies)}"
