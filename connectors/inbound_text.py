@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.text.characters import without_surrogates
 from bot.text.normalise import normalise_text
+from bot.wording import response_text
 from connectors.slash_guard import sanitize_inbound_text
 
 # Rasa (NLU and risk screen) reads a message whole up to this length; longer ones are cut here.
@@ -14,15 +15,26 @@ MAX_READ_CHARS = 20_000
 # Raw text beyond this is not even cleaned (bounds the work); cleaning only ever shortens text.
 MAX_RAW_CHARS = 5 * MAX_READ_CHARS
 
-EMPTY_REPLY = (
-    "I didn't receive any words. Please type your message. "
-    "If you are in danger now, call 999 (from a mobile, press 55 if you can't speak)."
-)
-CUT_NOTICE = (
-    f"Your message was very long, so I have read only the first part of it (the first "
-    f"{MAX_READ_CHARS:,} characters). If there was more you wanted to tell me, please send it in a "
-    "new message. If you are in danger now, call 999."
-)
+# What the victim is told about an empty or a cut message: domain responses (bot/wording.py). The names
+# EMPTY_REPLY and CUT_NOTICE stay importable (their text without a channel variation), read on first use.
+NOTICE_RESPONSES = {"EMPTY_REPLY": "utter_empty_message", "CUT_NOTICE": "utter_message_cut"}
+
+
+def empty_reply(channel: str | None = None) -> str:
+    """Told when a message had nothing readable in it."""
+    return response_text(NOTICE_RESPONSES["EMPTY_REPLY"], channel)
+
+
+def cut_notice(channel: str | None = None) -> str:
+    """Told, before the replies, when only the first MAX_READ_CHARS characters of a message were read."""
+    return response_text(NOTICE_RESPONSES["CUT_NOTICE"], channel)
+
+
+def __getattr__(name: str) -> str:
+    """EMPTY_REPLY and CUT_NOTICE, read from the domain."""
+    if name in NOTICE_RESPONSES:
+        return response_text(NOTICE_RESPONSES[name])
+    raise AttributeError(f"module {__name__} has no attribute {name}")
 
 
 @dataclass(frozen=True)

@@ -13,16 +13,25 @@ from sanic import Blueprint
 
 from bot.rate_limits import RateLimits
 from bot.risk import default_screener, screen
+from bot.wording import response_text
 from connectors.inbound_text import prepare_typed_text
 
 logger = logging.getLogger(__name__)
 
-WAIT_NOTICE = (
-    "You've sent several messages very quickly, so I'm pausing for a moment. What you sent is kept and our "
-    "team can see it. Please wait a minute before your next message. If you are in danger now, call 999 "
-    "(from a mobile, press 55 if you can't speak)."
-)
 HELD_FLAG = "rate_limited"  # UserUttered metadata of a held message
+WAIT_RESPONSE = "utter_rate_wait"  # the domain response telling the sender to wait (with 999)
+
+
+def wait_notice(channel: str | None = None) -> str:
+    """Told, at most once a minute, to a sender whose messages are held: wait, and call 999 in danger."""
+    return response_text(WAIT_RESPONSE, channel)
+
+
+def __getattr__(name: str) -> str:
+    """WAIT_NOTICE (the notice without a channel variation), read from the domain."""
+    if name == "WAIT_NOTICE":
+        return wait_notice()
+    raise AttributeError(f"module {__name__} has no attribute {name}")
 
 
 class RateGate:
@@ -91,7 +100,7 @@ class RateGate:
                                                       metadata=metadata))
         logger.info("a %s message over the rate limit was kept without a reply", channel)
         if await self.limits.notice_due(sender_id):
-            await output.send_text_message(sender_id, WAIT_NOTICE)
+            await output.send_text_message(sender_id, wait_notice(channel))
         return True
 
     async def _record(self, sender_id: str, event: UserUttered) -> None:

@@ -6,25 +6,37 @@ import logging
 
 from bot.cases.identities import opt_in, opt_out
 from bot.db import session_scope
+from bot.wording import response_text
 
 logger = logging.getLogger(__name__)
 STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
 START_WORDS = frozenset({"START", "UNSTOP"})
 HELP_WORDS = frozenset({"HELP", "INFO"})
-EMERGENCY = "In an emergency call 999. Can't speak? On a mobile press 55 when asked; on a landline stay on the line."
+# The replies are domain responses (bot/wording.py); these names stay importable, read on first use.
+REPLY_RESPONSES = {
+    "STOP_REPLY": "utter_stopped",  # opts out: Twilio blocks every later text until START (the reply says so)
+    "START_REPLY": "utter_started",
+    "HELP_REPLY": "utter_help",
+    "EMPTY_REPLY": "utter_only_text",
+    "EMERGENCY": "utter_emergency_line",
+}
 
-# STOP (and STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT) must opt out: Twilio blocks every later text to the
-# number until START, so the reply says plainly that safety replies stop too.
-STOP_REPLY = (
-    "You have unsubscribed. Haven will send you no more texts, not even replies about your safety, "
-    f"until you text START. {EMERGENCY}"
-)
-START_REPLY = "You have subscribed to Haven texts again. Text us any time. Reply STOP to unsubscribe."
-HELP_REPLY = (
-    "Haven is Southmoor's service for victims of crime: updates on your case, your rights and local support. "
-    f"Reply STOP to unsubscribe. {EMERGENCY}"
-)
-EMPTY_REPLY = "Sorry, Haven can only read text messages. Please type your message. " + EMERGENCY
+
+def sms_reply(name: str) -> str:
+    """The SMS text of a reply named in REPLY_RESPONSES ("STOP_REPLY", ...)."""
+    return response_text(REPLY_RESPONSES[name], "sms")
+
+
+def keyword_reply(keyword: str) -> str:
+    """The reply to a keyword from keyword_of: "STOP", "START", "HELP" or "INFO"."""
+    return sms_reply({"STOP": "STOP_REPLY", "START": "START_REPLY"}.get(keyword, "HELP_REPLY"))
+
+
+def __getattr__(name: str) -> str:
+    """STOP_REPLY and the other names of REPLY_RESPONSES, read from the domain."""
+    if name in REPLY_RESPONSES:
+        return sms_reply(name)
+    raise AttributeError(f"module {__name__} has no attribute {name}")
 
 
 def keyword_of(text: str) -> str | None:

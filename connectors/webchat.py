@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import uuid
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -12,18 +14,20 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from bot.inbox.store import ClaimedInbound
 from bot.outbox.senders import register_sender
 from bot.outbox.worker import attach_worker
 from bot.rate_limits import client_address
 from bot.serving_checks import require_ready_to_serve
 from bot.settings import get_settings
-from connectors.channel_common import OnNewMessage, hand_to_rasa, make_sender_id
+from connectors.channel_common import OnNewMessage, OutboxOutputChannel, make_sender_id
+from connectors.pipeline.intake import register_handler, store_delivery
+from connectors.pipeline.turns import reply_output, run_turn
 from connectors.rate_gate import WAIT_NOTICE, RateGate
 from connectors.webchat_inbound import CHANNEL, EMPTY_REPLY, origin_allowed, parse_user_uttered, requested_token
 from connectors.webchat_output import (
     BOT_EVENT,
     NAMESPACE,
-    WebChatOutput,
     emit_message,
     emit_typing,
     make_outbox_sender,
@@ -47,6 +51,7 @@ class WebChatBlueprint(Blueprint):
         self.ctx.sio = sio
 
     def register(self, app: Sanic, options: dict[str, Any]) -> None:
+        self.ctx.app = app  # where stored messages are announced to the inbox processor
         self.ctx.sio.attach(app, SOCKETIO_PATH)
         super().register(app, {**options, "url_prefix": ""})
         if root_is_free(app):
@@ -74,7 +79,7 @@ class WebChatInput(InputChannel):
         self.secret_key = ""  # signs session ids: HAVEN_SECRET_KEY (random per process in development)
 
     def get_output_channel(self) -> OutputChannel | None:
-        return WebChatOutput(self.sio) if self.sio is not None else None
+        return OutboxOutputChannel(CHANNEL)
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         require_ready_to_serve()
@@ -84,6 +89,7 @@ class WebChatInput(InputChannel):
             async_mode="sanic",
             cors_allowed_origins=partial(origin_allowed, settings=settings),
             max_http_buffer_size=MAX_SOCKET_PAYLOAD_BYTES,
+            async_handlers=False,  # one socket's events stored in the order sent (the turns run in the inbox)
         )
         self.sio = sio
         webchat = WebChatBlueprint(sio, "haven_webchat", __name__)
@@ -94,13 +100,18 @@ class WebChatInput(InputChannel):
 
         add_page_routes(webchat, settings)
         gate = RateGate.for_channel(CHANNEL, webchat)
-        _install_socket_handlers(sio, on_new_message, gate, self.secret_key)
-        register_sender(CHANNEL, make_outbox_sender(sio))  # staff replies and notifications
-        attach_worker(webchat)
+        _install_socket_handlers(sio, gate, self.secret_key, lambda: webchat.ctx.app)
+        register_handler(webchat, CHANNEL, partial(handle_stored, sio, on_new_message, gate))
+        # Every web chat reply leaves through the outbox, delivered by a worker in this process: only this
+        # process holds the browsers' sockets (the Redis manager of the scale-out work will lift that).
+        register_sender(CHANNEL, make_outbox_sender(sio))
+        attach_worker(webchat, channels=[CHANNEL])
         return webchat
 
 
-def _install_socket_handlers(sio: AsyncServer, on_new_message: OnNewMessage, gate: RateGate, secret_key: str) -> None:
+def _install_socket_handlers(
+    sio: AsyncServer, gate: RateGate, secret_key: str, app_of: Callable[[], Any]
+) -> None:
     """The protocol: session_request -> session_confirm, user_uttered -> bot_uttered (+ bot_typing)."""
 
     @sio.on("connect", namespace=NAMESPACE)
@@ -134,26 +145,35 @@ def _install_socket_handlers(sio: AsyncServer, on_new_message: OnNewMessage, gat
         if room is None or session_of(inbound.session_token, secret_key) != room:
             logger.debug("Web chat: ignored a message for a session this socket was not given.")
             return
-        output = WebChatOutput(sio)
-        if await gate.held_back(
-            sender_id=make_sender_id(CHANNEL, room), channel=CHANNEL, text=inbound.text, output=output,
-            address=state["address"],
-        ):
+        try:
+            await store_delivery(
+                app_of(), provider=CHANNEL, provider_id=f"{room}:{uuid.uuid4().hex}", channel=CHANNEL,
+                address=room, content={"text": inbound.text, "custom_data": inbound.custom_data,
+                                       "client": state["address"]},
+            )
+        except Exception as error:  # not stored: say so, the page still shows what they typed
+            logger.error("Web chat: a message could not be stored: %s", type(error).__name__)
+            await emit_message(sio, room, {"text": SORRY_REPLY})
             return
         await emit_typing(sio, room, True)
-        try:  # an empty message gets EMPTY_REPLY, a cut one a notice first (hand_to_rasa)
-            await hand_to_rasa(
-                on_new_message,
-                channel=CHANNEL,
-                address=room,
-                text=inbound.text,
-                output_channel=output,
-                metadata={"customData": inbound.custom_data},
-                empty_reply=EMPTY_REPLY,
+
+
+def handle_stored(sio: AsyncServer, on_new_message: OnNewMessage, gate: RateGate, app: Any) -> Any:
+    """The inbox handler for web chat: rate gate, then one Rasa turn; replies go through the outbox."""
+
+    async def handle(claim: ClaimedInbound) -> str:
+        room, output = claim.address, reply_output(claim)
+        try:
+            if await gate.held_back(
+                sender_id=make_sender_id(CHANNEL, room), channel=CHANNEL, text=claim.content.get("text"),
+                output=output, address=claim.content.get("client", ""),
+            ):
+                return "held back"
+            return await run_turn(
+                app, claim, on_new_message=on_new_message, text=claim.content.get("text"), output=output,
+                metadata={"customData": claim.content.get("custom_data") or {}}, empty_reply=EMPTY_REPLY,
             )
-        except Exception:
-            logger.exception("Web chat: Rasa failed to handle a message.")
-            await emit_message(sio, room, {"text": SORRY_REPLY})
         finally:
             await emit_typing(sio, room, False)
 
+    return handle

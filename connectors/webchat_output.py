@@ -7,7 +7,6 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import OutputChannel
 from socketio import AsyncServer
 
 from connectors.channel_common import split_sender_id
@@ -80,45 +79,6 @@ async def emit_message(sio: AsyncServer, room: str, message: dict[str, Any]) -> 
     for event in events:
         await sio.emit(BOT_EVENT, event, to=room, namespace=NAMESPACE)
     return len(events)
-
-
-class WebChatOutput(OutputChannel):
-    """Sends Rasa's replies straight to the session's room."""
-
-    @classmethod
-    def name(cls) -> str:
-        return CHANNEL
-
-    def __init__(self, sio: AsyncServer) -> None:
-        self.sio = sio
-
-    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
-        await emit_message(self.sio, room_of(recipient_id), message)
-
-    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {"text": text})
-
-    async def send_text_with_buttons(
-        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
-    ) -> None:
-        await self.send_response(recipient_id, {"text": text, "buttons": buttons})
-
-    async def send_quick_replies(
-        self, recipient_id: str, text: str, quick_replies: list[dict[str, Any]], **kwargs: Any
-    ) -> None:
-        await self.send_response(recipient_id, {"text": text, "buttons": quick_replies})
-
-    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {"image": image})
-
-    async def send_attachment(self, recipient_id: str, attachment: Any, **kwargs: Any) -> None:  # type: ignore[override]
-        await self.send_response(recipient_id, {"attachment": attachment})
-
-    async def send_elements(self, recipient_id: str, elements: Any, **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {"elements": list(elements)})
-
-    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {"custom": json_message})
 
 
 def make_outbox_sender(sio: AsyncServer) -> OutboxSender:

@@ -11,8 +11,6 @@ import logging
 import threading
 from collections import OrderedDict
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from bot.db import session_scope
 from bot.handoff.queue import active_handoff
 from bot.handoff.waiting_turn import WaitingHandoff
@@ -36,7 +34,7 @@ class OpenHandoffs:
             with session_scope() as session:
                 row = active_handoff(session, sender_id=sender_id)
                 state = WaitingHandoff(id=row.id, priority=row.priority) if row is not None else None
-        except SQLAlchemyError as error:
+        except Exception as error:  # database down (or misconfigured): never fail Rasa's turn over it
             if not self._failing:
                 logger.warning("hand-off state unreadable, using the last known: %s", type(error).__name__)
             self._failing = True

@@ -15,6 +15,7 @@ from bot.db import session_scope
 from bot.outbox import claims, senders
 from bot.outbox.outcomes import Outcome, describe_error, record_outcome, release_claim
 from bot.outbox.policy import DEFAULT_POLICY, RetryPolicy
+from bot.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +50,16 @@ class OutboxWorker:
         self._wake_event: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopping = False
+
+    @classmethod
+    def from_settings(cls, settings: Settings, channels: Iterable[str] | None = None) -> OutboxWorker:
+        """A worker with the lease, send timeout and poll interval of HAVEN_OUTBOX_* (bot/settings.py)."""
+        return cls(
+            policy=RetryPolicy(lease_seconds=float(settings.outbox_lease_seconds)),
+            poll_interval=settings.outbox_poll_ms / 1000.0,
+            send_timeout=float(settings.outbox_send_timeout_seconds),
+            channels=channels,
+        )
 
     @property
     def running(self) -> bool:
@@ -113,6 +124,7 @@ class OutboxWorker:
         so one slow provider call holds up only its own recipient."""
         assert self._wake_event is not None
         in_flight: set[asyncio.Task] = set()
+        failing = False
 
         def finished(task: asyncio.Task) -> None:
             in_flight.discard(task)
@@ -125,8 +137,11 @@ class OutboxWorker:
                 if room > 0:
                     try:
                         claimed = await self._claim_up_to(room)
-                    except Exception as error:  # the database is down: try again at the next poll
-                        logger.error("outbox claim failed: %s", type(error).__name__)
+                        failing = False
+                    except Exception as error:  # the database is down: try again at each poll, say so once
+                        if not failing:
+                            logger.error("outbox claims failing, retrying every poll: %s", type(error).__name__)
+                        failing = True
                 for message in claimed:
                     task = asyncio.create_task(self._handle(message), name=f"haven-outbox-{message.id}")
                     in_flight.add(task)
@@ -185,7 +200,7 @@ def attach_worker(blueprint: Any, channels: Iterable[str] | None = None) -> None
     async def _start(app: Any, _loop: Any) -> None:
         worker = getattr(app.ctx, "outbox_worker", None)
         if worker is None:
-            worker = OutboxWorker(channels=channels)
+            worker = OutboxWorker.from_settings(get_settings(), channels)
             app.ctx.outbox_worker = worker
         await worker.start()
 

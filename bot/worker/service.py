@@ -5,12 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field
 
 from bot.notify import notification_loop
-from bot.outbox.policy import RetryPolicy
 from bot.outbox.worker import OutboxWorker
 from bot.privacy.schedule import privacy_loop
 from bot.settings import Settings
@@ -30,17 +28,6 @@ class WorkerJobs:
     tasks: list[asyncio.Task] = field(default_factory=list)
 
 
-def outbox_worker_for(settings: Settings, channels: Iterable[str]) -> OutboxWorker:
-    """An outbox worker with the lease, send timeout and poll interval from the settings."""
-    policy = RetryPolicy(lease_seconds=float(settings.outbox_lease_seconds))
-    return OutboxWorker(
-        policy=policy,
-        poll_interval=settings.outbox_poll_ms / 1000.0,
-        send_timeout=float(settings.outbox_send_timeout_seconds),
-        channels=channels,
-    )
-
-
 def _on_stop_signals(stop: asyncio.Event) -> None:
     loop = asyncio.get_running_loop()
     for number in STOP_SIGNALS:
@@ -53,7 +40,7 @@ async def run_jobs(settings: Settings, jobs: WorkerJobs, stop: asyncio.Event | N
     if stop is None:
         stop = asyncio.Event()
         _on_stop_signals(stop)
-    outbox = outbox_worker_for(settings, jobs.channels)
+    outbox = OutboxWorker.from_settings(settings, jobs.channels)
     await outbox.start()
     if jobs.notify and settings.notify_interval_seconds > 0:
         jobs.tasks.append(asyncio.create_task(notification_loop(stop, float(settings.notify_interval_seconds))))

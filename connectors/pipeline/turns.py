@@ -49,6 +49,7 @@ async def run_turn(
     text: str | None,
     output: OutboxOutputChannel,
     trusted_payload: bool = False,
+    metadata: dict[str, Any] | None = None,
     empty_reply: str = EMPTY_REPLY,
 ) -> str:
     """Hand the message to Rasa once; returns the outcome recorded in the inbox."""
@@ -59,6 +60,6 @@ async def run_turn(
         return "turn already saved"
     handed = await hand_to_rasa(
         on_new_message, channel=claim.channel, address=claim.address, text=text, output_channel=output,
-        trusted_payload=trusted_payload, message_id=message_id, empty_reply=empty_reply,
+        trusted_payload=trusted_payload, message_id=message_id, metadata=metadata, empty_reply=empty_reply,
     )
     return "replied" if handed else "unreadable"

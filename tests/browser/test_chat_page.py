@@ -43,7 +43,7 @@ async def exit_page_url() -> AsyncIterator[str]:
 
 
 @pytest.fixture
-async def chat(monkeypatch, exit_page_url: str) -> AsyncIterator[RunningChat]:
+async def chat(db_url, monkeypatch, exit_page_url: str) -> AsyncIterator[RunningChat]:
     monkeypatch.setenv("HAVEN_ENV", "test")
     monkeypatch.setenv("HAVEN_QUICK_EXIT_URL", exit_page_url)
     get_settings.cache_clear()

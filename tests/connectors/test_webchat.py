@@ -47,8 +47,8 @@ class WidgetClient:
             await server.disconnect(self.sio.get_sid())
         await self.sio.disconnect()
 
-    async def next(self, name: str) -> Any:
-        return await asyncio.wait_for(self.events[name].get(), WAIT)
+    async def next(self, name: str, timeout: float = WAIT) -> Any:
+        return await asyncio.wait_for(self.events[name].get(), timeout)
 
     async def start_session(self, session_id: str | None = None) -> str:
         await self.sio.emit("session_request", {"session_id": session_id})
@@ -67,7 +67,7 @@ def test_settings_fixture(monkeypatch):
 
 
 @pytest.fixture(name="chat")
-async def chat_fixture(test_settings) -> AsyncIterator[RunningChat]:
+async def chat_fixture(db_url, test_settings) -> AsyncIterator[RunningChat]:
     async with running_chat_server() as running:
         yield running
 

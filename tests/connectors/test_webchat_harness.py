@@ -13,6 +13,8 @@ import rasa.core.channels.channel
 from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
 
+from bot.outbox.worker import OutboxWorker
+from connectors.pipeline.channel import InboxPipelineInput
 from connectors.webchat import WebChatInput
 from tests.fakes import listening_socket, running_sanic
 
@@ -43,16 +45,6 @@ class ScriptedAgent:
         )
 
 
-class IdleOutboxWorker:
-    """Stands in for the outbox worker in tests that have no database."""
-
-    async def start(self) -> None:
-        return None
-
-    async def stop(self) -> None:
-        return None
-
-
 @dataclass
 class RunningChat:
     """What a test needs from the running server."""
@@ -66,7 +58,8 @@ class RunningChat:
 
 @asynccontextmanager
 async def running_chat_server(*, with_rasa_root: bool = False, outbox_worker: Any = None) -> AsyncIterator[RunningChat]:
-    """Serve WebChatInput on an ephemeral port of 127.0.0.1 for the duration of the block."""
+    """Serve WebChatInput (with the inbox processor and a web chat outbox worker, as in the Rasa server) on an
+    ephemeral port of 127.0.0.1 for the duration of the block; needs the `db_url` fixture's database."""
     Sanic.test_mode = True  # lets several apps start in one process (Sanic 21.12's touch-up runs once otherwise)
     app = Sanic(f"webchat_test_{uuid.uuid4().hex[:8]}")
     app.config.ACCESS_LOG = False
@@ -80,9 +73,9 @@ async def running_chat_server(*, with_rasa_root: bool = False, outbox_worker: An
 
     agent = ScriptedAgent()
     app.ctx.agent = agent
-    app.ctx.outbox_worker = outbox_worker or IdleOutboxWorker()
+    app.ctx.outbox_worker = outbox_worker or OutboxWorker(channels=["webchat"], poll_interval=0.05)
     channel = WebChatInput()
-    rasa.core.channels.channel.register([channel], app, route="/webhooks/")
+    rasa.core.channels.channel.register([InboxPipelineInput(), channel], app, route="/webhooks/")
     sock, base_url = listening_socket()
 
     async def close_sockets(_server: Any) -> None:

@@ -19,7 +19,7 @@ def test_settings(monkeypatch):
     get_settings.cache_clear()
 
 
-async def test_chat_page_is_served_with_strict_security_headers() -> None:
+async def test_chat_page_is_served_with_strict_security_headers(db_url) -> None:
     async with (
         running_chat_server() as chat,
         aiohttp.ClientSession() as http,

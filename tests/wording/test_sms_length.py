@@ -1,4 +1,5 @@
-"""Every victim-facing message on the SMS path fits in 2 SMS segments (306 GSM-7 characters), options included."""
+"""Every victim-facing message on the SMS path fits in 2 SMS segments (306 GSM-7 characters), options included;
+on Telegram, one message."""
 
 from __future__ import annotations
 
@@ -15,7 +16,10 @@ from connectors.sms_gsm import count_segments, is_gsm
 from connectors.sms_render import render_bodies
 from tests.wording.victim_texts import all_texts
 
-TEXTS = all_texts()
+ALL_TEXTS = all_texts()
+TEXTS = [text for text in ALL_TEXTS if "sms" in text.channels]
+TELEGRAM_TEXTS = [text for text in ALL_TEXTS if "telegram" in text.channels]
+TELEGRAM_MAX_CHARS = 4096  # Bot API sendMessage: longer text is refused, not split
 TIMES = [datetime(2026, 11, 24, 11, 0, tzinfo=timezone.utc), datetime(2026, 11, 29, 3, 0, tzinfo=timezone.utc)]
 
 
@@ -26,7 +30,7 @@ def sms_segments(payload: dict) -> list[int]:
 
 def test_the_collection_covers_every_kind_of_message():
     sources = " ".join(text.source for text in TEXTS)
-    for kind in ("utter_safety_advice", "off_duty_message", "joining_message", "check_text", "STOP_REPLY",
+    for kind in ("utter_safety_advice", "off_duty_message", "joining_message", "check_text", "utter_stopped",
                  "notification_text", "rights overview", "status on_bail", "render.SAFETY_LINE", "dialogue_texts"):
         assert kind in sources, kind
 
@@ -35,6 +39,18 @@ def test_the_collection_covers_every_kind_of_message():
 def test_every_message_is_one_sms_of_at_most_two_segments(victim_text):
     segments = sms_segments(victim_text.payload)
     assert len(segments) == 1 and segments[0] <= 2, (victim_text.source, segments, victim_text.text)
+
+
+@pytest.mark.parametrize("victim_text", TELEGRAM_TEXTS, ids=lambda text: text.source)
+def test_every_telegram_message_is_one_message(victim_text):
+    assert 0 < len(victim_text.text) <= TELEGRAM_MAX_CHARS, victim_text.source
+
+
+def test_sms_gets_its_own_short_variation_where_the_channels_differ():
+    help_texts = {text.channels: text.text for text in ALL_TEXTS if text.source.startswith("domain utter_help(")}
+    sms_help = next(text for channels, text in help_texts.items() if "sms" in channels)
+    assert len(help_texts) >= 2 and count_segments(sms_help) <= 2
+    assert max(len(text) for text in help_texts.values()) > len(sms_help)  # Telegram's help lists its commands
 
 
 @pytest.mark.parametrize("victim_text", TEXTS, ids=lambda text: text.source)

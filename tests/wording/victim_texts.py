@@ -1,4 +1,4 @@
-"""Every victim-facing text that can go out by SMS, gathered once for the length, number and plain-English tests."""
+"""Every victim-facing text, per channel, gathered once for the length, number and plain-English tests."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from bot.handoff import wording
 from bot.models.cases import CASE_STATUSES
 from bot.rights import load_content, rights_overview
 from bot.settings import PROJECT_ROOT
-from connectors import inbound_text, sms_inbound
+from bot.wording import CHANNELS, domain_responses, response_message
 
 DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
 CANNED_FILE = PROJECT_ROOT / "bot" / "console" / "canned_responses.yml"
@@ -35,10 +35,12 @@ SAFETY_CHECK_BUTTONS = [
 
 @dataclass(frozen=True)
 class VictimText:
-    """One message as a bot payload ({"text": ..., "buttons": [...]}) and where it comes from."""
+    """One message as a bot payload ({"text": ..., "buttons": [...]}), where it comes from, and the channels
+    it goes out on (all of them unless it is a channel's own variation)."""
 
     source: str
     payload: dict[str, Any] = field(hash=False)
+    channels: tuple[str, ...] = CHANNELS
 
     @property
     def text(self) -> str:
@@ -51,13 +53,27 @@ def _constants(module: Any) -> Iterator[tuple[str, str]]:
             yield name, value
 
 
+def slot_cases(variations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The slot values that pick each conditional variation, and none (a conversation without them)."""
+    cases: list[dict[str, Any]] = [{}]
+    for variation in variations:
+        case = {condition["name"]: condition["value"] for condition in variation.get("condition") or []}
+        if case and case not in cases:
+            cases.append(case)
+    return cases
+
+
 def domain_texts() -> Iterator[VictimText]:
-    responses = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))["responses"]
-    for name, variations in responses.items():
-        for index, variation in enumerate(variations):
-            if variation.get("text"):
-                payload = {"text": variation["text"], "buttons": variation.get("buttons") or []}
-                yield VictimText(f"domain {name}[{index}]", payload)
+    """Every response as each channel gets it (fragments filled), once per distinct text."""
+    for name, variations in domain_responses(DOMAIN_FILE).items():
+        for slots in slot_cases(variations):
+            by_text: dict[str, tuple[dict[str, Any], list[str]]] = {}
+            for channel in CHANNELS:
+                message = response_message(name, channel, slots=slots, domain_file=DOMAIN_FILE)
+                by_text.setdefault(message["text"], (message, []))[1].append(channel)
+            label = ",".join(f"{key}={value}" for key, value in slots.items())
+            for message, channels in by_text.values():
+                yield VictimText(f"domain {name}({label})[{'+'.join(channels)}]", message, tuple(channels))
 
 
 def handoff_texts() -> Iterator[VictimText]:
@@ -73,13 +89,9 @@ def handoff_texts() -> Iterator[VictimText]:
 
 
 def channel_texts() -> Iterator[VictimText]:
-    for name in ("STOP_REPLY", "START_REPLY", "HELP_REPLY", "EMPTY_REPLY"):
-        yield VictimText(f"sms_inbound.{name}", {"text": getattr(sms_inbound, name)})
-    for name, value in _constants(inbound_text):
-        yield VictimText(f"inbound_text.{name}", {"text": value})
     for channel in ("sms", "telegram", "webchat"):
-        yield VictimText(f"opted_out_text({channel})", {"text": opted_out_text(channel)})
-        yield VictimText(f"notification_text({channel})", {"text": notification_text(channel)})
+        yield VictimText(f"opted_out_text({channel})", {"text": opted_out_text(channel)}, (channel,))
+        yield VictimText(f"notification_text({channel})", {"text": notification_text(channel)}, (channel,))
 
 
 def case_texts() -> Iterator[VictimText]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select, text
@@ -13,11 +13,14 @@ from bot.cases.identities import link_verified
 from bot.cases.notifications import notification_text
 from bot.db import session_factory, session_scope
 from bot.models import OutboxMessage
+from bot.models.base import utcnow
 from bot.notify import queue_case_notifications
+from bot.outbox.store import enqueue
 from bot.privacy.schedule import PASS_LOCK_ID, run_privacy_pass
 from tests.cases.factories import make_case
 from tests.fakes import wait_until
-from tests.worker.holding_twilio import HoldingTwilioApi, sms_environment, statuses
+from tests.worker.holding_twilio import HoldingTwilioApi, rows, sms_environment, statuses
+from tests.worker_fixtures import worker_environment
 
 NUMBER = "+447700900777"
 WHEN = datetime(2026, 11, 20, 9, 0)
@@ -79,3 +82,16 @@ def test_a_retention_pass_is_skipped_while_another_worker_runs_one(engine, db_ur
         run_privacy_pass()  # the lock is free again: this pass runs
     assert len(skipped) == 1
     assert len([record for record in caplog.records if "skipped" in record.getMessage()]) == 1
+
+
+@pytest.mark.slow
+async def test_the_worker_process_runs_retention_at_start_up(db_url, session, worker_processes) -> None:
+    old = enqueue(session, channel="sms", recipient=NUMBER, payload={"text": "long ago"})
+    old.status, old.created_at = "sent", utcnow() - timedelta(days=120)
+    recent = enqueue(session, channel="sms", recipient=NUMBER, payload={"text": "yesterday"})
+    recent.status = "sent"
+    session.commit()
+    environment = worker_environment(db_url, HAVEN_RETENTION_INTERVAL_MINUTES="60", HAVEN_WORKER_CHANNELS="")
+    worker = await worker_processes(environment).ready()
+    await wait_until(lambda: [text for _status, text, *_ in rows()] == ["yesterday"], timeout=30)
+    assert await worker.stop() == 0
