@@ -6,6 +6,8 @@ import hmac
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import aiohttp
@@ -14,12 +16,15 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.inbox.processor import finish
+from bot.inbox.store import ClaimedInbound
 from bot.outbox.senders import PermanentDeliveryError, register_sender
-from bot.outbox.worker import attach_worker
 from bot.rate_limits import RateLimits, client_address, too_many_requests
 from bot.serving_checks import require_ready_to_serve
 from bot.settings import get_settings
-from connectors.channel_common import OutboxOutputChannel, hand_to_rasa, make_sender_id
+from connectors.channel_common import OnNewMessage, OutboxOutputChannel, make_sender_id
+from connectors.pipeline.intake import register_handler, store_delivery
+from connectors.pipeline.turns import reply_output, run_turn
 from connectors.waiting_advice import waiting_advice
 
 logger = logging.getLogger(__name__)
@@ -114,7 +119,10 @@ def parse_request(request: Request, integration: str | None = None) -> tuple[dic
     metadata = data.get("metadata")
     if metadata is not None and not isinstance(metadata, dict):
         return None, '"metadata" must be a JSON object'
-    return {"address": address, "message": message, "metadata": metadata}, None
+    message_id = data.get("message_id")
+    if message_id is not None and not (isinstance(message_id, str) and 0 < len(message_id) <= 80):
+        return None, '"message_id" must be text of 1 to 80 characters'
+    return {"address": address, "message": message, "metadata": metadata, "message_id": message_id}, None
 
 
 class HavenRestInput(InputChannel):
@@ -145,7 +153,6 @@ class HavenRestInput(InputChannel):
         else:
             logger.info("HAVEN_REST_CALLBACK_URL is not set: out-of-band REST messages wait in the outbox")
         blueprint = Blueprint("haven_rest", __name__)
-        attach_worker(blueprint)
 
         @blueprint.route("/", methods=["GET"])
         async def health(_request: Request) -> HTTPResponse:
@@ -167,21 +174,45 @@ class HavenRestInput(InputChannel):
             by_sender = await limits.sender(make_sender_id(CHANNEL, fields["address"]))
             if not by_sender.allowed:  # refused, not kept: the client still has the message and retries
                 return too_many_requests(by_sender)
-            collector = RestCollectingOutputChannel()
-            try:  # an empty message gets a reply saying so, a cut one a notice first (hand_to_rasa)
-                await hand_to_rasa(
-                    on_new_message,
-                    channel=CHANNEL,
-                    address=fields["address"],
-                    text=fields["message"],
-                    output_channel=collector,
-                    metadata={"client": fields["metadata"]} if fields["metadata"] else None,
-                )
-            except Exception as error:
-                logger.error("a REST message failed in Rasa: %s", type(error).__name__)
-                return _error("the assistant could not handle this message; please try again", status=500)
-            messages = collector.messages or await waiting_advice(
-                request.app, make_sender_id(CHANNEL, fields["address"]))
-            return response.json(messages)
+            return await self._answer(request.app, on_new_message, integration, fields)
 
+        register_handler(blueprint, CHANNEL, lambda app: partial(self._redrive, on_new_message, app))
         return blueprint
+
+    async def _answer(
+        self, app: Any, on_new_message: OnNewMessage, integration: str | None, fields: dict[str, Any]
+    ) -> HTTPResponse:
+        """Store the message, run its turn in this request and answer with the replies (see module docstring)."""
+        message_id = fields["message_id"] or uuid.uuid4().hex
+        try:
+            received = await store_delivery(
+                app, provider=CHANNEL, provider_id=f"{integration or '-'}:{message_id}", channel=CHANNEL,
+                address=fields["address"], content={"text": fields["message"], "metadata": fields["metadata"]},
+                hold_for=timedelta(seconds=get_settings().inbox_lease_seconds),
+            )
+        except Exception as error:
+            logger.error("a REST message could not be stored: %s", type(error).__name__)
+            return _error("the message could not be stored; please try again", status=503)
+        if received.claim is None:  # a retry of a stored message, or an earlier one of this sender still waits
+            return response.json([], status=200 if not received.new else 202)
+        collector = RestCollectingOutputChannel()
+        try:  # an empty message gets a reply saying so, a cut one a notice first (hand_to_rasa)
+            outcome = await run_turn(
+                app, received.claim, on_new_message=on_new_message, text=fields["message"], output=collector,
+                metadata={"client": fields["metadata"]} if fields["metadata"] else None,
+            )
+        except Exception as error:  # left to the inbox: retried, its replies then go to the callback URL
+            logger.error("a REST message failed in Rasa: %s", type(error).__name__)
+            await finish(received.claim, failed=type(error).__name__)
+            return _error("the assistant could not handle this message; it will be retried", status=500)
+        await finish(received.claim, outcome=outcome)
+        messages = collector.messages or await waiting_advice(app, make_sender_id(CHANNEL, fields["address"]))
+        return response.json(messages)
+
+    async def _redrive(self, on_new_message: OnNewMessage, app: Any, claim: ClaimedInbound) -> str:
+        """A message whose request died mid-turn: run it again; replies go out through the outbox (callback)."""
+        metadata = claim.content.get("metadata")
+        return await run_turn(
+            app, claim, on_new_message=on_new_message, text=claim.content.get("text"), output=reply_output(claim),
+            metadata={"client": metadata} if metadata else None,
+        )

@@ -19,6 +19,7 @@ from bot.db import session_scope
 from bot.inbox import store
 from bot.inbox.store import ClaimedInbound
 from bot.privacy.keys import sender_digest
+from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 InboundHandler = Callable[[ClaimedInbound], Awaitable[str]]  # returns a short outcome ("replied", ...)
@@ -100,10 +101,10 @@ class InboxProcessor:
             keeper.cancel()
             logger.error("inbox message %s failed (attempt %s): %s", claim.id, claim.attempts, type(error).__name__)
             logger.debug("inbox failure", exc_info=True)
-            await self._record(self._failed, claim, type(error).__name__)
+            await finish(claim, failed=type(error).__name__, max_attempts=self.max_attempts)
             return
         keeper.cancel()
-        await self._record(self._handled, claim, outcome)
+        await finish(claim, outcome=outcome)
 
     async def _keep_lease(self, claim: ClaimedInbound) -> None:
         """Renew the lease at a third of its length while the turn runs."""
@@ -116,31 +117,40 @@ class InboxProcessor:
         with session_scope() as session:
             store.extend_lease(session, inbox_id=claim.id, lease_token=claim.lease_token, lease=self.lease)
 
-    async def _record(self, step: Callable[[ClaimedInbound, str], None], claim: ClaimedInbound, detail: str) -> None:
-        """Record the outcome; while the database is down keep trying, so a handled message is not re-driven."""
-        for delay in (0, 0.5, 1, 2, 4, 8):
-            await asyncio.sleep(delay)
-            try:
-                await asyncio.to_thread(step, claim, detail)
-                return
-            except Exception as error:
-                logger.warning("inbox: could not record message %s: %s", claim.id, type(error).__name__)
 
-    def _handled(self, claim: ClaimedInbound, outcome: str) -> None:
-        with session_scope() as session:
-            if not store.mark_handled(session, inbox_id=claim.id, lease_token=claim.lease_token, outcome=outcome):
-                logger.warning("inbox message %s was taken over before it was marked handled", claim.id)
+async def finish(
+    claim: ClaimedInbound, *, outcome: str | None = None, failed: str | None = None, max_attempts: int = 0
+) -> None:
+    """Record a claim's end: handled with `outcome`, or `failed` (retried later, or set aside after
+    `max_attempts`, default from the settings). While the database is down, keep trying for a while, so a
+    handled message is not re-driven."""
+    attempts = max_attempts or get_settings().inbox_max_attempts
+    for delay in (0, 0.5, 1, 2, 4, 8):
+        await asyncio.sleep(delay)
+        try:
+            if failed is None:
+                await asyncio.to_thread(_record_handled, claim, outcome or "handled")
+            else:
+                await asyncio.to_thread(_record_failure, claim, failed, attempts)
+            return
+        except Exception as error:
+            logger.warning("inbox: could not record message %s: %s", claim.id, type(error).__name__)
 
-    def _failed(self, claim: ClaimedInbound, reason: str) -> None:
-        with session_scope() as session:
-            if claim.attempts < self.max_attempts:
-                retry = timedelta(seconds=min(RETRY_CAP_SECONDS, 2**claim.attempts))
-                store.release(
-                    session, inbox_id=claim.id, lease_token=claim.lease_token, retry_after=retry, reason=reason
-                )
-                return
-            if store.give_up(session, inbox_id=claim.id, lease_token=claim.lease_token, reason=reason):
-                raise_alert(session, kind="inbound_message_failed", detail={
-                    "channel": claim.channel, "sender": sender_digest(f"{claim.channel}:{claim.address}"),
-                    "attempts": claim.attempts, "error": reason,
-                })
+
+def _record_handled(claim: ClaimedInbound, outcome: str) -> None:
+    with session_scope() as session:
+        if not store.mark_handled(session, inbox_id=claim.id, lease_token=claim.lease_token, outcome=outcome):
+            logger.warning("inbox message %s was taken over before it was marked handled", claim.id)
+
+
+def _record_failure(claim: ClaimedInbound, reason: str, max_attempts: int) -> None:
+    with session_scope() as session:
+        if claim.attempts < max_attempts:
+            retry = timedelta(seconds=min(RETRY_CAP_SECONDS, 2**claim.attempts))
+            store.release(session, inbox_id=claim.id, lease_token=claim.lease_token, retry_after=retry, reason=reason)
+            return
+        if store.give_up(session, inbox_id=claim.id, lease_token=claim.lease_token, reason=reason):
+            raise_alert(session, kind="inbound_message_failed", detail={
+                "channel": claim.channel, "sender": sender_digest(f"{claim.channel}:{claim.address}"),
+                "attempts": claim.attempts, "error": reason,
+            })

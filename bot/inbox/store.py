@@ -20,15 +20,6 @@ UNHANDLED = ("pending", "processing")
 
 
 @dataclass(frozen=True)
-class Received:
-    """What storing a delivery found: its row, whether it is new, and whether it was already handled."""
-
-    id: int
-    new: bool
-    handled: bool
-
-
-@dataclass(frozen=True)
 class ClaimedInbound:
     """An inbound message this processor owns until it records the outcome or its lease runs out."""
 
@@ -46,18 +37,52 @@ class ClaimedInbound:
         return self.attempts > 1
 
 
+@dataclass(frozen=True)
+class Received:
+    """What storing a delivery found: its row, whether it is new and already handled, and the claim on it
+    when the caller asked to handle it at once (`hold_for`) and no earlier message of the sender waits."""
+
+    id: int
+    new: bool
+    handled: bool
+    claim: ClaimedInbound | None = None
+
+
+def _sender_has_unhandled(session: Session, channel: str, address: str) -> bool:
+    return session.scalar(
+        select(InboxMessage.id).where(
+            InboxMessage.channel == channel, InboxMessage.address == address, InboxMessage.status.in_(UNHANDLED)
+        ).limit(1)
+    ) is not None
+
+
 def receive(
-    session: Session, *, provider: str, provider_id: str, channel: str, address: str, content: dict[str, Any]
+    session: Session,
+    *,
+    provider: str,
+    provider_id: str,
+    channel: str,
+    address: str,
+    content: dict[str, Any],
+    hold_for: timedelta | None = None,
 ) -> Received:
-    """Store a delivery and commit; a provider's retry of a stored message finds the existing row."""
+    """Store a delivery and commit; a provider's retry of a stored message finds the existing row.
+
+    With `hold_for`, a channel that answers in the same request (REST) takes the message at once, leased for
+    that long, so no processor handles it unless this one dies; not when an earlier message still waits."""
+    now, address = utcnow(), address[:200]
+    held = hold_for is not None and not _sender_has_unhandled(session, channel, address)
+    token = secrets.token_hex(16) if held else None
     row = InboxMessage(
-        provider=provider, provider_id=provider_id[:120], channel=channel, address=address[:200],
-        content=encrypt_data(json.dumps(content)), status="pending", attempts=0, received_at=utcnow(),
+        provider=provider, provider_id=provider_id[:120], channel=channel, address=address,
+        content=encrypt_data(json.dumps(content)), status="processing" if held else "pending",
+        attempts=1 if held else 0, lease_token=token, lease_until=now + hold_for if held else None, received_at=now,
     )
     session.add(row)
     try:
         session.commit()
-        return Received(id=row.id, new=True, handled=False)
+        claim = ClaimedInbound(row.id, row.provider_id, channel, address, content, 1, token) if held else None
+        return Received(id=row.id, new=True, handled=False, claim=claim)
     except IntegrityError:
         session.rollback()
     existing = session.execute(

@@ -13,6 +13,7 @@ from bot.cases.identities import is_opted_out
 from bot.models import OutboxMessage
 from bot.models.base import utcnow
 from bot.outbox import senders
+from bot.outbox.wakeups import notify_on_commit
 
 _NOTIFY_PENDING = "haven_outbox_notify_pending"
 _LISTENING = "haven_outbox_listening"
@@ -114,6 +115,7 @@ def enqueue_all(
     inserted = _insert_ignoring_duplicates(session, values)
     if inserted and not suppressed:
         _notify_after_commit(session)
+        notify_on_commit(session)
     return _rows_with_keys(session, keys)
 
 

@@ -11,10 +11,11 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.db import session_scope
+from bot.db import get_engine, session_scope
 from bot.outbox import claims, senders
 from bot.outbox.outcomes import Outcome, describe_error, record_outcome, release_claim
 from bot.outbox.policy import DEFAULT_POLICY, RetryPolicy
+from bot.outbox.wakeups import PostgresWakeups
 from bot.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ class OutboxWorker:
         self._wake_event: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopping = False
+        self._wakeups: PostgresWakeups | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, channels: Iterable[str] | None = None) -> OutboxWorker:
@@ -73,12 +75,19 @@ class OutboxWorker:
         self._wake_event = asyncio.Event()
         self._stopping = False
         senders.add_listener(self.wake)
+        engine = self._engine or get_engine()
+        if PostgresWakeups.wanted(engine):
+            self._wakeups = PostgresWakeups(engine, self.wake)
+            self._wakeups.start()
         self._task = asyncio.create_task(self._run(), name="haven-outbox-worker")
 
     async def stop(self, grace_seconds: float | None = None) -> None:
         """Finish the sends in flight and record them (up to `grace_seconds`, by default a send timeout and
         a bit), give back claims not yet started, then stop."""
         senders.remove_listener(self.wake)
+        wakeups, self._wakeups = self._wakeups, None
+        if wakeups is not None:
+            await asyncio.to_thread(wakeups.stop)
         task, self._task = self._task, None
         if task is not None:
             self._stopping = True

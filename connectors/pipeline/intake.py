@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from bot.db import session_scope
@@ -17,20 +18,29 @@ from bot.inbox.store import Received, receive
 HandlerFactory = Callable[[Any], InboundHandler]  # given the Sanic app, the channel's handler for stored messages
 
 
-def _store(provider: str, provider_id: str, channel: str, address: str, content: dict[str, Any]) -> Received:
+def _store(**fields: Any) -> Received:
     with session_scope() as session:
-        return receive(
-            session, provider=provider, provider_id=provider_id, channel=channel, address=address, content=content
-        )
+        return receive(session, **fields)
 
 
 async def store_delivery(
-    app: Any, *, provider: str, provider_id: str, channel: str, address: str, content: dict[str, Any]
+    app: Any,
+    *,
+    provider: str,
+    provider_id: str,
+    channel: str,
+    address: str,
+    content: dict[str, Any],
+    hold_for: timedelta | None = None,
 ) -> Received:
-    """Store one delivery (a retry finds the stored row) and wake this process's inbox processor."""
-    received = await asyncio.to_thread(_store, provider, provider_id, channel, address, content)
+    """Store one delivery (a retry finds the stored row) and wake this process's inbox processor, unless the
+    caller holds the message to handle it in the same request (`hold_for`, see bot.inbox.store.receive)."""
+    received = await asyncio.to_thread(
+        _store, provider=provider, provider_id=provider_id, channel=channel, address=address, content=content,
+        hold_for=hold_for,
+    )
     processor = getattr(app.ctx, "inbox", None)
-    if processor is not None and not received.handled:
+    if processor is not None and not received.handled and received.claim is None:
         processor.wake()
     return received
 

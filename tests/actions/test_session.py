@@ -1,14 +1,14 @@
-"""Session start: a clean slate (no verification carried over), contact recorded, open hand-offs stay paused."""
+"""Session start: a clean slate (no verification carried over), contact recorded, open hand-offs left to their row."""
 
 from __future__ import annotations
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import ActionExecuted, ConversationPaused, SessionStarted, SlotSet
+from rasa_sdk.events import ActionExecuted, SessionStarted
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 from actions.session import ActionSessionStart
-from bot.handoff.queue import open_handoff
+from bot.handoff.queue import active_handoff, open_handoff
 from bot.models.cases import ContactIdentity
 
 SENDER = "telegram:424242"
@@ -33,13 +33,14 @@ async def test_new_session_carries_nothing_over_and_records_the_contact(session)
     assert (identity.channel, identity.address, identity.victim_id) == ("telegram", "424242", None)
 
 
-async def test_session_expiry_during_a_hand_off_keeps_the_conversation_paused(session):
+async def test_session_expiry_during_a_hand_off_leaves_the_hand_off_open(session):
     open_handoff(session, sender_id=SENDER, channel="telegram", reason="requested")
     session.commit()
     events, messages = await _run()
-    assert events == [SessionStarted(), ActionExecuted("action_listen"), ConversationPaused(),
-                      SlotSet("handoff_active", True)]
+    assert events == [SessionStarted(), ActionExecuted("action_listen")]  # no pause: the row holds it
     assert messages == []
+    session.expire_all()
+    assert active_handoff(session, sender_id=SENDER) is not None
 
 
 async def test_another_senders_hand_off_does_not_pause_this_one(session):

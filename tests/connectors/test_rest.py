@@ -155,7 +155,7 @@ async def test_message_text_is_never_logged_even_when_rasa_fails(rest: RestHarne
     status, _ = await rest.post({"sender": "frank", "message": SECRET_TEXT})
     assert status == 200
     status, reply = await rest.post({"sender": "frank", "message": "explode"})
-    assert status == 500 and "try again" in reply["error"]
+    assert status == 500 and "will be retried" in reply["error"]  # kept in the inbox: no need to send it again
     assert SECRET_TEXT not in caplog.text and "failed on explode" not in caplog.text
 
 
@@ -195,3 +195,11 @@ async def test_outside_development_the_channel_is_closed_without_a_token(rest: R
     status, reply = await rest.post({"sender": "alice", "message": "hello"})
     assert status == 403 and "HAVEN_REST_TOKENS" in reply["error"]
     assert rest.agent.received == []
+
+
+async def test_a_client_retry_with_the_same_message_id_is_handled_once(rest: RestHarness) -> None:
+    first_status, first = await rest.post({"sender": "gina", "message": "hello", "message_id": "m-1"})
+    again_status, again = await rest.post({"sender": "gina", "message": "hello", "message_id": "m-1"})
+    assert first_status == 200 and first  # the replies, once
+    assert (again_status, again) == (200, [])  # already handled: nothing runs twice
+    assert [message.text for message in rest.agent.received] == ["hello"]

@@ -47,7 +47,7 @@ def test_every_telegram_message_is_one_message(victim_text):
 
 
 def test_sms_gets_its_own_short_variation_where_the_channels_differ():
-    help_texts = {text.channels: text.text for text in ALL_TEXTS if text.source.startswith("domain utter_help(")}
+    help_texts = {text.channels: text.text for text in ALL_TEXTS if text.source.startswith("domain utter_help[")}
     sms_help = next(text for channels, text in help_texts.items() if "sms" in channels)
     assert len(help_texts) >= 2 and count_segments(sms_help) <= 2
     assert max(len(text) for text in help_texts.values()) > len(sms_help)  # Telegram's help lists its commands

@@ -71,9 +71,9 @@ def domain_texts() -> Iterator[VictimText]:
             for channel in CHANNELS:
                 message = response_message(name, channel, slots=slots, domain_file=DOMAIN_FILE)
                 by_text.setdefault(message["text"], (message, []))[1].append(channel)
-            label = ",".join(f"{key}={value}" for key, value in slots.items())
+            label = f"({','.join(f'{key}={value}' for key, value in slots.items())})" if slots else ""
             for message, channels in by_text.values():
-                yield VictimText(f"domain {name}({label})[{'+'.join(channels)}]", message, tuple(channels))
+                yield VictimText(f"domain {name}{label}[{'+'.join(channels)}]", message, tuple(channels))
 
 
 def handoff_texts() -> Iterator[VictimText]:

@@ -56,3 +56,16 @@ async def test_two_worker_processes_share_the_work_without_sending_anything_twic
     for number in numbers:
         assert twilio.bodies_to(number) == sorted(twilio.bodies_to(number))
     assert all(attempts == 1 for *_, attempts, _token in rows())
+
+
+async def test_on_postgresql_a_message_queued_elsewhere_wakes_the_worker_at_once(
+    db_url, engine, twilio, worker_processes
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite workers in other processes find new messages at their next poll")
+    worker = await worker_processes(sms_environment(db_url, twilio, HAVEN_OUTBOX_POLL_MS="600000")).ready()
+    for number in range(3):  # each one NOTIFYs on commit; the worker would otherwise look in 10 minutes
+        queue((ALICE, f"woken {number}"))
+        await twilio.wait_for(number + 1, timeout=15)
+    assert await worker.stop() == 0
+    assert twilio.bodies_to(ALICE) == ["woken 0", "woken 1", "woken 2"]
