@@ -123,7 +123,7 @@ class Settings:
     worker_channels: tuple[str, ...] = ("sms", "telegram", "rest")  # channels whose outbox it delivers
     outbox_lease_seconds: int = 120  # a claim's lifetime: after it, another worker may take the message over
     outbox_send_timeout_seconds: int = 30  # one provider call; at most a third of the lease
-    outbox_poll_ms: int = 500  # how often the worker looks for due messages queued by other processes
+    outbox_poll_ms: int = 250  # how often the worker looks for due messages (PostgreSQL also wakes it at once)
     notify_interval_seconds: int = 30  # how often the worker looks for case updates to announce
     # The durable inbox (bot/inbox): every inbound message is stored before it is acknowledged
     inbox_lease_seconds: int = 15  # a claim's lifetime, renewed while a turn runs; after a crash, the re-drive delay

@@ -13,11 +13,11 @@ from bot.worker.channels import register_senders
 from bot.worker.service import WorkerJobs, run_jobs
 
 
-def parse_arguments(argv: list[str], default_channels: tuple[str, ...]) -> argparse.Namespace:
+def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bot worker", description=__doc__)
     parser.add_argument(
         "--channels",
-        default=",".join(default_channels),
+        default=None,
         help="outbox channels to deliver, comma-separated (default: HAVEN_WORKER_CHANNELS); '' for none",
     )
     parser.add_argument("--no-notify", action="store_true", help="do not queue case-update notifications")
@@ -27,6 +27,7 @@ def parse_arguments(argv: list[str], default_channels: tuple[str, ...]) -> argpa
 
 def main(argv: list[str] | None = None) -> int:
     """Run the worker until SIGTERM or Ctrl-C; exit 2 when the settings refuse to serve."""
+    args = parse_arguments(list(sys.argv[1:] if argv is None else argv))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         require_ready_to_serve()
@@ -34,15 +35,12 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(error, file=sys.stderr)
         return 2
-    args = parse_arguments(list(sys.argv[1:] if argv is None else argv), settings.worker_channels)
-    wanted = [name.strip() for name in args.channels.split(",") if name.strip()]
     if settings.outbox_send_timeout_seconds * 3 > settings.outbox_lease_seconds:
-        print(
-            "HAVEN_OUTBOX_SEND_TIMEOUT_SECONDS must be a third of HAVEN_OUTBOX_LEASE_SECONDS or less", file=sys.stderr
-        )
+        print("HAVEN_OUTBOX_SEND_TIMEOUT_SECONDS may be a third of HAVEN_OUTBOX_LEASE_SECONDS at most", file=sys.stderr)
         return 2
+    listed = settings.worker_channels if args.channels is None else args.channels.split(",")
     jobs = WorkerJobs(
-        channels=tuple(register_senders(settings, wanted)),
+        channels=tuple(register_senders(settings, [name.strip() for name in listed if name.strip()])),
         notify=not args.no_notify,
         retention=not args.no_retention,
     )

@@ -81,6 +81,7 @@ class HavenStack:
     ready_seconds: float | None = None  # from starting the Rasa server to its first answer on /
     action_command: list[str] = field(default_factory=list)  # how the action server was started
     action_url: str = ""  # the action server's base URL
+    rasa_command: list[str] = field(default_factory=list)  # how the Rasa server was started
 
     def _start_action_server(self) -> subprocess.Popen:
         log = open(self.log_path, "a") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
@@ -108,6 +109,28 @@ class HavenStack:
                 pass
             time.sleep(0.25)
         raise RuntimeError("the action server did not come back")
+
+    def kill_rasa_server(self) -> None:
+        """kill -9 the Rasa server, as a crash or a lost machine would: nothing in it gets to finish."""
+        process = self.processes[1]
+        process.kill()
+        process.wait(timeout=20)
+
+    def start_rasa_server(self, timeout: float = 240.0) -> None:
+        """Start the Rasa server again with the same command; wait until it answers."""
+        log = open(self.log_path, "a") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
+        process = self.processes[1] = subprocess.Popen(
+            self.rasa_command, cwd=PROJECT_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                if self.get_json("/")[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.5)
+        raise RuntimeError("the Rasa server did not come back")
 
     @contextmanager
     def action_server_stopped(self) -> Iterator[None]:
@@ -229,27 +252,13 @@ def start_stack(
     stack.processes.append(  # processes[0]: the action server (see stop_action_server)
         subprocess.Popen(stack.action_command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     )
-    stack.processes.append(
-        subprocess.Popen(
-            [
-                *(rasa_command or [python, "-m", "bot.cli.rasa_server"]),
-                "run",
-                "--model",
-                str(model),
-                "--credentials",
-                str(credentials),
-                "--endpoints",
-                str(endpoints),
-                "--interface",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    stack.rasa_command = [
+        *(rasa_command or [python, "-m", "bot.cli.rasa_server"]),
+        "run", "--model", str(model), "--credentials", str(credentials), "--endpoints", str(endpoints),
+        "--interface", "127.0.0.1", "--port", str(port),
+    ]
+    stack.processes.append(  # processes[1]: the Rasa server (see kill_rasa_server)
+        subprocess.Popen(stack.rasa_command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     )
     stack.processes.append(  # the worker: outbox delivery (not web chat), notifications, retention
         subprocess.Popen(

@@ -8,18 +8,16 @@ from __future__ import annotations
 
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from bot.db import build_engine
+from bot.privacy.encryption import decrypt_event, encrypt_event
+from bot.privacy.keys import keyring_for
 
 pytestmark = pytest.mark.slow
 POLLS = 80  # queue look-ups a quarter of a second apart
-# Until actions/session.py stops re-pausing (it must: nothing un-pauses a pause now), a session that expires
-# during a hand-off is paused for good; this marks the test that proves it is not.
-SESSION_START_PAUSES = "ConversationPaused" in (Path(__file__).resolve().parents[2] / "actions/session.py").read_text()
 
 
 def texts(replies: list[dict]) -> str:
@@ -43,13 +41,32 @@ def entry_when(haven, headers, sender_id, condition):
 
 
 def expire_session(haven, sender_id: str) -> None:
-    """Move the conversation's events two hours back, so Rasa's 60-minute session has expired at the next message."""
+    """Move the conversation's events two hours back (the column and the time inside each encrypted event, which is
+    what Rasa reads), so its 60-minute session has expired at the next message."""
+    keys = tuple(key for key in haven.env.get("HAVEN_DATA_KEYS", "").split(",") if key)
+    keyring = keyring_for(keys, database_url=haven.env["DATABASE_URL"], development=True)
     engine = build_engine(haven.env["DATABASE_URL"])
     try:
         with engine.begin() as connection:
-            connection.execute(
-                text("UPDATE events SET timestamp = timestamp - 7200 WHERE sender_id = :sender"), {"sender": sender_id}
-            )
+            rows = connection.execute(text("SELECT id, data FROM events WHERE sender_id = :s"), {"s": sender_id}).all()
+            for event_id, data in rows:
+                event = decrypt_event(data, keyring)
+                event["timestamp"] = float(event["timestamp"]) - 7200
+                connection.execute(
+                    text("UPDATE events SET timestamp = :at, data = :data WHERE id = :id"),
+                    {"at": event["timestamp"], "data": encrypt_event(event, keyring), "id": event_id},
+                )
+    finally:
+        engine.dispose()
+
+
+def session_starts(haven, sender_id: str) -> int:
+    """How many sessions the conversation has had."""
+    engine = build_engine(haven.env["DATABASE_URL"])
+    try:
+        with engine.begin() as connection:
+            query = text("SELECT COUNT(*) FROM events WHERE sender_id = :s AND type_name = 'session_started'")
+            return int(connection.execute(query, {"s": sender_id}).scalar_one())
     finally:
         engine.dispose()
 
@@ -159,13 +176,13 @@ def test_a_risk_while_waiting_gets_advice_and_raises_priority_with_the_action_se
         assert haven.say(sender, "hello?") == []
 
 
-@pytest.mark.xfail(SESSION_START_PAUSES, reason="actions/session.py still re-pauses (helper D's report)", strict=True)
 def test_a_session_expiring_during_a_handoff_keeps_it_with_staff_until_they_hand_back(haven, console_headers):
     sender = f"victim-{uuid.uuid4().hex[:10]}"
     haven.say(sender, "can I talk to a real person please")
     entry = queue_entry(haven, console_headers, f"rest:{sender}")
     expire_session(haven, f"rest:{sender}")
     assert haven.say(sender, "hello") == []  # a new session: still waiting for a person, the bot stays quiet
+    assert session_starts(haven, f"rest:{sender}") == 2
     advice = texts(haven.say(sender, "he's broken in and has a knife, he's going to kill me"))
     assert "999" in advice  # ...but a new risk still gets its advice
     assert entry_when(haven, console_headers, f"rest:{sender}", lambda item: item["level"] == "imminent")

@@ -71,9 +71,15 @@ def response_message(
     suitable variation is used (fixed replies have one per channel). Slot placeholders are filled as
     Rasa fills them, and "{utter_x}" fragments with that response's text for the same channel.
     """
-    domain = _domain(domain_file)
-    variation = _variation(name, (channel or "").lower(), dict(slots or {}), domain, 0)
+    variation = domain_variation(_domain(domain_file), name, channel, slots)
     return {"text": variation["text"], "buttons": [dict(button) for button in variation.get("buttons") or []]}
+
+
+def domain_variation(
+    domain: Any, name: str, channel: str | None, slots: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The variation of response `name` a loaded Rasa Domain gives on `channel`, its text filled."""
+    return _variation(name, (channel or "").lower(), dict(slots or {}), domain, 0)
 
 
 def _variation(name: str, channel: str, slots: dict[str, Any], domain: Any, depth: int) -> dict[str, Any]:
