@@ -13,7 +13,7 @@ from sanic import Blueprint
 
 from bot.rate_limits import RateLimits
 from bot.risk import default_screener, screen
-from bot.wording import response_text
+from bot.wording import domain_responses, response_text
 from connectors.inbound_text import prepare_typed_text
 
 logger = logging.getLogger(__name__)
@@ -46,6 +46,7 @@ class RateGate:
         self.limits = limits
         self._app: Any = None
         self._warming: asyncio.Future | None = None  # loading the phrase screen in the background
+        self._wording: asyncio.Future | None = None  # loading the domain's responses in the background
 
     @classmethod
     def for_channel(cls, channel: str, blueprint: Blueprint) -> RateGate:
@@ -55,6 +56,8 @@ class RateGate:
         async def bind(app: Any, _loop: Any) -> None:
             gate._app = app
             gate._warming = asyncio.ensure_future(asyncio.to_thread(default_screener))  # before a flood needs it
+            # The fixed replies' domain (about 1 s to load): read off the loop before a reply needs it.
+            gate._wording = asyncio.ensure_future(asyncio.to_thread(domain_responses))
 
         blueprint.listener("before_server_start")(bind)
         return gate

@@ -1,1 +1,1 @@
-"""Hand-offs of conversations from the bot to gateway staff: the queue, the rota and the wording."""
+"""Hand-offs from the bot to gateway staff: the row (the only truth), the policy following it, queue, wording."""

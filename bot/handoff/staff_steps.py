@@ -103,8 +103,8 @@ def close_step(*, handoff_id: int, staff_id: int, outcome: str, resolution: str,
     """One transaction: close the row (the bot answers again from the next message), tell the victim, audit."""
     with session_scope() as session:
         staff = staff_account(session, staff_id)
+        events = closing_events(resolution, display_name=staff.display_name)  # transcript shows it, then the close
         handoff = queue.close(session, handoff_id=handoff_id, staff=staff, outcome=outcome, resolution=resolution)
-        events = closing_events(resolution, display_name=staff.display_name)
         append_events(session, sender_id=handoff.sender_id, events=events)
         outbox_id = deliver(session, handoff=handoff, text=closing_text(resolution))
         audit.record(

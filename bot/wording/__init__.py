@@ -6,7 +6,6 @@ from bot.wording.responses import (
     domain_responses,
     fragments_in,
     response_message,
-    response_names,
     response_text,
 )
 
@@ -16,6 +15,5 @@ __all__ = [
     "domain_responses",
     "fragments_in",
     "response_message",
-    "response_names",
     "response_text",
 ]

@@ -10,8 +10,8 @@ from typing import Any
 
 CHANNELS = ("sms", "telegram", "webchat", "rest")  # the output channel names Rasa picks variations by
 # "{utter_x}" inside a text is replaced by response utter_x's text for the same channel (one source for
-# lines many replies share, such as utter_emergency_line). Rasa itself fills only slots, so a response
-# that includes a fragment is sent through this module, never uttered by Rasa in a turn.
+# lines many replies share, such as utter_emergency_line). Rasa's default generator fills only slots: a
+# response with a fragment is sent through this module, or uttered by Rasa with bot/wording/nlg.py.
 FRAGMENT = re.compile(r"\{(utter_[a-z0-9_]+)\}")
 MAX_FRAGMENT_DEPTH = 3
 
@@ -34,11 +34,6 @@ def _domain(domain_file: Path | None) -> Any:
 def domain_responses(domain_file: Path | None = None) -> dict[str, list[dict[str, Any]]]:
     """Every response of the domain (settings.domain_file unless given), loaded once on first use."""
     return _domain(domain_file).responses
-
-
-def response_names(domain_file: Path | None = None) -> list[str]:
-    """The names of the domain's responses, in domain order."""
-    return list(domain_responses(domain_file))
 
 
 def fragments_in(text: str) -> list[str]:
