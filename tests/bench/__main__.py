@@ -1,4 +1,4 @@
-"""`python -m tests.bench [--only nlu,risk,encoder,escalation,loops,load,profile,cost,train] [--quick]`: the report."""
+"""`python -m tests.bench [--only nlu,risk,...,inbox,load,profile,cost,train] [--quick]`: the report (STEPS below)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,24 @@ import time
 import traceback
 from pathlib import Path
 
-from tests.bench import cost, encoder, escalation, load, load_report, loops, nlu, profile, reading, risk, targets
+from tests.bench import (
+    cost,
+    encoder,
+    escalation,
+    inbox,
+    load,
+    load_report,
+    loops,
+    nlu,
+    profile,
+    reading,
+    risk,
+    targets,
+)
 from tests.bench.harness import running_stack
 from tests.bench.report import ROOT, Section, write_report
 
-STEPS = ("nlu", "risk", "encoder", "escalation", "loops", "load", "profile", "cost", "train")
+STEPS = ("nlu", "risk", "encoder", "escalation", "loops", "inbox", "load", "profile", "cost", "train")
 STACK_STEPS = {"escalation", "load", "profile", "cost"}
 
 
@@ -92,6 +105,9 @@ def main(argv: list[str] | None = None) -> int:
     if "loops" in args.steps:
         sections.append(guarded("4b. Event loops", lambda: loops.section(
             loops.measure(args.out / "loops", rounds=5 if args.quick else 20))))
+    if "inbox" in args.steps:
+        sections.append(guarded("4c. Durable inbox", lambda: inbox.section(
+            inbox.measure(args.out / "inbox", senders=3 if args.quick else 5))))
     ready_seconds, memory = None, {}
     if STACK_STEPS & set(args.steps):
         stack_results, ready_seconds, memory = asyncio.run(stack_sections(args, figures))

@@ -6,22 +6,16 @@ from __future__ import annotations
 import signal
 import sqlite3
 import threading
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from twilio.request_validator import RequestValidator
 
 from tests.e2e.conftest import MODEL, ThreadedTwilio
+from tests.e2e.sms_probe import inbox_status, settled_bodies, text_in, wait_for
 from tests.e2e.stack import HavenStack, start_stack
 from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER
 
-WEBHOOK = "/webhooks/twilio_sms/webhook"
 LEASE_SECONDS = 3  # how soon a crashed turn is re-driven in these tests
 
 
@@ -40,49 +34,6 @@ def faulty(tmp_path_factory) -> Iterator[tuple[HavenStack, ThreadedTwilio]]:
     yield stack, twilio
     stack.stop()
     twilio.close()
-
-
-def text_in(stack: HavenStack, number: str, body: str, sid: str) -> int:
-    """POST a signed Twilio webhook; the HTTP status Twilio would see."""
-    params = {"MessageSid": sid, "AccountSid": ACCOUNT_SID, "From": number, "To": FROM_NUMBER, "Body": body}
-    url = stack.base_url + WEBHOOK
-    request = urllib.request.Request(
-        url, data=urllib.parse.urlencode(params).encode(), method="POST",
-        headers={"X-Twilio-Signature": RequestValidator(AUTH_TOKEN).compute_signature(url, params),
-                 "Content-Type": "application/x-www-form-urlencoded"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-
-
-def inbox_status(stack: HavenStack, sid: str) -> str | None:
-    engine = create_engine(stack.env["DATABASE_URL"])
-    try:
-        with engine.connect() as connection:
-            return connection.execute(text("SELECT status FROM inbox WHERE provider_id = :sid"), {"sid": sid}).scalar()
-    finally:
-        engine.dispose()
-
-
-def wait_for(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
-
-
-def settled_bodies(twilio: ThreadedTwilio, number: str, at_least: int, quiet: float = 3.0) -> list[str]:
-    """The texts sent to `number`, once at least `at_least` arrived and no more came for `quiet` seconds."""
-    sent = twilio.messages_to(number, at_least, timeout=90)
-    while True:
-        more = twilio.messages_to(number, len(sent) + 1, timeout=quiet)
-        if len(more) == len(sent):
-            return [message["Body"] for message in sent]
-        sent = more
 
 
 def test_a_crash_between_acknowledging_an_sms_and_handling_it_loses_nothing_and_answers_once(faulty) -> None:
