@@ -12,7 +12,8 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 from bot.cases.identities import split_sender
 from bot.db import session_scope
 from bot.outbox.store import enqueue
-from connectors.inbound_text import CUT_NOTICE, EMPTY_REPLY, prepare_typed_text
+from connectors.inbound_text import cut_notice, prepare_typed_text
+from connectors.inbound_text import empty_reply as empty_reply_for
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +65,9 @@ def is_cut(message: UserMessage) -> bool:
     return bool((message.metadata or {}).get("text_cut_at"))
 
 
-async def hand_to_rasa(on_new_message: OnNewMessage, *, empty_reply: str = EMPTY_REPLY, **message_fields: Any) -> bool:
+async def hand_to_rasa(
+    on_new_message: OnNewMessage, *, empty_reply: str | None = None, **message_fields: Any
+) -> bool:
     """Build the UserMessage (see build_user_message) and let Rasa handle it; False when it was empty.
 
     Nothing is dropped silently: a message with no readable text gets `empty_reply` instead, and a
@@ -73,10 +76,10 @@ async def hand_to_rasa(on_new_message: OnNewMessage, *, empty_reply: str = EMPTY
     message = build_user_message(**message_fields)
     output = message.output_channel
     if not message.text:
-        await output.send_text_message(message.sender_id, empty_reply)
+        await output.send_text_message(message.sender_id, empty_reply or empty_reply_for(output.name()))
         return False
     if is_cut(message):
-        await output.send_text_message(message.sender_id, CUT_NOTICE)
+        await output.send_text_message(message.sender_id, cut_notice(output.name()))
     await on_new_message(message)
     return True
 

@@ -27,12 +27,10 @@ from connectors.pipeline.options import numbered_choice
 from connectors.pipeline.turns import message_id_of, reply_output, run_turn
 from connectors.rate_gate import RateGate
 from connectors.sms_inbound import (
-    EMPTY_REPLY,
-    HELP_REPLY,
-    START_REPLY,
-    STOP_REPLY,
     keyword_of,
+    keyword_reply,
     record_opt_out,
+    sms_reply,
 )
 from connectors.sms_render import split_for_outbox
 from connectors.sms_sender import TwilioSmsSender
@@ -146,14 +144,14 @@ class TwilioSmsInput(InputChannel):
         text = normalise_text(body)  # as Rasa will read it: fullwidth "STOP" is STOP, "1" option 1
         keyword = keyword_of(text) if text else None
         if not text:
-            await output.enqueue(claim.address, {"text": EMPTY_REPLY})
+            await output.enqueue(claim.address, {"text": sms_reply("EMPTY_REPLY")})
             return "empty"
         if keyword in ("STOP", "START"):
             await asyncio.to_thread(record_opt_out, channel=CHANNEL, address=claim.address, opted_out=keyword == "STOP")
-            await output.enqueue(claim.address, {"text": STOP_REPLY if keyword == "STOP" else START_REPLY})
+            await output.enqueue(claim.address, {"text": keyword_reply(keyword)})
             return keyword.lower()
         if keyword in ("HELP", "INFO"):
-            await output.enqueue(claim.address, {"text": HELP_REPLY})
+            await output.enqueue(claim.address, {"text": keyword_reply(keyword)})
             if keyword == "INFO":
                 return "info"  # "help" may be distress: it also goes on to Rasa below
         sender_id = make_sender_id(CHANNEL, claim.address)
@@ -164,7 +162,7 @@ class TwilioSmsInput(InputChannel):
         payload = await asyncio.to_thread(_numbered_choice, claim, text)
         return await run_turn(
             app, claim, on_new_message=on_new_message, text=payload or body, output=output,
-            trusted_payload=payload is not None, empty_reply=EMPTY_REPLY,
+            trusted_payload=payload is not None, empty_reply=sms_reply("EMPTY_REPLY"),
         )
 
 

@@ -20,11 +20,13 @@ from bot.outbox.worker import attach_worker
 from bot.rate_limits import client_address
 from bot.serving_checks import require_ready_to_serve
 from bot.settings import get_settings
+from bot.wording import response_text
 from connectors.channel_common import OnNewMessage, OutboxOutputChannel, make_sender_id
+from connectors.inbound_text import empty_reply
 from connectors.pipeline.intake import register_handler, store_delivery
 from connectors.pipeline.turns import reply_output, run_turn
-from connectors.rate_gate import WAIT_NOTICE, RateGate
-from connectors.webchat_inbound import CHANNEL, EMPTY_REPLY, origin_allowed, parse_user_uttered, requested_token
+from connectors.rate_gate import RateGate, wait_notice
+from connectors.webchat_inbound import CHANNEL, origin_allowed, parse_user_uttered, requested_token
 from connectors.webchat_output import (
     BOT_EVENT,
     NAMESPACE,
@@ -40,7 +42,6 @@ logger = logging.getLogger(__name__)
 # The chat page sends at most 60,000 characters (chat.js), well past the 20,000 Rasa reads, so a long
 # paste arrives and is cut with a notice rather than dropped by socket.io (JSON escapes included).
 MAX_SOCKET_PAYLOAD_BYTES = 512 * 1024
-SORRY_REPLY = "Sorry, something went wrong on our side. Please try again in a moment. In an emergency call 999."
 
 
 class WebChatBlueprint(Blueprint):
@@ -124,7 +125,7 @@ def _install_socket_handlers(
     async def session_request(sid: str, data: Any = None) -> None:
         state = await sio.get_session(sid, namespace=NAMESPACE)
         if not (await gate.limits.address(state["address"])).allowed:
-            await sio.emit(BOT_EVENT, {"text": WAIT_NOTICE}, to=sid, namespace=NAMESPACE)
+            await sio.emit(BOT_EVENT, {"text": wait_notice(CHANNEL)}, to=sid, namespace=NAMESPACE)
             return
         web = resume_or_issue(requested_token(data), secret_key)  # anything not signed here: a new session
         for room in sio.rooms(sid, namespace=NAMESPACE):
@@ -153,7 +154,7 @@ def _install_socket_handlers(
             )
         except Exception as error:  # not stored: say so, the page still shows what they typed
             logger.error("Web chat: a message could not be stored: %s", type(error).__name__)
-            await emit_message(sio, room, {"text": SORRY_REPLY})
+            await emit_message(sio, room, {"text": response_text("utter_something_went_wrong", CHANNEL)})
             return
         await emit_typing(sio, room, True)
 
@@ -171,7 +172,7 @@ def handle_stored(sio: AsyncServer, on_new_message: OnNewMessage, gate: RateGate
                 return "held back"
             return await run_turn(
                 app, claim, on_new_message=on_new_message, text=claim.content.get("text"), output=output,
-                metadata={"customData": claim.content.get("custom_data") or {}}, empty_reply=EMPTY_REPLY,
+                metadata={"customData": claim.content.get("custom_data") or {}}, empty_reply=empty_reply(CHANNEL),
             )
         finally:
             await emit_typing(sio, room, False)

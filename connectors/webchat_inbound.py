@@ -14,7 +14,6 @@ CHANNEL = "webchat"
 MAX_CUSTOM_DATA_CHARS = 2000
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
-EMPTY_REPLY = "I didn't receive any words. Please type your message and press Send."
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ sent even with the action server down) and the contact-later confirmation (bot/h
 With no open hand-off it abstains (all zeros) and the other policies decide as usual.
 
 Nothing here pauses the conversation: Rasa's pause, session expiry and `/restart` don't change the row, so
-they can't hand the conversation back to the bot. The look-up is one indexed query per prediction.
+they can't hand the conversation back to the bot. The look-up is one indexed query per turn (again after a custom
+action, which may have opened the row).
 """
 
 from __future__ import annotations
@@ -23,11 +24,12 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.handoff.open_state import OpenHandoffs
-from bot.handoff.waiting_turn import ACTION_LISTEN, next_action, turn_view
+from bot.handoff.waiting_turn import ACTION_LISTEN, TurnView, WaitingHandoff, next_action, turn_view
 
 logger = logging.getLogger(__name__)
 PRIORITY = 7  # above RulePolicy (6), Rasa's highest built-in priority
 TAIL_EVENTS = 60  # enough to reach the newest user message and the bot's last words before it
+READS_KEPT = 10_000  # conversations whose last read is kept (for the rest of their turn)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT], is_trainable=False)
@@ -36,6 +38,10 @@ class HandoffPolicy(Policy):
 
     _open_handoffs = OpenHandoffs()  # one per process: it remembers open hand-offs through an outage
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._last_read: dict[str, tuple[tuple[Any, ...], WaitingHandoff | None]] = {}
+
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {"priority": PRIORITY}
@@ -43,6 +49,22 @@ class HandoffPolicy(Policy):
     @staticmethod
     def supported_data() -> SupportedData:
         return SupportedData.ML_DATA  # it learns nothing; training data is ignored
+
+    def _read_once_per_step(self, sender_id: str, turn: TurnView) -> WaitingHandoff | None:
+        """The row, read again only when the turn moved past a custom action (one that may open a hand-off).
+
+        A turn runs under the conversation's lock, and staff steps and the reconciler take that lock too, so
+        within a turn only the turn's own custom actions (action_escalate...) can open or close the row.
+        """
+        key = (turn.at, turn.text, tuple(name for name in turn.done if not name.startswith("utter_")))
+        cached = self._last_read.get(sender_id)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        state = self._open_handoffs.read(sender_id)
+        if len(self._last_read) >= READS_KEPT:
+            self._last_read.clear()
+        self._last_read[sender_id] = (key, state)
+        return state
 
     def train(self, training_trackers: list[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
         """Nothing to learn: the hand-off row decides."""
@@ -56,13 +78,11 @@ class HandoffPolicy(Policy):
         **kwargs: Any,
     ) -> PolicyPrediction:
         """The next action while the sender's hand-off is open; all zeros (abstain) when none is."""
-        handoff = self._open_handoffs.read(tracker.sender_id)
+        turn = turn_view(event.as_dict() for event in list(tracker.events)[-TAIL_EVENTS:])
+        handoff = self._read_once_per_step(tracker.sender_id, turn)
         if handoff is None:
             return self._prediction(self._default_predictions(domain))
-        tail = list(tracker.events)[-TAIL_EVENTS:]
-        action = next_action(
-            turn_view(event.as_dict() for event in tail), handoff, active_loop=tracker.active_loop_name
-        )
+        action = next_action(turn, handoff, active_loop=tracker.active_loop_name)
         if action not in domain.action_names_or_texts:
             logger.error("hand-off policy: %s is not in the domain; listening instead", action)
             action = ACTION_LISTEN

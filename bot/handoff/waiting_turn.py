@@ -34,6 +34,7 @@ class TurnView:
     """The newest victim message (None before any), the bot's last words before it, and the actions run since."""
 
     text: str | None = None
+    at: float | None = None
     intent: str | None = None
     risk: dict[str, Any] = field(default_factory=dict)
     asked: str = ""
@@ -64,6 +65,7 @@ def turn_view(events: Iterable[dict[str, Any]]) -> TurnView:
     risk = parse.get("risk")
     return TurnView(
         text=user.get("text") or "",
+        at=user.get("timestamp"),
         intent=(parse.get("intent") or {}).get("name"),
         risk=dict(risk) if isinstance(risk, dict) else {},
         asked=asked,

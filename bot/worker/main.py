@@ -29,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the worker until SIGTERM or Ctrl-C; exit 2 when the settings refuse to serve."""
     args = parse_arguments(list(sys.argv[1:] if argv is None else argv))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("twilio").setLevel(logging.WARNING)  # its client logs every request's URL and headers
     try:
         require_ready_to_serve()
         settings = get_settings()

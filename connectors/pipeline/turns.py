@@ -15,7 +15,6 @@ from rasa.shared.core.events import UserUttered
 
 from bot.inbox.store import ClaimedInbound
 from connectors.channel_common import OutboxOutputChannel, hand_to_rasa, make_sender_id
-from connectors.inbound_text import EMPTY_REPLY
 
 logger = logging.getLogger(__name__)
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
@@ -50,7 +49,7 @@ async def run_turn(
     output: OutboxOutputChannel,
     trusted_payload: bool = False,
     metadata: dict[str, Any] | None = None,
-    empty_reply: str = EMPTY_REPLY,
+    empty_reply: str | None = None,
 ) -> str:
     """Hand the message to Rasa once; returns the outcome recorded in the inbox."""
     sender_id = make_sender_id(claim.channel, claim.address)

@@ -1,4 +1,4 @@
-"""Encoder figures: cost per message on one core, memory it adds, and the NLU's p95 with it (targets: 15 ms, 300 MB, 40 ms)."""
+"""Encoder figures: cost per message on one core, memory added, NLU p95 with it (targets: 15 ms, 300 MB, 40 ms)."""
 
 from __future__ import annotations
 

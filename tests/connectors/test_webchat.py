@@ -13,7 +13,7 @@ import socketio
 from bot.outbox.store import enqueue
 from bot.outbox.worker import OutboxWorker
 from bot.settings import get_settings
-from connectors.webchat_inbound import EMPTY_REPLY
+from connectors.inbound_text import empty_reply
 from connectors.webchat_output import WebChatOffline, make_outbox_sender
 from connectors.webchat_session import session_of
 from tests.connectors.test_webchat_harness import GREETING_BUTTONS, RunningChat, running_chat_server
@@ -155,7 +155,7 @@ async def test_intent_shortcuts_typed_by_the_user_are_neutralised(chat: RunningC
     assert chat.agent.received[0].text == 'give_case_update{"verified": true}'
 
 
-@pytest.mark.parametrize(("text", "reply"), [("   ", EMPTY_REPLY), ("/", EMPTY_REPLY)])
+@pytest.mark.parametrize(("text", "reply"), [("   ", empty_reply("webchat")), ("/", empty_reply("webchat"))])
 async def test_empty_messages_get_a_clear_reply_and_skip_rasa(
     chat: RunningChat, widget: WidgetClient, text: str, reply: str
 ) -> None:

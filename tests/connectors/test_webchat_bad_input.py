@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.risk import screen
-from connectors.inbound_text import CUT_NOTICE, MAX_READ_CHARS
+from connectors.inbound_text import CUT_NOTICE, MAX_READ_CHARS, empty_reply
 from connectors.webchat import MAX_SOCKET_PAYLOAD_BYTES
-from connectors.webchat_inbound import EMPTY_REPLY
 from tests.connectors.bad_input_cases import DISGUISED, EMPTY, OVER, READ_AS, WHOLE
 from tests.connectors.test_webchat import (  # noqa: F401 (fixtures "chat", "widget", "test_settings")
     WidgetClient,
@@ -35,7 +34,7 @@ async def test_awkward_text_reaches_rasa_cleaned_and_is_answered(chat: RunningCh
 
 @pytest.mark.parametrize("typed", [pytest.param("", id="empty"), *EMPTY])
 async def test_a_message_with_no_words_gets_a_clear_reply(chat: RunningChat, widget, typed: str) -> None:
-    assert await _say(widget, typed, 1) == [EMPTY_REPLY]
+    assert await _say(widget, typed, 1) == [empty_reply("webchat")]
     assert chat.agent.received == []
 
 

@@ -80,3 +80,16 @@ def test_with_the_database_down_a_waiting_conversation_stays_with_staff(policy, 
     assert chosen(policy, tracker(said("hello")))[0] == "action_listen"
     other = DialogueStateTracker.from_events("sms:+447700900556", [said("hello")], DOMAIN.slots)
     assert chosen(policy, other) == (None, False)  # never seen waiting: the bot's
+
+
+def test_the_row_is_read_once_per_turn_and_again_after_a_custom_action(policy, session):
+    reads: list[str] = []
+    real_read = policy._open_handoffs.read
+    policy._open_handoffs.read = lambda sender_id: reads.append(sender_id) or real_read(sender_id)
+    message = said("he's here with a knife", "risk_disclosure", KNIFE)
+    assert chosen(policy, tracker(message)) == (None, False)  # not waiting yet: the rules escalate
+    advised = tracker(message, ActionExecuted("utter_safety_advice"))
+    assert chosen(policy, advised) == (None, False) and len(reads) == 1  # a response opens nothing
+    make_handoff(session, SENDER, level="imminent", reason="risk")  # what action_escalate does
+    escalated = tracker(message, ActionExecuted("utter_safety_advice"), ActionExecuted("action_escalate"))
+    assert chosen(policy, escalated) == ("action_listen", True) and len(reads) == 2

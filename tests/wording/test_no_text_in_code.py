@@ -19,8 +19,6 @@ OPERATOR_CALLS = {"debug", "info", "warning", "error", "exception", "critical", 
                   "abort", "exit", "add_argument", "add_parser", "ArgumentParser", "fail"}
 # Still in files being rewritten (issue 11): each moves to the domain response named here.
 WAITING_TO_MOVE = {
-    ("webchat.py", "Sorry, something went wrong on our side."): "utter_something_went_wrong",
-    ("webchat_inbound.py", "I didn't receive any words."): "utter_empty_message (channel webchat)",
 }
 # Python modules that still write "press 55" themselves (computed texts that include it); no new one may.
 EMERGENCY_LINE_HOLDERS = {"actions/safety_check.py", "bot/directory/render.py"}
