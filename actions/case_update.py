@@ -15,7 +15,7 @@ from bot.cases.answers import VerificationAnswer
 from bot.cases.answers import parse_verification_answer as parse_answer
 from bot.cases.conversation import answer_so_far
 from bot.cases.crime_ref import find_reference, is_valid_reference
-from bot.cases.identities import link_verified, split_sender
+from bot.cases.identities import SenderAddress, link_verified
 from bot.cases.one_time_codes import read_code
 from bot.cases.verification import (
     CODE_NOT_RESENT,
@@ -95,7 +95,7 @@ def _after_check(outcome: CheckOutcome, dispatcher: CollectingDispatcher, refere
 def _link(sender_id: str, outcome: CheckOutcome) -> None:
     """Remember which victim this channel address proved to be (for neutral update nudges)."""
     if outcome.verified and outcome.victim_id is not None:
-        channel, address = split_sender(sender_id)
+        channel, address = SenderAddress.parse(sender_id)
         with session_scope() as session:
             link_verified(session, channel=channel, address=address, victim_id=outcome.victim_id)
 

@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.cases.identities import split_sender
+from bot.cases.identities import SenderAddress
 from bot.db import session_scope
 from bot.handoff import wording
 from bot.handoff.contact_later import answer_in_reply, record_and_reply
@@ -25,7 +25,7 @@ DEFAULT_RISK_LEVEL = "high"  # an escalation without a risk result errs on the u
 
 def channel_of(tracker: Tracker) -> str:
     """The channel name from a "<channel>:<address>" sender id (or the latest input channel)."""
-    channel, _address = split_sender(tracker.sender_id or "")
+    channel, _address = SenderAddress.parse(tracker.sender_id or "")
     return channel or tracker.get_latest_input_channel() or "unknown"
 
 

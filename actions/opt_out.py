@@ -7,7 +7,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.cases.identities import opt_out, split_sender
+from bot.cases.identities import SenderAddress, opt_out
 from bot.off_loop import in_session
 
 OPTED_OUT = (
@@ -34,7 +34,7 @@ class ActionOptOut(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        channel, address = split_sender(tracker.sender_id)
+        channel, address = SenderAddress.parse(tracker.sender_id)
         await in_session(opt_out, channel=channel or "unknown", address=address)
         dispatcher.utter_message(text=opted_out_text(channel))
         return []

@@ -7,14 +7,14 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.cases.identities import record_contact, split_sender
+from bot.cases.identities import SenderAddress, record_contact
 from bot.db import session_scope
 from bot.off_loop import run_blocking
 
 
 def _record_contact(sender_id: str) -> None:
     """Remember the channel address (for opt-outs and nudges); blocking (database): run it off the loop."""
-    channel, address = split_sender(sender_id)
+    channel, address = SenderAddress.parse(sender_id)
     if address:
         with session_scope() as session:
             record_contact(session, channel=channel or "unknown", address=address)

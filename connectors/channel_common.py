@@ -9,7 +9,7 @@ from typing import Any
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
-from bot.cases.identities import split_sender
+from bot.cases.identities import SenderAddress
 from bot.db import session_scope
 from bot.outbox.store import enqueue
 from connectors.inbound_text import cut_notice, prepare_typed_text
@@ -19,16 +19,6 @@ logger = logging.getLogger(__name__)
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 PAYLOAD_KEYS = ("text", "buttons", "quick_replies", "custom", "image", "attachment", "elements")
-
-
-def make_sender_id(channel: str, address: str) -> str:
-    """Rasa's sender id for an address on a channel: "<channel>:<address>"."""
-    return f"{channel}:{address}"
-
-
-def split_sender_id(sender_id: str) -> tuple[str, str]:
-    """(channel, address) of "<channel>:<address>"; ("", sender_id) when there is no channel prefix."""
-    return split_sender(sender_id)
 
 
 def build_user_message(
@@ -53,7 +43,7 @@ def build_user_message(
     return UserMessage(
         text=safe_text,
         output_channel=output_channel,
-        sender_id=make_sender_id(channel, address),
+        sender_id=SenderAddress(channel, address).sender_id,
         input_channel=channel,
         message_id=message_id,
         metadata={**(metadata or {}), **extra, "channel": channel},
@@ -133,8 +123,7 @@ class OutboxOutputChannel(OutputChannel):
         """Store `payload` for `recipient_id` (a Rasa sender id or a bare address) in a worker thread."""
         if not payload:
             return
-        channel, address = split_sender_id(recipient_id)
-        recipient = address if channel == self.channel else recipient_id
+        recipient = SenderAddress.on(self.channel, recipient_id).id
         self._queued += 1
         key = f"{self.reply_key}:{self._queued}" if self.reply_key else None
         await asyncio.to_thread(_enqueue_now, self.channel, recipient, payload, self.origin, key)

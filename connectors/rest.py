@@ -16,13 +16,14 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.cases.identities import SenderAddress
 from bot.inbox.processor import finish
 from bot.inbox.store import ClaimedInbound
 from bot.outbox.senders import PermanentDeliveryError, register_sender
 from bot.rate_limits import RateLimits, client_address, too_many_requests
 from bot.serving_checks import require_ready_to_serve
 from bot.settings import get_settings
-from connectors.channel_common import OnNewMessage, OutboxOutputChannel, make_sender_id
+from connectors.channel_common import OnNewMessage, OutboxOutputChannel
 from connectors.pipeline.intake import register_handler, store_delivery
 from connectors.pipeline.turns import reply_output, run_turn
 from connectors.waiting_advice import waiting_advice
@@ -111,8 +112,9 @@ def parse_request(request: Request, integration: str | None = None) -> tuple[dic
     if not isinstance(sender, str) or not rest_address(sender.strip(), integration):
         return None, '"sender" is required and must be a non-empty string'
     address = rest_address(sender.strip(), integration)
-    if len(make_sender_id(CHANNEL, address)) > MAX_SENDER_ID_CHARS:
-        longest = MAX_SENDER_ID_CHARS - len(make_sender_id(CHANNEL, f"{integration}:" if integration else ""))
+    if len(SenderAddress(CHANNEL, address).sender_id) > MAX_SENDER_ID_CHARS:
+        prefix = SenderAddress(CHANNEL, f"{integration}:" if integration else "").sender_id
+        longest = MAX_SENDER_ID_CHARS - len(prefix)
         return None, f'"sender" is longer than {longest} characters'
     if not isinstance(message, str):
         return None, '"message" is required and must be text'
@@ -171,7 +173,7 @@ class HavenRestInput(InputChannel):
             fields, problem = parse_request(request, integration)
             if fields is None:
                 return _error(problem or "invalid request")
-            by_sender = await limits.sender(make_sender_id(CHANNEL, fields["address"]))
+            by_sender = await limits.sender(SenderAddress(CHANNEL, fields["address"]).sender_id)
             if not by_sender.allowed:  # refused, not kept: the client still has the message and retries
                 return too_many_requests(by_sender)
             return await self._answer(request.app, on_new_message, integration, fields)
@@ -206,7 +208,8 @@ class HavenRestInput(InputChannel):
             await finish(received.claim, failed=type(error).__name__)
             return _error("the assistant could not handle this message; it will be retried", status=500)
         await finish(received.claim, outcome=outcome)
-        messages = collector.messages or await waiting_advice(app, make_sender_id(CHANNEL, fields["address"]))
+        sender_id = SenderAddress(CHANNEL, fields["address"]).sender_id
+        messages = collector.messages or await waiting_advice(app, sender_id)
         return response.json(messages)
 
     async def _redrive(self, on_new_message: OnNewMessage, app: Any, claim: ClaimedInbound) -> str:

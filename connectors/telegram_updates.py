@@ -10,11 +10,11 @@ from typing import Any
 from rasa.core.channels.channel import UserMessage
 from telegram import CallbackQuery, Message, Update
 
-from bot.cases.identities import opt_out
+from bot.cases.identities import SenderAddress, opt_out
 from bot.db import session_scope
 from bot.inbox.store import ClaimedInbound
 from connectors import telegram_texts as texts
-from connectors.channel_common import OutboxOutputChannel, make_sender_id
+from connectors.channel_common import OutboxOutputChannel
 from connectors.pipeline.options import pressed_button
 from connectors.pipeline.turns import message_id_of, reply_output, run_turn
 from connectors.rate_gate import RateGate
@@ -108,7 +108,7 @@ class _Turn:
         if trusted and not text.strip():
             await self.reply(texts.HELP)
             return "help"
-        gate, sender_id = self.handler._gate, make_sender_id(CHANNEL, self.claim.address)
+        gate, sender_id = self.handler._gate, SenderAddress(CHANNEL, self.claim.address).sender_id
         if gate is not None and await gate.held_back(
             sender_id=sender_id, channel=CHANNEL, text=text, output=self.output, message_id=message_id_of(self.claim)
         ):
@@ -119,7 +119,7 @@ class _Turn:
         )
 
     async def reply(self, text: str) -> None:
-        await self.output.send_response(make_sender_id(CHANNEL, self.claim.address), {"text": text})
+        await self.output.send_response(SenderAddress(CHANNEL, self.claim.address).sender_id, {"text": text})
 
 
 def _command_of(text: str) -> tuple[str | None, str]:

@@ -13,6 +13,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.cases.identities import SenderAddress
 from bot.db import session_scope
 from bot.inbox.store import ClaimedInbound
 from bot.outbox.delivery import record_delivery_status
@@ -21,7 +22,7 @@ from bot.rate_limits import client_address, too_many_requests
 from bot.serving_checks import require_ready_to_serve
 from bot.settings import get_settings
 from bot.text.normalise import normalise_text
-from connectors.channel_common import OutboxOutputChannel, make_sender_id
+from connectors.channel_common import OutboxOutputChannel
 from connectors.pipeline.intake import register_handler, store_delivery
 from connectors.pipeline.options import numbered_choice
 from connectors.pipeline.turns import message_id_of, reply_output, run_turn
@@ -154,7 +155,7 @@ class TwilioSmsInput(InputChannel):
             await output.enqueue(claim.address, {"text": keyword_reply(keyword)})
             if keyword == "INFO":
                 return "info"  # "help" may be distress: it also goes on to Rasa below
-        sender_id = make_sender_id(CHANNEL, claim.address)
+        sender_id = SenderAddress(CHANNEL, claim.address).sender_id
         if self._gate is not None and await self._gate.held_back(
             sender_id=sender_id, channel=CHANNEL, text=body, output=output, message_id=message_id_of(claim)
         ):

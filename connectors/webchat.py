@@ -14,6 +14,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from bot.cases.identities import SenderAddress
 from bot.inbox.store import ClaimedInbound
 from bot.outbox.senders import register_sender
 from bot.outbox.worker import attach_worker
@@ -21,7 +22,7 @@ from bot.rate_limits import client_address
 from bot.serving_checks import require_ready_to_serve
 from bot.settings import get_settings
 from bot.wording import response_text
-from connectors.channel_common import OnNewMessage, OutboxOutputChannel, make_sender_id
+from connectors.channel_common import OnNewMessage, OutboxOutputChannel
 from connectors.inbound_text import empty_reply
 from connectors.pipeline.intake import register_handler, store_delivery
 from connectors.pipeline.turns import reply_output, run_turn
@@ -166,7 +167,7 @@ def handle_stored(sio: AsyncServer, on_new_message: OnNewMessage, gate: RateGate
         room, output = claim.address, reply_output(claim)
         try:
             if await gate.held_back(
-                sender_id=make_sender_id(CHANNEL, room), channel=CHANNEL, text=claim.content.get("text"),
+                sender_id=SenderAddress(CHANNEL, room).sender_id, channel=CHANNEL, text=claim.content.get("text"),
                 output=output, address=claim.content.get("client", ""),
             ):
                 return "held back"

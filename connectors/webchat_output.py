@@ -9,7 +9,7 @@ from typing import Any
 
 from socketio import AsyncServer
 
-from connectors.channel_common import split_sender_id
+from bot.cases.identities import SenderAddress
 from connectors.webchat_inbound import CHANNEL
 
 logger = logging.getLogger(__name__)
@@ -27,8 +27,7 @@ class WebChatOffline(RuntimeError):
 
 def room_of(recipient: str) -> str:
     """The socket.io room (the session id) for a Rasa sender id or a bare session id."""
-    channel, address = split_sender_id(recipient)
-    return address if channel == CHANNEL else recipient
+    return SenderAddress.on(CHANNEL, recipient).id
 
 
 def _quick_replies(buttons: list[dict[str, Any]]) -> list[dict[str, str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,16 +12,31 @@ from bot.models.base import utcnow
 from bot.models.cases import ContactIdentity
 
 
-def split_sender(sender_id: str) -> tuple[str, str]:
-    """('sms', '+447700900123') from 'sms:+447700900123'; ('', sender_id) without a channel prefix.
+class SenderAddress(NamedTuple):
+    """Where a victim writes from: a channel and the id on it. Its one stored form, and Rasa's sender id, is
+    "<channel>:<id>" (e.g. "sms:+447700900123"); every module reads and writes addresses through this type."""
 
-    Same rule as connectors.channel_common.split_sender_id, repeated here so the action server
-    does not import Rasa's channel machinery.
-    """
-    channel, separator, address = (sender_id or "").partition(":")
-    if not separator or not channel:
-        return "", sender_id or ""
-    return channel, address
+    channel: str
+    id: str
+
+    @classmethod
+    def parse(cls, sender_id: str | None) -> SenderAddress:
+        """("sms", "+447700900123") from "sms:+447700900123"; ("", sender_id) without a channel prefix."""
+        channel, separator, address = (sender_id or "").partition(":")
+        if not separator or not channel:
+            return cls("", sender_id or "")
+        return cls(channel, address)
+
+    @classmethod
+    def on(cls, channel: str, recipient: str) -> SenderAddress:
+        """The address on `channel` of a recipient given as a sender id ("sms:+44...") or a bare id ("+44...")."""
+        prefix = f"{channel}:"
+        return cls(channel, recipient[len(prefix):] if recipient.startswith(prefix) else recipient)
+
+    @property
+    def sender_id(self) -> str:
+        """The stored form and Rasa's sender id: "<channel>:<id>"."""
+        return f"{self.channel}:{self.id}"
 
 
 def find_identity(session: Session, *, channel: str, address: str) -> ContactIdentity | None:

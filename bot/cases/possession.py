@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.cases.identities import split_sender
+from bot.cases.identities import SenderAddress
 from bot.models.cases import Case, Victim
 
 SENSITIVE_CATEGORIES = frozenset(
@@ -38,7 +38,7 @@ def is_sensitive(case: Case, victim: Victim) -> bool:
 
 def sender_is_registered_contact(victim: Victim, sender_key: str) -> bool:
     """True when the message came from the victim's recorded number or Telegram chat."""
-    channel, address = split_sender(sender_key)
+    channel, address = SenderAddress.parse(sender_key)
     return (
         channel in AUTHENTICATED_CHANNELS
         and bool(address)
@@ -60,7 +60,7 @@ def possession_route(case: Case, victim: Victim, sender_key: str, *, policy: str
     """
     if sender_is_registered_contact(victim, sender_key):
         return REGISTERED_CONTACT
-    channel, _address = split_sender(sender_key)
+    channel, _address = SenderAddress.parse(sender_key)
     if policy == "always" or channel in ALWAYS_CODE_CHANNELS or is_sensitive(case, victim):
         return ONE_TIME_CODE
     return NOT_REQUIRED

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bot.cases.identities import split_sender
+from bot.cases.identities import SenderAddress
 from bot.console import audit
 from bot.db import session_scope
 from bot.handoff import queue, staff_steps
@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 def delivery_problems(session: Any, *, sender_id: str) -> list[dict[str, Any]]:
     """Messages to this victim that failed or that the provider reported undelivered (no bodies)."""
-    channel, address = split_sender(sender_id)
+    channel, address = SenderAddress.parse(sender_id)
     problems = list_messages(session, statuses=("failed",), channel=channel, recipient=address)
     return [
         {

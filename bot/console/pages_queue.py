@@ -6,7 +6,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.cases.identities import split_sender
+from bot.cases.identities import SenderAddress
 from bot.console import alerts, audit
 from bot.console.guards import staff_page, staff_post, supervisor_only
 from bot.console.web import ConsoleUser, redirect_to, render
@@ -27,7 +27,7 @@ REASON_LABELS = {
 
 def masked_contact(sender_id: str) -> str:
     """A queue label that doesn't show the whole address: "sms ...0123"."""
-    channel, address = split_sender(sender_id)
+    channel, address = SenderAddress.parse(sender_id)
     return f"{channel} …{address[-4:]}" if len(address) > 4 else f"{channel} {address}"
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.cases.identities import split_sender
+from bot.cases.identities import SenderAddress
 from bot.models.base import utcnow
 from bot.models.directory import Agency, Referral
 
@@ -21,7 +21,7 @@ class ReferralError(ValueError):
 
 def channel_of(sender_id: str) -> str:
     """The channel part of a Rasa sender_id "<channel>:<address>" ("unknown" when there is none)."""
-    channel, _address = split_sender(sender_id)
+    channel, _address = SenderAddress.parse(sender_id)
     return channel[:20] or "unknown"
 
 

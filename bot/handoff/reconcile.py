@@ -17,7 +17,7 @@ from rasa.shared.core.events import BotUttered
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from bot.cases.identities import split_sender
+from bot.cases.identities import SenderAddress
 from bot.console.alerts import raise_alert
 from bot.db import session_scope
 from bot.handoff import wording
@@ -126,7 +126,7 @@ def find_lost_escalations(
 def _tell(session: Session, sender_id: str, channel: str, told: list[BotUttered]) -> None:
     """Record what the victim is told in the conversation and queue it, in the caller's transaction."""
     append_events(session, sender_id=sender_id, events=told)
-    address = split_sender(sender_id)[1] or sender_id
+    address = SenderAddress.parse(sender_id)[1] or sender_id
     for message in told:
         enqueue(session, channel=channel, recipient=address, payload={"text": message.text})
 
@@ -142,7 +142,7 @@ def recover(session: Session, lost: LostEscalation) -> bool:
                                                                            "category": lost.category})  # fmt: skip
         logger.warning("missed priority raise recovered: hand-off %s now %s", current.handoff_id, lost.level)
         return raised is not None
-    channel = split_sender(lost.sender_id)[0] or "unknown"
+    channel = SenderAddress.parse(lost.sender_id)[0] or "unknown"
     handoff = open_handoff(
         session, sender_id=lost.sender_id, channel=channel, reason="risk", level=lost.level, category=lost.category
     )

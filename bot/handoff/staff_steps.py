@@ -11,7 +11,7 @@ from typing import Any
 
 from rasa.shared.core.events import ActiveLoop, SlotSet
 
-from bot.cases.identities import split_sender
+from bot.cases.identities import SenderAddress
 from bot.console import audit
 from bot.console.transcript import closing_events, closing_text
 from bot.db import session_scope
@@ -37,7 +37,7 @@ def require_holder(handoff: Any, staff: Staff) -> None:
 
 def deliver(session: Any, *, handoff: Any, text: str) -> int:
     """Queue a staff message for the victim, on the channel they wrote from; the outbox row's id."""
-    _channel, address = split_sender(handoff.sender_id)
+    _channel, address = SenderAddress.parse(handoff.sender_id)
     row = enqueue(
         session, channel=handoff.channel, recipient=address or handoff.sender_id, payload={"text": text}, origin="staff"
     )

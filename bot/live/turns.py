@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.cases.identities import split_sender
+from bot.cases.identities import SenderAddress
 from bot.db import session_scope
 from bot.live.record import record_turn
 from bot.models.live import LiveConversation
@@ -30,7 +30,7 @@ def event_time(timestamp: float) -> datetime:
 
 def turn_from_event(sender_id: str, event: dict[str, Any]) -> Turn:
     """A `Turn` from a user event as Rasa publishes it (`Event.as_dict()`)."""
-    prefix, _address = split_sender(sender_id)
+    prefix, _address = SenderAddress.parse(sender_id)
     risk = (event.get("parse_data") or {}).get("risk")
     return Turn(
         at=event_time(float(event.get("timestamp") or 0.0)),

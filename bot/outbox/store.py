@@ -9,7 +9,7 @@ from sqlalchemy import event, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot.cases.identities import is_opted_out
+from bot.cases.identities import SenderAddress, is_opted_out
 from bot.models import OutboxMessage
 from bot.models.base import utcnow
 from bot.outbox import senders
@@ -18,12 +18,6 @@ from bot.outbox.wakeups import notify_on_commit
 _NOTIFY_PENDING = "haven_outbox_notify_pending"
 _LISTENING = "haven_outbox_listening"
 MAX_KEY_CHARS = 190  # the column holds 200: room for "#<part>"
-
-
-def normalise_recipient(channel: str, recipient: str) -> str:
-    """The bare address: "sms:+44..." and "+44..." are the same recipient on channel "sms"."""
-    prefix = f"{channel}:"
-    return recipient[len(prefix) :] if recipient.startswith(prefix) else recipient
 
 
 def part_keys(idempotency_key: str, parts: int) -> list[str]:
@@ -95,7 +89,7 @@ def enqueue_all(
         existing = _rows_with_keys(session, keys)
         if existing:
             return existing
-    address = normalise_recipient(channel, recipient)
+    address = SenderAddress.on(channel, recipient).id  # "sms:+44..." and "+44..." are one recipient on "sms"
     suppressed = origin == "notification" and is_opted_out(session, channel=channel, address=address)
     now = utcnow()
     values = [

@@ -13,8 +13,9 @@ from typing import Any
 from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import UserUttered
 
+from bot.cases.identities import SenderAddress
 from bot.inbox.store import ClaimedInbound
-from connectors.channel_common import OutboxOutputChannel, hand_to_rasa, make_sender_id
+from connectors.channel_common import OutboxOutputChannel, hand_to_rasa
 
 logger = logging.getLogger(__name__)
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
@@ -52,7 +53,7 @@ async def run_turn(
     empty_reply: str | None = None,
 ) -> str:
     """Hand the message to Rasa once; returns the outcome recorded in the inbox."""
-    sender_id = make_sender_id(claim.channel, claim.address)
+    sender_id = SenderAddress(claim.channel, claim.address).sender_id
     message_id = message_id_of(claim)
     if claim.redriven and await turn_recorded(app, sender_id, message_id):
         logger.info("inbox message %s: its turn was saved before a restart; not run again", claim.id)

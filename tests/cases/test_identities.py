@@ -5,12 +5,12 @@ from datetime import datetime
 from sqlalchemy import select
 
 from bot.cases.identities import (
+    SenderAddress,
     is_opted_out,
     link_verified,
     opt_in,
     opt_out,
     record_contact,
-    split_sender,
 )
 from bot.models.cases import ContactIdentity
 from tests.cases.factories import make_case
@@ -44,7 +44,11 @@ def test_opt_out_and_back_in(session):
     assert not is_opted_out(session, channel="sms", address="+447700900123")
 
 
-def test_split_sender():
-    assert split_sender("sms:+447700900123") == ("sms", "+447700900123")
-    assert split_sender("webchat:abc:def") == ("webchat", "abc:def")
-    assert split_sender("no-prefix") == ("", "no-prefix")
+def test_a_sender_address_has_one_stored_form() -> None:
+    assert SenderAddress.parse("sms:+447700900123") == ("sms", "+447700900123")
+    assert SenderAddress.parse("webchat:abc:def") == ("webchat", "abc:def")
+    assert SenderAddress.parse("rest:sms:+44") == ("rest", "sms:+44")
+    assert SenderAddress.parse("no-prefix") == ("", "no-prefix")
+    assert SenderAddress("sms", "+447700900123").sender_id == "sms:+447700900123"
+    assert SenderAddress.on("sms", "sms:+44") == SenderAddress.on("sms", "+44") == ("sms", "+44")
+    assert SenderAddress.on("sms", "telegram:1").id == "telegram:1"  # another channel's sender id stays whole

@@ -17,7 +17,6 @@ from bot.outbox.policy import RetryPolicy
 from bot.outbox.store import enqueue
 from bot.outbox.worker import OutboxWorker
 from bot.settings import get_settings
-from connectors.channel_common import make_sender_id, split_sender_id
 from connectors.rest import MAX_BODY_BYTES, HavenRestInput
 from tests.fakes import listening_socket, wait_until
 from tests.fakes.rasa_boundary import RecordingAgent, serve_channels
@@ -170,11 +169,6 @@ async def test_out_of_band_messages_are_posted_to_the_callback_url(rest: RestHar
     assert len(posted["message_id"]) == 32
 
 
-def test_sender_id_helpers_round_trip() -> None:
-    assert make_sender_id("sms", "+447700900123") == "sms:+447700900123"
-    assert split_sender_id("sms:+447700900123") == ("sms", "+447700900123")
-    assert split_sender_id("rest:sms:+44") == ("rest", "sms:+44")
-    assert split_sender_id("no-prefix") == ("", "no-prefix")
 
 
 async def test_with_a_rest_token_only_bearers_of_it_are_served(rest: RestHarness, monkeypatch) -> None:
