@@ -4,30 +4,28 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from statistics import median
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.directory.hours import DAYS, is_open, validate_hours
 from bot.models.base import utcnow
 from bot.models.handoff import Handoff
 from bot.models.staff import Staff
 from bot.settings import SettingsError, get_settings
 
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SEEN_WINDOW = timedelta(minutes=5)
 CLAIM_HISTORY = timedelta(days=7)
 CLAIM_SAMPLE = 20
 _SPAN = re.compile(r"^\s*(\w{3})(?:\s*-\s*(\w{3}))?\s+(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s*$")
 
-OpeningHours = dict[int, list[tuple[time, time]]]
-
-
-def parse_gateway_hours(text: str) -> OpeningHours:
-    """Parse "Mon-Fri 08:00-20:00, Sat 09:00-17:00" into {weekday: [(start, end), ...]}."""
-    hours: OpeningHours = {}
+def parse_gateway_hours(text: str) -> dict[str, list[list[str]]]:
+    """"Mon-Fri 08:00-20:00, Sat 09:00-17:00" as the directory's opening-hours mapping
+    ({"mon": [["08:00", "20:00"]], ...}), so the gateway and every agency are judged by one model
+    (bot.directory.hours)."""
+    hours: dict[str, list[list[str]]] = {}
     for part in filter(None, (chunk.strip() for chunk in text.split(","))):
         match = _SPAN.match(part)
         if not match:
@@ -38,23 +36,17 @@ def parse_gateway_hours(text: str) -> OpeningHours:
             last_day = DAYS.index((last or first).lower())
         except ValueError as error:
             raise SettingsError(f"HAVEN_GATEWAY_HOURS: unknown day in {part!r}") from error
-        span = (time.fromisoformat(start.zfill(5)), time.fromisoformat(end.zfill(5)))
-        for day in range(first_day, last_day + 1):
-            hours.setdefault(day, []).append(span)
+        for day in DAYS[first_day : last_day + 1]:
+            hours.setdefault(day, []).append([start.zfill(5), end.zfill(5)])
+    problems = validate_hours(hours)
+    if problems:
+        raise SettingsError(f"HAVEN_GATEWAY_HOURS: {problems[0]}")
     return hours
-
-
-def _local(now: datetime) -> datetime:
-    """`now` (naive UTC or aware) in the gateway's time zone."""
-    aware = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
-    return aware.astimezone(ZoneInfo(get_settings().timezone))
 
 
 def within_gateway_hours(now: datetime) -> bool:
     """True when `now` falls inside the published gateway opening hours."""
-    local = _local(now)
-    spans = parse_gateway_hours(get_settings().gateway_hours).get(local.weekday(), [])
-    return any(start <= local.time() < end for start, end in spans)
+    return is_open(parse_gateway_hours(get_settings().gateway_hours), now)
 
 
 def staff_seen_recently(session: Session, now: datetime) -> bool:

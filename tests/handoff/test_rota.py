@@ -19,8 +19,8 @@ SATURDAY_SUMMER_0830_UTC = datetime(2026, 7, 4, 8, 30)  # 09:30 BST: open on Sat
 
 def test_parses_the_published_hours():
     hours = rota.parse_gateway_hours("Mon-Fri 08:00-20:00, Sat 09:00-17:00")
-    assert sorted(hours) == [0, 1, 2, 3, 4, 5]
-    assert hours[5] == [(datetime(1, 1, 1, 9).time(), datetime(1, 1, 1, 17).time())]
+    assert list(hours) == ["mon", "tue", "wed", "thu", "fri", "sat"]
+    assert hours["sat"] == [["09:00", "17:00"]]  # the directory's opening-hours model
 
 
 @pytest.mark.parametrize(
