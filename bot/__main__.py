@@ -11,7 +11,7 @@ COMMANDS = {
     "directory": ("bot.directory.importer", "main", "re-import the agency directory: directory import [FILE]"),
     "risk": ("bot.risk.cli", "main", "screen one message per line from stdin, JSON lines out"),
     "staff": ("bot.console.staff_cli", "main", "staff add|list|disable|token|reset-two-step: accounts, API tokens"),
-    "telegram": ("connectors.telegram_cli", "main", "telegram set-webhook: register the webhook"),
+    "telegram": ("connectors.telegram.cli", "main", "telegram set-webhook: register the webhook"),
     "outbox": ("bot.outbox.cli", "main", "inspect the outbox (no message bodies)"),
     "case": ("bot.cli.case_feed", "main", "case add-update REF --summary ... [--status S]: feed a case event"),
     "run": ("bot.cli.serve", "main", "start the Rasa server, the action server and the worker"),

@@ -125,6 +125,10 @@ class Settings:
     outbox_send_timeout_seconds: int = 30  # one provider call; at most a third of the lease
     outbox_poll_ms: int = 250  # how often the worker looks for due messages (PostgreSQL also wakes it at once)
     notify_interval_seconds: int = 30  # how often the worker looks for case updates to announce
+    # Scale-out (`python -m bot cluster`, bot/cli/cluster.py): REDIS_URL also carries web chat between instances
+    webchat_delivery: bool = True  # this Rasa server delivers queued web chat replies (0: other instances do)
+    cluster_database_url: str = "postgresql://postgres@127.0.0.1:5432/haven_cluster"  # when DATABASE_URL is SQLite
+    cluster_redis_url: str = "redis://127.0.0.1:6379/0"  # when REDIS_URL is unset
     # The durable inbox (bot/inbox): every inbound message is stored before it is acknowledged
     inbox_lease_seconds: int = 15  # a claim's lifetime, renewed while a turn runs; after a crash, the re-drive delay
     inbox_poll_ms: int = 500  # how often unhandled messages (stored by other processes, or retried) are looked for
@@ -205,6 +209,10 @@ class Settings:
             ),
             "outbox_poll_ms": _env_int("HAVEN_OUTBOX_POLL_MS", cls.outbox_poll_ms),
             "notify_interval_seconds": _env_int("HAVEN_NOTIFY_INTERVAL_SECONDS", cls.notify_interval_seconds),
+            # scale-out (bot/cli/cluster.py)
+            "webchat_delivery": _env("HAVEN_WEBCHAT_DELIVERY", "1").lower() not in {"0", "false", "no", "off"},
+            "cluster_database_url": _env("HAVEN_CLUSTER_DATABASE_URL", cls.cluster_database_url),
+            "cluster_redis_url": _env("HAVEN_CLUSTER_REDIS_URL", cls.cluster_redis_url),
         }
         if values["database_threads"] < 1 or values["hashing_threads"] < 0:
             raise SettingsError("HAVEN_DATABASE_THREADS must be 1 or more, HAVEN_HASHING_THREADS 0 or more")

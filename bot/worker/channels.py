@@ -15,8 +15,8 @@ IN_SERVER_ONLY = frozenset({"webchat"})  # its sender needs the Rasa server's li
 def _sms(settings: Settings) -> bool:
     if not (settings.twilio_account_sid and settings.twilio_auth_token and settings.twilio_from_number):
         return False
-    from connectors.sms_render import split_for_outbox
-    from connectors.sms_sender import TwilioSmsSender
+    from connectors.sms.render import split_for_outbox
+    from connectors.sms.sender import TwilioSmsSender
 
     register_sender("sms", TwilioSmsSender.from_settings(settings), split=split_for_outbox)
     return True
@@ -25,7 +25,7 @@ def _sms(settings: Settings) -> bool:
 def _telegram(settings: Settings) -> bool:
     if not settings.telegram_bot_token:
         return False
-    from connectors.telegram_sender import register_telegram_sender
+    from connectors.telegram.sender import register_telegram_sender
 
     register_telegram_sender()
     return True
@@ -34,7 +34,7 @@ def _telegram(settings: Settings) -> bool:
 def _rest(settings: Settings) -> bool:
     if not settings.rest_callback_url:
         return False
-    from connectors.rest import RestCallbackSender
+    from connectors.rest.channel import RestCallbackSender
 
     register_sender("rest", RestCallbackSender(settings.rest_callback_url))
     return True

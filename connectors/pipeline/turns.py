@@ -15,7 +15,7 @@ from rasa.shared.core.events import UserUttered
 
 from bot.cases.identities import SenderAddress
 from bot.inbox.store import ClaimedInbound
-from connectors.channel_common import OutboxOutputChannel, hand_to_rasa
+from connectors.pipeline.messages import OutboxOutputChannel, hand_to_rasa
 
 logger = logging.getLogger(__name__)
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]

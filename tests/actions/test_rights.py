@@ -14,8 +14,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.rights import ActionExplainProcess, ActionExplainRights
 from bot.rights import load_content
 from bot.settings import PROJECT_ROOT
-from connectors.sms_gsm import count_segments, is_gsm
-from connectors.sms_render import render_bodies
+from connectors.sms.gsm import count_segments, is_gsm
+from connectors.sms.render import render_bodies
 
 NLU_FILE = PROJECT_ROOT / "data" / "nlu" / "rights.yml"
 

@@ -99,7 +99,7 @@ WATCHED = (
     ("rasa/core/processor.py", "_predict_next_with_tracker"),
     ("rasa/core/tracker_store.py", "save"),
     ("rasa/core/tracker_store.py", "retrieve"),
-    ("connectors/channel_common.py", "enqueue"),
+    ("connectors/pipeline/messages.py", "enqueue"),
     ("bot/outbox/worker.py", "_deliver"),
 )
 

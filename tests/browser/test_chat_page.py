@@ -10,7 +10,7 @@ import pytest
 from aiohttp import web
 
 from bot.settings import get_settings
-from connectors.webchat_session import session_of
+from connectors.webchat.session import session_of
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, needs_chromium
 from tests.connectors.test_webchat_harness import RunningChat, running_chat_server
 

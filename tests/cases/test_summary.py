@@ -6,8 +6,8 @@ import pytest
 
 from bot.cases.summary import case_details_messages, case_summary, case_update_message
 from bot.models.cases import CASE_STATUSES
-from connectors.sms_gsm import count_segments
-from connectors.sms_render import render_bodies
+from connectors.sms.gsm import count_segments
+from connectors.sms.render import render_bodies
 from tests.cases.factories import make_case
 
 UPDATES = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.inbound_text import MAX_READ_CHARS
+from connectors.pipeline.inbound_text import MAX_READ_CHARS
 
 NECK = "he put his hands round my neck"
 FILLER = "I need to tell you what has been happening at home. "

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.inbound_text import MAX_RAW_CHARS, MAX_READ_CHARS, prepare_typed_text
-from connectors.telegram_render import callback_data_for
+from connectors.pipeline.inbound_text import MAX_RAW_CHARS, MAX_READ_CHARS, prepare_typed_text
+from connectors.telegram.render import callback_data_for
 
 
 @pytest.mark.parametrize(

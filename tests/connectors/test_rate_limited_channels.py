@@ -12,8 +12,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
 
 from bot.settings import get_settings
-from connectors.rate_gate import HELD_FLAG, WAIT_NOTICE
-from connectors.sms_inbound import STOP_REPLY
+from connectors.pipeline.rate_gate import HELD_FLAG, WAIT_NOTICE
+from connectors.sms.keywords import STOP_REPLY
 from tests.connectors.test_telegram_harness import (  # noqa: F401 (fixture "api")
     api_fixture,
     running_telegram_server,

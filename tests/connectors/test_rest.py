@@ -17,7 +17,7 @@ from bot.outbox.policy import RetryPolicy
 from bot.outbox.store import enqueue
 from bot.outbox.worker import OutboxWorker
 from bot.settings import get_settings
-from connectors.rest import MAX_BODY_BYTES, HavenRestInput
+from connectors.rest.channel import MAX_BODY_BYTES, HavenRestInput
 from tests.fakes import listening_socket, wait_until
 from tests.fakes.rasa_boundary import RecordingAgent, serve_channels
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.risk import screen
-from connectors.inbound_text import CUT_NOTICE, EMPTY_REPLY, MAX_READ_CHARS
+from connectors.pipeline.inbound_text import CUT_NOTICE, EMPTY_REPLY, MAX_READ_CHARS
 from tests.connectors.bad_input_cases import DISGUISED, EMPTY, OVER, READ_AS, WHOLE
 from tests.connectors.test_rest import RestHarness, rest_fixture  # noqa: F401 (fixture "rest")
 

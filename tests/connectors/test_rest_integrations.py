@@ -9,7 +9,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from bot.settings import get_settings
-from connectors.rest import HavenRestInput
+from connectors.rest.channel import HavenRestInput
 from tests.connectors.test_rest import URL, CallbackServer, RestHarness, echo_script
 from tests.fakes import listening_socket
 from tests.fakes.rasa_boundary import RecordingAgent, serve_channels

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.risk import screen
-from connectors.inbound_text import CUT_NOTICE, MAX_READ_CHARS
-from connectors.sms_inbound import EMPTY_REPLY, HELP_REPLY
+from connectors.pipeline.inbound_text import CUT_NOTICE, MAX_READ_CHARS
+from connectors.sms.keywords import EMPTY_REPLY, HELP_REPLY
 from tests.connectors.bad_input_cases import DISGUISED, EMPTY, OVER, READ_AS, WHOLE
 from tests.connectors.test_twilio_sms import (  # noqa: F401 (fixtures "sms", "fake_twilio")
     SmsHarness,

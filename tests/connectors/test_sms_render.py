@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.sms_gsm import count_segments, is_gsm, to_gsm
-from connectors.sms_render import options_line, render_bodies, render_text, split_for_outbox
+from connectors.sms.gsm import count_segments, is_gsm, to_gsm
+from connectors.sms.render import options_line, render_bodies, render_text, split_for_outbox
 
 
 @pytest.mark.parametrize(

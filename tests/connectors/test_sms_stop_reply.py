@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.sms_gsm import count_segments, is_gsm
-from connectors.sms_inbound import EMPTY_REPLY, HELP_REPLY, START_REPLY, STOP_REPLY, keyword_of
+from connectors.sms.gsm import count_segments, is_gsm
+from connectors.sms.keywords import EMPTY_REPLY, HELP_REPLY, START_REPLY, STOP_REPLY, keyword_of
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from bot.models.inbox import InboxMessage
 from bot.models.messaging import OutboxMessage
-from connectors import telegram_texts as texts
+from connectors.telegram import texts
 from tests.connectors.test_telegram_harness import (  # noqa: F401 (fixtures api, tg)
     SECRET,
     api_fixture,

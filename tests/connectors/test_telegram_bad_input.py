@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.risk import screen
-from connectors import telegram_texts as texts
-from connectors.inbound_text import CUT_NOTICE, EMPTY_REPLY, MAX_READ_CHARS
+from connectors.pipeline.inbound_text import CUT_NOTICE, EMPTY_REPLY, MAX_READ_CHARS
+from connectors.telegram import texts
 from tests.connectors.bad_input_cases import DISGUISED, EMPTY, OVER, READ_AS, WHOLE
 from tests.connectors.test_telegram_harness import (  # noqa: F401 (fixtures api, tg)
     api_fixture,

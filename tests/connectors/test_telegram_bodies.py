@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from connectors.telegram import MAX_BODY_BYTES, MAX_JSON_DEPTH
+from connectors.telegram.channel import MAX_BODY_BYTES, MAX_JSON_DEPTH
 from tests.connectors.test_telegram_harness import (  # noqa: F401 (fixtures api, tg)
     api_fixture,
     message,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.settings import get_settings
-from connectors.telegram_cli import main
+from connectors.telegram.cli import main
 from tests.fakes.telegram_api import FakeTelegramApi
 
 SECRET = "cli-secret_123"

@@ -17,7 +17,7 @@ from rasa.core.channels.channel import UserMessage
 from bot.outbox.policy import RetryPolicy
 from bot.outbox.worker import OutboxWorker
 from bot.settings import get_settings
-from connectors.telegram import TelegramInput
+from connectors.telegram.channel import TelegramInput
 from tests.fakes import listening_socket
 from tests.fakes.rasa_boundary import serve_channels
 from tests.fakes.telegram_api import FakeTelegramApi

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from connectors.telegram_render import (
+from connectors.telegram.render import (
     MAX_CALLBACK_BYTES,
     callback_data_for,
     mapped_index,
     render_keyboard,
     split_text,
 )
-from connectors.telegram_sender import split_for_telegram
+from connectors.telegram.sender import split_for_telegram
 
 
 def test_typeable_payload_is_its_own_callback_data():

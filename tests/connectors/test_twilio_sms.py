@@ -15,8 +15,8 @@ from bot.models import ContactIdentity, OutboxMessage
 from bot.outbox.policy import RetryPolicy
 from bot.outbox.worker import OutboxWorker
 from bot.settings import get_settings
-from connectors.sms_inbound import EMERGENCY
-from connectors.twilio_sms import TwilioSmsInput
+from connectors.sms.channel import TwilioSmsInput
+from connectors.sms.keywords import EMERGENCY
 from tests.fakes import listening_socket, wait_until
 from tests.fakes.rasa_boundary import RecordingAgent, serve_channels
 from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, FakeTwilioApi

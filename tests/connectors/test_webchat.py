@@ -13,9 +13,9 @@ import socketio
 from bot.outbox.store import enqueue
 from bot.outbox.worker import OutboxWorker
 from bot.settings import get_settings
-from connectors.inbound_text import empty_reply
-from connectors.webchat_output import WebChatOffline, make_outbox_sender
-from connectors.webchat_session import session_of
+from connectors.pipeline.inbound_text import empty_reply
+from connectors.webchat.output import WebChatOffline, make_outbox_sender
+from connectors.webchat.session import session_of
 from tests.connectors.test_webchat_harness import GREETING_BUTTONS, RunningChat, running_chat_server
 
 WAIT = 5.0

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.risk import screen
-from connectors.inbound_text import CUT_NOTICE, MAX_READ_CHARS, empty_reply
-from connectors.webchat import MAX_SOCKET_PAYLOAD_BYTES
+from connectors.pipeline.inbound_text import CUT_NOTICE, MAX_READ_CHARS, empty_reply
+from connectors.webchat.channel import MAX_SOCKET_PAYLOAD_BYTES
 from tests.connectors.bad_input_cases import DISGUISED, EMPTY, OVER, READ_AS, WHOLE
 from tests.connectors.test_webchat import (  # noqa: F401 (fixtures "chat", "widget", "test_settings")
     WidgetClient,

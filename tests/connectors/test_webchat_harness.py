@@ -15,7 +15,7 @@ from sanic import Sanic
 
 from bot.outbox.worker import OutboxWorker
 from connectors.pipeline.channel import InboxPipelineInput
-from connectors.webchat import WebChatInput
+from connectors.webchat.channel import WebChatInput
 from tests.fakes import listening_socket, running_sanic
 
 GREETING_BUTTONS = [

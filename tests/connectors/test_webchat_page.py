@@ -6,7 +6,7 @@ import aiohttp
 import pytest
 
 from bot.settings import Settings, get_settings
-from connectors.webchat_inbound import origin_allowed
+from connectors.webchat.inbound import origin_allowed
 from tests.connectors.test_webchat_harness import running_chat_server
 
 

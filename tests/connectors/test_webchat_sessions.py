@@ -8,7 +8,7 @@ import time
 import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
-from connectors.webchat_session import MAX_AGE_SECONDS, SALT, issue, resume_or_issue, session_of
+from connectors.webchat.session import MAX_AGE_SECONDS, SALT, issue, resume_or_issue, session_of
 from tests.connectors.test_webchat import (  # noqa: F401 (fixtures "chat", "widget", "test_settings")
     WidgetClient,
     chat_fixture,

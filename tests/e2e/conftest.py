@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.stack import E2E_WORKER, PROJECT_ROOT, CallbackReceiver, HavenStack, start_stack
+from tests.e2e.callbacks import CallbackReceiver
+from tests.e2e.stack import E2E_WORKER, PROJECT_ROOT, HavenStack, start_stack
 from tests.e2e.tokens import issue_token
 from tests.fakes.telegram_api import FakeTelegramApi
 from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, FakeTwilioApi

@@ -1,15 +1,24 @@
-"""End to end: with the action server down, a risk message still gets its advice, and the hand-off is recovered."""
+"""End to end: with the action server down, a risk message still gets its advice, and the hand-off is recovered;
+kill -9 of the Rasa server mid-escalation or right after a hand-back leaves one hand-off, or none, never a half."""
 
 from __future__ import annotations
 
+import signal
 import time
 import uuid
+from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import text
 
 from bot.console.alerts import open_alerts
 from bot.db import build_engine, session_scope
+from tests.e2e.conftest import MODEL, ThreadedTwilio
+from tests.e2e.sms_probe import inbox_status, settled_bodies, text_in, wait_for
+from tests.e2e.stack import E2E_WORKER, HavenStack, start_stack
 from tests.e2e.test_channels import post_sms
+from tests.e2e.tokens import issue_token
+from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER
 
 pytestmark = pytest.mark.slow
 POLLS = 120  # queue look-ups a quarter of a second apart; the e2e stack's reconciler runs every second
@@ -95,3 +104,77 @@ def test_first_message_with_the_action_server_down_still_gets_the_advice_and_a_p
     assert (entry["reason"], entry["category"]) == ("risk", "threat_to_life")
     assert alert_for(haven, entry["id"]) is not None
     assert callbacks.wait_for(lambda message: mine(message) and "our team" in message.get("text", ""))
+
+
+@pytest.fixture(scope="module")
+def crashing(tmp_path_factory) -> Iterator[tuple[HavenStack, ThreadedTwilio, dict]]:
+    """A stack of its own (these tests kill its Rasa server), talking SMS to a local Twilio; console headers."""
+    twilio = ThreadedTwilio()
+    stack = start_stack(
+        workdir=tmp_path_factory.mktemp("haven-handoff-crash"), model=MODEL,
+        extra_env={
+            "TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "TWILIO_FROM_NUMBER": FROM_NUMBER,
+            "TWILIO_API_BASE_URL": twilio.base_url, "HAVEN_INBOX_LEASE_SECONDS": "3", "HAVEN_INBOX_POLL_MS": "100",
+            "HAVEN_HANDOFF_RECOVERY_SECONDS": "1",
+        },
+    )  # fmt: skip
+    yield stack, twilio, {"Authorization": f"Bearer {issue_token(stack, E2E_WORKER)}"}
+    stack.stop()
+    twilio.close()
+
+
+def open_handoffs_of(stack: HavenStack, sender_id: str) -> list[tuple[str, str | None]]:
+    """(level, category) of the sender's open hand-offs, straight from the database."""
+    engine = build_engine(stack.env["DATABASE_URL"])
+    try:
+        with engine.connect() as connection:
+            query = text("SELECT level, category FROM handoffs WHERE sender_id = :s AND status != 'closed'")
+            return [tuple(row) for row in connection.execute(query, {"s": sender_id}).all()]
+    finally:
+        engine.dispose()
+
+
+def test_kill_9_between_the_risk_verdict_and_the_handoff_row_gives_one_handoff_and_the_advice(crashing):
+    stack, twilio, _headers = crashing
+    number = "+447700900611"
+    assert text_in(stack, number, "hello", "SMhc-1") == 200
+    greeting = settled_bodies(twilio, number, 1)
+    action_server = stack.processes[0]
+    action_server.send_signal(signal.SIGSTOP)  # action_escalate, after the advice, now hangs: no row yet
+    try:
+        assert text_in(stack, number, "he said he will kill me tonight", "SMhc-2") == 200
+        wait_for(lambda: inbox_status(stack, "SMhc-2") == "processing", 30, "the risk turn to start")
+        stack.kill_rasa_server()
+    finally:
+        action_server.send_signal(signal.SIGCONT)
+    stack.start_rasa_server()
+    assert text_in(stack, number, "he said he will kill me tonight", "SMhc-2") == 200  # Twilio's retry
+    wait_for(lambda: inbox_status(stack, "SMhc-2") == "handled", 90, "the re-driven risk turn")
+    wait_for(lambda: open_handoffs_of(stack, f"sms:{number}") != [], 30, "the hand-off row")
+    assert open_handoffs_of(stack, f"sms:{number}") == [("high", "threat_to_life")]  # one, whatever re-ran
+    told = settled_bodies(twilio, number, len(greeting) + 2)[len(greeting) :]
+    assert sum("Threats to kill or hurt you are a crime." in body for body in told) == 1  # the advice, once
+    assert any("our team" in body for body in told)  # and who helps next
+    assert text_in(stack, number, "are you there?", "SMhc-3") == 200
+    wait_for(lambda: inbox_status(stack, "SMhc-3") == "handled", 60, "the waiting message")
+    assert settled_bodies(twilio, number, len(greeting) + len(told)) == [*greeting, *told]  # the bot stays quiet
+
+
+def test_kill_9_right_after_staff_hand_back_leaves_the_conversation_with_the_bot(crashing):
+    stack, twilio, headers = crashing
+    number = "+447700900612"
+    assert text_in(stack, number, "can I talk to a real person please", "SMhb-1") == 200
+    before = settled_bodies(twilio, number, 2)
+    wait_for(lambda: open_handoffs_of(stack, f"sms:{number}") != [], 30, "the hand-off row")
+    status, body = stack.get_json("/console/api/queue", headers=headers)
+    handoff_id = next(item["id"] for item in body["items"] if item["sender_id"] == f"sms:{number}")
+    for action, payload in (("claim", {}), ("close", {"outcome": "advice_given", "resolution": "handback"})):
+        status, _ = stack.post_json(f"/console/api/conversations/{handoff_id}/{action}", payload, headers=headers)
+        assert status == 200, action
+    stack.kill_rasa_server()  # nothing of the close may be left to do in Rasa
+    stack.start_rasa_server()
+    assert open_handoffs_of(stack, f"sms:{number}") == []
+    assert text_in(stack, number, "hello", "SMhb-2") == 200
+    after = settled_bodies(twilio, number, len(before) + 2)[len(before) :]
+    assert "handed you back to Haven" in after[0]  # the close's message, queued with it
+    assert any("I'm Haven" in body for body in after[1:])  # the bot answers: never a paused orphan

@@ -20,8 +20,8 @@ import pytest
 import socketio
 from cryptography.fernet import Fernet
 
-from connectors.rate_gate import HELD_FLAG, WAIT_NOTICE
-from connectors.webchat_session import session_of
+from connectors.pipeline.rate_gate import HELD_FLAG, WAIT_NOTICE
+from connectors.webchat.session import session_of
 from tests.e2e.conftest import MODEL, TELEGRAM_SECRET
 from tests.e2e.stack import PROJECT_ROOT, HavenStack, free_port, start_stack
 from tests.e2e.test_channels import post_sms

@@ -112,7 +112,3 @@ def test_a_verification_leaves_no_answer_in_the_database_file_and_staff_see_a_ma
     assert DOB_CASE.lower() in redacted  # the rest of the conversation is there, encrypted
     assert found(answers, haven.log_path.read_text().lower()) == []
 
-
-def test_the_rasa_server_runs_the_retention_job(haven):
-    status, body = haven.get_json("/webhooks/privacy_maintenance/")
-    assert (status, body) == (200, {"status": "running"})

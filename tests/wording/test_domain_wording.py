@@ -12,8 +12,10 @@ import yaml
 
 from bot import wording
 from bot.settings import PROJECT_ROOT
-from connectors import inbound_text, rate_gate, sms_inbound, telegram_texts
-from connectors.inbound_text import MAX_READ_CHARS
+from connectors.pipeline import inbound_text, rate_gate
+from connectors.pipeline.inbound_text import MAX_READ_CHARS
+from connectors.sms import keywords as sms_inbound
+from connectors.telegram import texts as telegram_texts
 
 DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
 # Where Rasa is told to utter a response: training data, test stories, policies' and actions' code.
@@ -131,7 +133,7 @@ def test_a_changed_domain_file_is_what_the_victim_reads(tmp_path: Path):
 
 def test_importing_the_connectors_reads_no_domain():
     code = (
-        "import bot.wording, connectors.sms_inbound, connectors.telegram_texts, connectors.inbound_text; "
+        "import bot.wording, connectors.sms.keywords, connectors.telegram.texts, connectors.pipeline.inbound_text; "
         "print(bot.wording.responses._load_domain.cache_info().currsize)"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True,

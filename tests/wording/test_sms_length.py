@@ -12,8 +12,8 @@ from bot.directory.needs import NEED_KEYS
 from bot.directory.places import resolve_area
 from bot.directory.search import search
 from bot.models.directory import Agency
-from connectors.sms_gsm import count_segments, is_gsm
-from connectors.sms_render import render_bodies
+from connectors.sms.gsm import count_segments, is_gsm
+from connectors.sms.render import render_bodies
 from tests.wording.victim_texts import all_texts
 
 ALL_TEXTS = all_texts()

@@ -8,7 +8,7 @@ import pytest
 
 from bot.db import session_scope
 from bot.outbox.store import enqueue
-from tests.e2e.stack import CallbackReceiver
+from tests.e2e.callbacks import CallbackReceiver
 from tests.fakes import wait_until
 from tests.fakes.telegram_api import FakeTelegramApi
 from tests.worker.holding_twilio import statuses

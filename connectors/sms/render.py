@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from connectors.sms_gsm import count_segments, to_gsm
+from connectors.sms.gsm import count_segments, to_gsm
 
 MAX_SEGMENTS_PER_MESSAGE = 10
 _SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+[\"')\]]*|\n|$)\s*")

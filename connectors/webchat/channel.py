@@ -12,7 +12,7 @@ from rasa.core.channels.channel import InputChannel, OutputChannel
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from socketio import AsyncServer
+from socketio import AsyncRedisManager, AsyncServer
 
 from bot.cases.identities import SenderAddress
 from bot.inbox.store import ClaimedInbound
@@ -22,21 +22,22 @@ from bot.rate_limits import client_address
 from bot.serving_checks import require_ready_to_serve
 from bot.settings import get_settings
 from bot.wording import response_text
-from connectors.channel_common import OnNewMessage, OutboxOutputChannel
-from connectors.inbound_text import empty_reply
+from connectors.pipeline.inbound_text import empty_reply
 from connectors.pipeline.intake import register_handler, store_delivery
+from connectors.pipeline.messages import OnNewMessage, OutboxOutputChannel
+from connectors.pipeline.rate_gate import RateGate, wait_notice
 from connectors.pipeline.turns import reply_output, run_turn
-from connectors.rate_gate import RateGate, wait_notice
-from connectors.webchat_inbound import CHANNEL, origin_allowed, parse_user_uttered, requested_token
-from connectors.webchat_output import (
+from connectors.webchat.inbound import CHANNEL, origin_allowed, parse_user_uttered, requested_token
+from connectors.webchat.output import (
     BOT_EVENT,
     NAMESPACE,
     emit_message,
     emit_typing,
     make_outbox_sender,
 )
-from connectors.webchat_page import SOCKETIO_PATH, add_page_routes, add_root_redirect, root_is_free
-from connectors.webchat_session import resume_or_issue, session_of
+from connectors.webchat.presence import presence_for
+from connectors.webchat.page import SOCKETIO_PATH, add_page_routes, add_root_redirect, root_is_free
+from connectors.webchat.session import resume_or_issue, session_of
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ class WebChatBlueprint(Blueprint):
 class WebChatInput(InputChannel):
     """rasa-webchat compatible socket.io channel; sender ids are "webchat:<session id>".
 
-    The browser only ever holds the session id signed by this server (see connectors.webchat_session).
+    The browser only ever holds the session id signed by this server (see connectors.webchat.session).
     """
 
     @classmethod
@@ -87,7 +88,10 @@ class WebChatInput(InputChannel):
         require_ready_to_serve()
         settings = get_settings()
         self.secret_key = settings.secret_key
+        # With REDIS_URL (several Rasa instances), emits go through Redis to whichever instance holds the socket.
+        manager = AsyncRedisManager(settings.redis_url, channel="haven-webchat") if settings.redis_url else None
         sio = AsyncServer(
+            client_manager=manager,
             async_mode="sanic",
             cors_allowed_origins=partial(origin_allowed, settings=settings),
             max_http_buffer_size=MAX_SOCKET_PAYLOAD_BYTES,
@@ -102,17 +106,34 @@ class WebChatInput(InputChannel):
 
         add_page_routes(webchat, settings)
         gate = RateGate.for_channel(CHANNEL, webchat)
-        _install_socket_handlers(sio, gate, self.secret_key, lambda: webchat.ctx.app)
+        presence = presence_for(sio, NAMESPACE, settings.redis_url)
+        _install_socket_handlers(sio, gate, self.secret_key, lambda: webchat.ctx.app, presence)
+        _run_presence(webchat, presence)
         register_handler(webchat, CHANNEL, partial(handle_stored, sio, on_new_message, gate))
-        # Every web chat reply leaves through the outbox, delivered by a worker in this process: only this
-        # process holds the browsers' sockets (the Redis manager of the scale-out work will lift that).
-        register_sender(CHANNEL, make_outbox_sender(sio))
-        attach_worker(webchat, channels=[CHANNEL])
+        # Every web chat reply leaves through the outbox, delivered by a worker in a Rasa server: alone, only
+        # this process holds the browsers' sockets; with REDIS_URL any instance reaches any socket, and
+        # HAVEN_WEBCHAT_DELIVERY=0 leaves the delivery to the other instances.
+        register_sender(CHANNEL, make_outbox_sender(sio, presence))
+        if settings.webchat_delivery:
+            attach_worker(webchat, channels=[CHANNEL])
         return webchat
 
 
+def _run_presence(webchat: Blueprint, presence: Any) -> None:
+    """Renew this server's sockets' presence while it serves (a no-op without Redis)."""
+
+    async def _start(_app: Any, _loop: Any) -> None:
+        presence.start()
+
+    async def _stop(_app: Any, _loop: Any) -> None:
+        await presence.stop()
+
+    webchat.listener("after_server_start")(_start)
+    webchat.listener("before_server_stop")(_stop)
+
+
 def _install_socket_handlers(
-    sio: AsyncServer, gate: RateGate, secret_key: str, app_of: Callable[[], Any]
+    sio: AsyncServer, gate: RateGate, secret_key: str, app_of: Callable[[], Any], presence: Any
 ) -> None:
     """The protocol: session_request -> session_confirm, user_uttered -> bot_uttered (+ bot_typing)."""
 
@@ -121,6 +142,10 @@ def _install_socket_handlers(
         request = environ.get("sanic.request")
         address = client_address(request) if request is not None else environ.get("REMOTE_ADDR", "unknown")
         await sio.save_session(sid, {"address": address}, namespace=NAMESPACE)
+
+    @sio.on("disconnect", namespace=NAMESPACE)
+    async def disconnect(sid: str, *_reason: Any) -> None:
+        await presence.left(sid)
 
     @sio.on("session_request", namespace=NAMESPACE)
     async def session_request(sid: str, data: Any = None) -> None:
@@ -134,6 +159,7 @@ def _install_socket_handlers(
                 await sio.leave_room(sid, room, namespace=NAMESPACE)
         await sio.enter_room(sid, web.session_id, namespace=NAMESPACE)  # awaited: Rasa's channel forgot (#13027)
         await sio.save_session(sid, {**state, "session_id": web.session_id}, namespace=NAMESPACE)
+        await presence.joined(sid, web.session_id)
         await sio.emit("session_confirm", web.token, to=sid, namespace=NAMESPACE)
 
     @sio.on("user_uttered", namespace=NAMESPACE)

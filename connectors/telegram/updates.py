@@ -13,13 +13,13 @@ from telegram import CallbackQuery, Message, Update
 from bot.cases.identities import SenderAddress, opt_out
 from bot.db import session_scope
 from bot.inbox.store import ClaimedInbound
-from connectors import telegram_texts as texts
-from connectors.channel_common import OutboxOutputChannel
+from connectors.pipeline.messages import OutboxOutputChannel
 from connectors.pipeline.options import pressed_button
+from connectors.pipeline.rate_gate import RateGate
 from connectors.pipeline.turns import message_id_of, reply_output, run_turn
-from connectors.rate_gate import RateGate
-from connectors.telegram_client import get_bot, initialized_bot
-from connectors.telegram_render import mapped_index
+from connectors.telegram import texts
+from connectors.telegram.client import get_bot, initialized_bot
+from connectors.telegram.render import mapped_index
 
 logger = logging.getLogger(__name__)
 CHANNEL = "telegram"

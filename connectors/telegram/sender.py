@@ -11,8 +11,8 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, RetryAfter
 
 from bot.outbox.senders import PermanentDeliveryError, register_sender
-from connectors.telegram_client import initialized_bot, shutdown_bots
-from connectors.telegram_render import message_buttons, message_text, render_keyboard, split_text
+from connectors.telegram.client import initialized_bot, shutdown_bots
+from connectors.telegram.render import message_buttons, message_text, render_keyboard, split_text
 
 logger = logging.getLogger(__name__)
 CHANNEL = "telegram"

@@ -12,7 +12,7 @@ from twilio.rest import Client
 
 from bot.outbox.senders import PermanentDeliveryError
 from bot.settings import Settings
-from connectors.sms_render import render_bodies
+from connectors.sms.render import render_bodies
 
 logger = logging.getLogger(__name__)
 STATUS_PATH = "/webhooks/twilio_sms/status"

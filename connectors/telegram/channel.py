@@ -17,12 +17,12 @@ from telegram import Update
 from bot.rate_limits import client_address, too_many_requests
 from bot.serving_checks import require_ready_to_serve
 from bot.settings import get_settings
-from connectors.channel_common import OutboxOutputChannel
 from connectors.pipeline.intake import register_handler, store_delivery
-from connectors.rate_gate import RateGate
-from connectors.telegram_client import get_bot
-from connectors.telegram_sender import register_telegram_sender
-from connectors.telegram_updates import TelegramUpdateHandler, chat_of
+from connectors.pipeline.messages import OutboxOutputChannel
+from connectors.pipeline.rate_gate import RateGate
+from connectors.telegram.client import get_bot
+from connectors.telegram.sender import register_telegram_sender
+from connectors.telegram.updates import TelegramUpdateHandler, chat_of
 
 logger = logging.getLogger(__name__)
 CHANNEL = "telegram"
@@ -100,7 +100,7 @@ class TelegramInput(InputChannel):
             if not secret_matches(request.headers.get(SECRET_HEADER)):
                 logger.warning("telegram webhook: missing or wrong secret token, refused")
                 # Only refused requests count per address: genuine ones all come from Telegram's servers,
-                # and chats are limited one by one (connectors.rate_gate).
+                # and chats are limited one by one (connectors.pipeline.rate_gate).
                 verdict = await gate.limits.address(client_address(request))
                 if not verdict.allowed:
                     return too_many_requests(verdict)

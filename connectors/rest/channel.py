@@ -23,14 +23,14 @@ from bot.outbox.senders import PermanentDeliveryError, register_sender
 from bot.rate_limits import RateLimits, client_address, too_many_requests
 from bot.serving_checks import require_ready_to_serve
 from bot.settings import get_settings
-from connectors.channel_common import OnNewMessage, OutboxOutputChannel
 from connectors.pipeline.intake import register_handler, store_delivery
+from connectors.pipeline.messages import OnNewMessage, OutboxOutputChannel
 from connectors.pipeline.turns import reply_output, run_turn
-from connectors.waiting_advice import waiting_advice
+from connectors.rest.waiting_advice import waiting_advice
 
 logger = logging.getLogger(__name__)
 CHANNEL = "rest"
-# Room for a message well past the 20,000 characters Rasa reads (connectors.inbound_text), in any
+# Room for a message well past the 20,000 characters Rasa reads (connectors.pipeline.inbound_text), in any
 # JSON encoding (\uXXXX escapes take 6-12 bytes a character): longer ones are cut with a notice.
 MAX_BODY_BYTES = 512 * 1024
 MAX_SENDER_ID_CHARS = 195  # "rest:<integration>:<sender>" must fit the 200-character columns

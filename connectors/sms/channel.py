@@ -22,20 +22,20 @@ from bot.rate_limits import client_address, too_many_requests
 from bot.serving_checks import require_ready_to_serve
 from bot.settings import get_settings
 from bot.text.normalise import normalise_text
-from connectors.channel_common import OutboxOutputChannel
 from connectors.pipeline.intake import register_handler, store_delivery
+from connectors.pipeline.messages import OutboxOutputChannel
 from connectors.pipeline.options import numbered_choice
+from connectors.pipeline.rate_gate import RateGate
 from connectors.pipeline.turns import message_id_of, reply_output, run_turn
-from connectors.rate_gate import RateGate
-from connectors.sms_inbound import (
+from connectors.sms.keywords import (
     keyword_of,
     keyword_reply,
     record_opt_out,
     sms_reply,
 )
-from connectors.sms_render import split_for_outbox
-from connectors.sms_sender import TwilioSmsSender
-from connectors.sms_signature import MAX_FORM_BYTES, first, form_params, is_signed_by_twilio
+from connectors.sms.render import split_for_outbox
+from connectors.sms.sender import TwilioSmsSender
+from connectors.sms.signature import MAX_FORM_BYTES, first, form_params, is_signed_by_twilio
 
 logger = logging.getLogger(__name__)
 CHANNEL = "sms"
@@ -159,7 +159,7 @@ class TwilioSmsInput(InputChannel):
         if self._gate is not None and await self._gate.held_back(
             sender_id=sender_id, channel=CHANNEL, text=body, output=output, message_id=message_id_of(claim)
         ):
-            return "held back"  # kept in the conversation, not answered (connectors.rate_gate)
+            return "held back"  # kept in the conversation, not answered (connectors.pipeline.rate_gate)
         payload = await asyncio.to_thread(_numbered_choice, claim, text)
         return await run_turn(
             app, claim, on_new_message=on_new_message, text=payload or body, output=output,

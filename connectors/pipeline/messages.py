@@ -12,8 +12,8 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 from bot.cases.identities import SenderAddress
 from bot.db import session_scope
 from bot.outbox.store import enqueue
-from connectors.inbound_text import cut_notice, prepare_typed_text
-from connectors.inbound_text import empty_reply as empty_reply_for
+from connectors.pipeline.inbound_text import cut_notice, prepare_typed_text
+from connectors.pipeline.inbound_text import empty_reply as empty_reply_for
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ def build_user_message(
     metadata: dict[str, Any] | None = None,
 ) -> UserMessage:
     """The UserMessage for Rasa. Typed text is normalised, `/`-guarded and capped (see
-    connectors.inbound_text; what was typed is kept in the metadata when it differs); `trusted_payload`
+    connectors.pipeline.inbound_text; what was typed is kept in the metadata when it differs); `trusted_payload`
     is for a button payload the connector itself looked up in the bot's own message (never for text
     from the user)."""
     if trusted_payload:

@@ -6,7 +6,7 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from connectors.inbound_text import prepare_typed_text
+from connectors.pipeline.inbound_text import prepare_typed_text
 
 MAX_TEXT_CHARS = 4000  # Telegram allows 4096; keep a margin
 MAX_CALLBACK_BYTES = 64

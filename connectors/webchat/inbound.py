@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot.settings import Settings
-from connectors.webchat_session import MAX_TOKEN_CHARS
+from connectors.webchat.session import MAX_TOKEN_CHARS
 
 CHANNEL = "webchat"
 MAX_CUSTOM_DATA_CHARS = 2000

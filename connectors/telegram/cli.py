@@ -10,7 +10,7 @@ import sys
 from telegram.error import TelegramError
 
 from bot.settings import Settings, get_settings
-from connectors.telegram_client import build_bot
+from connectors.telegram.client import build_bot
 
 WEBHOOK_PATH = "/webhooks/telegram_haven/webhook"
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]

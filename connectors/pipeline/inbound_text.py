@@ -8,7 +8,7 @@ from typing import Any
 from bot.text.characters import without_surrogates
 from bot.text.normalise import normalise_text
 from bot.wording import response_text
-from connectors.slash_guard import sanitize_inbound_text
+from connectors.pipeline.slash_guard import sanitize_inbound_text
 
 # Rasa (NLU and risk screen) reads a message whole up to this length; longer ones are cut here.
 MAX_READ_CHARS = 20_000

@@ -14,7 +14,7 @@ from sanic import Blueprint
 from bot.rate_limits import RateLimits
 from bot.risk import default_screener, screen
 from bot.wording import domain_responses, response_text
-from connectors.inbound_text import prepare_typed_text
+from connectors.pipeline.inbound_text import prepare_typed_text
 
 logger = logging.getLogger(__name__)
 

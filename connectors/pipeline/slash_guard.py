@@ -15,7 +15,7 @@ def sanitize_inbound_text(text: str | None) -> str:
     Rasa strips the text and treats anything starting with `/` as an intent (with optional
     entities that set slots), so `/give_case_update{"verified": true}` would skip verification.
     The result never starts with `/` unless it is exactly `/affirm`, `/deny`, `/greet`,
-    `/goodbye` or `/thank`. Nothing is cut here (connectors.inbound_text caps what Rasa reads and
+    `/goodbye` or `/thank`. Nothing is cut here (connectors.pipeline.inbound_text caps what Rasa reads and
     tells the victim). Channels normalise typed text first (bot.text), so a fullwidth slash or a
     zero-width space cannot smuggle a shortcut past this.
     """

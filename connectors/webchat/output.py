@@ -10,7 +10,8 @@ from typing import Any
 from socketio import AsyncServer
 
 from bot.cases.identities import SenderAddress
-from connectors.webchat_inbound import CHANNEL
+from connectors.webchat.inbound import CHANNEL
+from connectors.webchat.presence import LocalPresence
 
 logger = logging.getLogger(__name__)
 
@@ -62,11 +63,6 @@ def render(message: dict[str, Any]) -> list[dict[str, Any]]:
     return events
 
 
-def room_has_sockets(sio: AsyncServer, room: str) -> bool:
-    """Whether any socket of this server is in the room (one server; a Redis manager would ask Redis)."""
-    return any(True for _ in sio.manager.get_participants(NAMESPACE, room))
-
-
 async def emit_typing(sio: AsyncServer, room: str, typing: bool) -> None:
     """Tell the page whether Haven is composing a reply (rasa-webchat ignores this event)."""
     await sio.emit(TYPING_EVENT, {"typing": typing}, to=room, namespace=NAMESPACE)
@@ -80,12 +76,16 @@ async def emit_message(sio: AsyncServer, room: str, message: dict[str, Any]) -> 
     return len(events)
 
 
-def make_outbox_sender(sio: AsyncServer) -> OutboxSender:
-    """The outbox sender for channel "webchat": emits to an open session, raises WebChatOffline if none."""
+def make_outbox_sender(sio: AsyncServer, presence: Any = None) -> OutboxSender:
+    """The outbox sender for channel "webchat": emits to an open session, raises WebChatOffline if none.
+
+    `presence` (connectors.webchat.presence) says whether a browser holds the session: this server's rooms
+    by default; with several instances, Redis (the emit then reaches them through the Redis manager)."""
+    presence = presence or LocalPresence(sio, NAMESPACE)
 
     async def send(recipient: str, payload: dict) -> str:
         room = room_of(recipient)
-        if not room_has_sockets(sio, room):
+        if not await presence.is_connected(room):
             raise WebChatOffline("no browser is connected to this web chat session")
         await emit_message(sio, room, payload)
         return f"webchat-{uuid.uuid4().hex}"

@@ -1,0 +1,1 @@
+"""Telegram through the Bot API: authenticated webhook updates in, inline keyboards out."""
