@@ -17,7 +17,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONDONTWRITEBYTECODE := 1
 export HAVEN_ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
 
-.PHONY: help install db run test test-python validate test-stories eval-nlu eval-risk crossval bench lint mutate clean
+.PHONY: help install db run run-cluster test test-python validate test-stories eval-nlu eval-risk crossval bench lint mutate clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -53,6 +53,11 @@ run: export HAVEN_ENV = development
 run: db train ## Start Haven for a local trial (HAVEN_ENV=development; Rasa :5005, action server, worker; Ctrl-C stops all)
 	@echo "make run: HAVEN_ENV=development (a local trial; production is the default of 'python -m bot run')"
 	$(PY) -m bot run
+
+run-cluster: export HAVEN_ENV = development
+run-cluster: install train ## Rasa's distributed topology: nginx :5005, 2 Rasa servers, actions, worker (PostgreSQL + Redis)
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || (apt-get update -qq && apt-get install -y -qq --no-install-recommends nginx-light)
+	$(PY) -m bot cluster --seed
 
 test: install train ## Run the whole test suite (data validation, pytest incl. end-to-end, test stories)
 	$(MAKE) --no-print-directory validate

@@ -15,6 +15,7 @@ COMMANDS = {
     "outbox": ("bot.outbox.cli", "main", "inspect the outbox (no message bodies)"),
     "case": ("bot.cli.case_feed", "main", "case add-update REF --summary ... [--status S]: feed a case event"),
     "run": ("bot.cli.serve", "main", "start the Rasa server, the action server and the worker"),
+    "cluster": ("bot.cli.cluster", "main", "start nginx, two Rasa servers, the action server and the worker"),
     "worker": ("bot.worker.main", "main", "run the worker: outbox delivery, notifications, retention"),
     "retention": ("bot.privacy.cli", "retention_main", "retention run [--dry-run]: remove expired conversations"),
     "keys": ("bot.privacy.cli", "keys_main", "keys generate | keys rotate: data keys that encrypt conversations"),

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, DateTime, Index, Integer, String, Text
+from sqlalchemy import Column, DateTime, Index, Integer, String, Text
 
 from bot.models.base import Base, utcnow
+from bot.privacy.sealed_columns import SealedJSON
 
 
 class OutboxMessage(Base):
@@ -18,7 +19,7 @@ class OutboxMessage(Base):
     id = Column(Integer, primary_key=True)
     channel = Column(String(20), nullable=False)
     recipient = Column(String(200), nullable=False, index=True)
-    payload = Column(JSON, nullable=False)  # {"text": ..., "buttons": [...], ...}
+    payload = Column(SealedJSON, nullable=False)  # {"text": ..., "buttons": [...], ...}, encrypted at rest
     origin = Column(String(20), nullable=False, default="bot")  # bot | staff | notification
     status = Column(String(20), nullable=False, default="pending", index=True)
     attempts = Column(Integer, nullable=False, default=0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String
 
 from bot.models.base import Base, utcnow
+from bot.privacy.sealed_columns import SealedText
 
 ROLES = ("worker", "supervisor")
 
@@ -25,7 +26,7 @@ class Staff(Base):
     locked_until = Column(DateTime)
     last_seen_at = Column(DateTime)
     created_at = Column(DateTime, nullable=False, default=utcnow)
-    totp_secret = Column(String(64))  # base32 TOTP secret once two-step sign-in is set up
+    totp_secret = Column(SealedText(255))  # base32 TOTP secret once two-step sign-in is set up, encrypted
     totp_enrolled_at = Column(DateTime)
     totp_last_counter = Column(Integer)  # the last time-step accepted: a code is never accepted twice
 

@@ -8,7 +8,7 @@ import sys
 from bot.db import session_factory
 from bot.privacy.keys import DataKeyError, data_keys, generate_key
 from bot.privacy.retention import run_retention
-from bot.privacy.rotation import rotate_events
+from bot.privacy.rotation import rotate_events, rotate_sealed_columns
 from bot.privacy.stale_answers import scrub_stale_answers
 
 
@@ -71,8 +71,10 @@ def keys_main(argv: list[str] | None = None) -> int:
     if keys.derived:
         print("note: HAVEN_DATA_KEYS is not set; using the development key derived from DATABASE_URL")
     report = rotate_events(keys)
+    sealed = rotate_sealed_columns()
     print(
         f"{report.rows} event(s) read: {report.reencrypted} re-encrypted with the first key, "
-        f"{report.encrypted_plaintext} stored before encryption now encrypted"
+        f"{report.encrypted_plaintext} stored before encryption now encrypted; "
+        f"{sealed} outbox message(s) and TOTP secret(s) re-encrypted"
     )
     return 0

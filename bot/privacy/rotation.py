@@ -1,13 +1,15 @@
-"""Re-encrypt every stored conversation event with the primary data key (`python -m bot keys rotate`)."""
+"""Re-encrypt stored conversations, outbox messages and TOTP secrets with the primary data key (`keys rotate`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import flag_modified
 
 from bot.db import session_scope
 from bot.handoff.escalation_events import EVENTS
+from bot.models import OutboxMessage, Staff
 from bot.privacy.encryption import is_plaintext, reencrypt
 from bot.privacy.keys import DataKeys, data_keys
 from bot.privacy.retention import has_events_table
@@ -51,3 +53,21 @@ def rotate_events(keys: DataKeys | None = None, batch: int = BATCH) -> RotationR
             return report
         after = rows[-1][0]
 
+
+def rotate_sealed_columns(batch: int = BATCH) -> int:
+    """Encrypt again, with the primary key, every outbox payload and staff TOTP secret (rows stored before
+    encryption are encrypted for the first time); returns how many rows were rewritten."""
+    rewritten = 0
+    for model, column in ((OutboxMessage, "payload"), (Staff, "totp_secret")):
+        after = 0
+        while True:
+            with session_scope() as session:
+                rows = session.scalars(select(model).where(model.id > after).order_by(model.id).limit(batch)).all()
+                for row in rows:
+                    if getattr(row, column) is not None:
+                        flag_modified(row, column)  # written back through the sealed type: the primary key
+                        rewritten += 1
+            if len(rows) < batch:
+                break
+            after = rows[-1].id
+    return rewritten

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable
 from functools import partial
 from typing import Any
+from urllib.parse import urlparse
 
 from rasa.core.channels.channel import InputChannel, OutputChannel
 from sanic import Blueprint, Sanic, response
@@ -35,8 +36,8 @@ from connectors.webchat.output import (
     emit_typing,
     make_outbox_sender,
 )
-from connectors.webchat.presence import presence_for
 from connectors.webchat.page import SOCKETIO_PATH, add_page_routes, add_root_redirect, root_is_free
+from connectors.webchat.presence import presence_for
 from connectors.webchat.session import resume_or_issue, session_of
 
 logger = logging.getLogger(__name__)
@@ -89,7 +90,8 @@ class WebChatInput(InputChannel):
         settings = get_settings()
         self.secret_key = settings.secret_key
         # With REDIS_URL (several Rasa instances), emits go through Redis to whichever instance holds the socket.
-        manager = AsyncRedisManager(settings.redis_url, channel="haven-webchat") if settings.redis_url else None
+        redis_url = settings.redis_url
+        manager = AsyncRedisManager(redis_url, channel=redis_channel(redis_url)) if redis_url else None
         sio = AsyncServer(
             client_manager=manager,
             async_mode="sanic",
@@ -117,6 +119,11 @@ class WebChatInput(InputChannel):
         if settings.webchat_delivery:
             attach_worker(webchat, channels=[CHANNEL])
         return webchat
+
+
+def redis_channel(redis_url: str) -> str:
+    """The pub/sub channel of the web chat emits: one per Redis database (pub/sub itself ignores databases)."""
+    return f"haven-webchat-{urlparse(redis_url).path.strip('/') or '0'}"
 
 
 def _run_presence(webchat: Blueprint, presence: Any) -> None:
@@ -175,9 +182,12 @@ def _install_socket_handlers(
             return
         try:
             await store_delivery(
-                app_of(), provider=CHANNEL, provider_id=f"{room}:{uuid.uuid4().hex}", channel=CHANNEL,
-                address=room, content={"text": inbound.text, "custom_data": inbound.custom_data,
-                                       "client": state["address"]},
+                app_of(),
+                provider=CHANNEL,
+                provider_id=f"{room}:{uuid.uuid4().hex}",
+                channel=CHANNEL,
+                address=room,
+                content={"text": inbound.text, "custom_data": inbound.custom_data, "client": state["address"]},
             )
         except Exception as error:  # not stored: say so, the page still shows what they typed
             logger.error("Web chat: a message could not be stored: %s", type(error).__name__)
@@ -193,13 +203,21 @@ def handle_stored(sio: AsyncServer, on_new_message: OnNewMessage, gate: RateGate
         room, output = claim.address, reply_output(claim)
         try:
             if await gate.held_back(
-                sender_id=SenderAddress(CHANNEL, room).sender_id, channel=CHANNEL, text=claim.content.get("text"),
-                output=output, address=claim.content.get("client", ""),
+                sender_id=SenderAddress(CHANNEL, room).sender_id,
+                channel=CHANNEL,
+                text=claim.content.get("text"),
+                output=output,
+                address=claim.content.get("client", ""),
             ):
                 return "held back"
             return await run_turn(
-                app, claim, on_new_message=on_new_message, text=claim.content.get("text"), output=output,
-                metadata={"customData": claim.content.get("custom_data") or {}}, empty_reply=empty_reply(CHANNEL),
+                app,
+                claim,
+                on_new_message=on_new_message,
+                text=claim.content.get("text"),
+                output=output,
+                metadata={"customData": claim.content.get("custom_data") or {}},
+                empty_reply=empty_reply(CHANNEL),
             )
         finally:
             await emit_typing(sio, room, False)

@@ -1,7 +1,7 @@
 """Hand-off actions: who will help and when, in one step that records the row (nothing pauses; the advice is a
 domain response)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from rasa_sdk import Tracker
@@ -16,7 +16,8 @@ from bot.models.handoff import Handoff
 from bot.settings import get_settings
 from tests.handoff.factories import make_handoff, make_staff
 
-NEVER_OPEN = "Sun 00:00-00:00"
+# Opening hours only on the day after tomorrow: the gateway is closed whenever the test runs.
+NEVER_OPEN = f"{(datetime.now(timezone.utc) + timedelta(days=2)):%a} 09:00-10:00"
 RISK = {"escalate": True, "level": "imminent", "category": "domestic_abuse", "matched": ["going to kill me"]}
 
 
@@ -83,7 +84,7 @@ async def test_escalate_out_of_hours_says_what_to_do_now(session, off_duty):
     dispatcher = CollectingDispatcher()
     events = await ActionEscalate().run(dispatcher, make_tracker("telegram:42", risk=RISK), {})
     [next_steps] = texts(dispatcher)
-    assert next_steps.startswith("Nobody from our team is working now. We work Sun 00:00-00:00.")
+    assert next_steps.startswith(f"Nobody from our team is working now. We work {NEVER_OPEN}.")
     assert "call 999" in next_steps and "Victim Support, free, day or night: 08 08 16 89 111" in next_steps
     assert next_steps.endswith("Is it safe for us to message you here later? Reply YES, NO, or a safe time.")
     assert events == []

@@ -58,7 +58,8 @@ def section(results: dict[str, list[float]], *, backend: str = "SQLite") -> Sect
         "check, in the hashing thread pool) and, once they are all written, the escalation: each on its own "
         "connection, as Rasa would. Times run from writing the request to the server closing the connection. "
         "Blocking work runs off the event loop (bot/off_loop.py), so the escalation does not queue behind the "
-        "verifications; on SQLite it still needs the database's one write lock for the hand-off row."
+        "verifications on the loop; on SQLite its hand-off row also needs the database's one write lock, so it "
+        "waits for any verification that holds that lock during its argon2 check."
     )
     result.commands("python -m tests.bench --only loops")
     return result

@@ -138,6 +138,7 @@ def test_kill_9_between_the_risk_verdict_and_the_handoff_row_gives_one_handoff_a
     stack, twilio, _headers = crashing
     number = "+447700900611"
     assert text_in(stack, number, "hello", "SMhc-1") == 200
+    wait_for(lambda: inbox_status(stack, "SMhc-1") == "handled", 90, "the greeting")
     greeting = settled_bodies(twilio, number, 1)
     action_server = stack.processes[0]
     action_server.send_signal(signal.SIGSTOP)  # action_escalate, after the advice, now hangs: no row yet
@@ -164,6 +165,7 @@ def test_kill_9_right_after_staff_hand_back_leaves_the_conversation_with_the_bot
     stack, twilio, headers = crashing
     number = "+447700900612"
     assert text_in(stack, number, "can I talk to a real person please", "SMhb-1") == 200
+    wait_for(lambda: inbox_status(stack, "SMhb-1") == "handled", 90, "the request for a person")
     before = settled_bodies(twilio, number, 2)
     wait_for(lambda: open_handoffs_of(stack, f"sms:{number}") != [], 30, "the hand-off row")
     status, body = stack.get_json("/console/api/queue", headers=headers)
@@ -175,6 +177,7 @@ def test_kill_9_right_after_staff_hand_back_leaves_the_conversation_with_the_bot
     stack.start_rasa_server()
     assert open_handoffs_of(stack, f"sms:{number}") == []
     assert text_in(stack, number, "hello", "SMhb-2") == 200
+    wait_for(lambda: inbox_status(stack, "SMhb-2") == "handled", 90, "the first message after the restart")
     after = settled_bodies(twilio, number, len(before) + 2)[len(before) :]
     assert "handed you back to Haven" in after[0]  # the close's message, queued with it
     assert any("I'm Haven" in body for body in after[1:])  # the bot answers: never a paused orphan

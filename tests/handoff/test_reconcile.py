@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -28,12 +28,13 @@ DOMAIN_FILE = Path(__file__).resolve().parents[2] / "domain.yml"
 SENDER = "sms:+447700900321"
 THREAT = {"escalate": True, "level": "high", "category": "threat_to_life", "matched": ["x"]}
 OFF_DUTY_START = "Nobody from our team is working now."
+NEVER_OPEN = f"{(datetime.now(timezone.utc) + timedelta(days=2)):%a} 09:00-10:00"  # not today: off duty all day
 
 
 @pytest.fixture
 def agent(db_url, monkeypatch) -> Agent:
     """A Rasa agent whose tracker store is the test database (as in the Rasa server); nobody on duty."""
-    monkeypatch.setenv("HAVEN_GATEWAY_HOURS", "Sun 00:00-00:00")
+    monkeypatch.setenv("HAVEN_GATEWAY_HOURS", NEVER_OPEN)
     get_settings.cache_clear()
     domain = Domain.load(str(DOMAIN_FILE))
     return Agent(domain=domain, tracker_store=HavenTrackerStore(domain=domain), lock_store=InMemoryLockStore())

@@ -11,6 +11,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import text
 
 from bot.cases import dialogue_texts as texts
+from bot.handoff.event_broker import HavenEventBroker
 from bot.tracker_store import HavenTrackerStore
 
 DOMAIN_FILE = Path(__file__).resolve().parents[2] / "domain.yml"
@@ -26,7 +27,7 @@ def domain() -> Domain:
 
 @pytest.fixture
 def store(db_url, domain) -> HavenTrackerStore:
-    return HavenTrackerStore(domain=domain)
+    return HavenTrackerStore(domain=domain, event_broker=HavenEventBroker())  # as endpoints.yml configures it
 
 
 def said(words: str, intent: str = "inform", at: float | None = None, **parse: object) -> UserUttered:
@@ -77,6 +78,8 @@ async def save_turn(store: HavenTrackerStore, sender_id: str, events: list[Event
     for event in events:
         tracker.update(event)
     await store.save(tracker)
+    if store.event_broker is not None:
+        await store.event_broker.flush()  # the live view has counted the turn's messages
     return tracker
 
 

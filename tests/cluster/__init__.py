@@ -1,0 +1,1 @@
+"""Rasa's distributed topology, started for real: nginx, two Rasa servers, PostgreSQL and Redis."""
