@@ -1,11 +1,14 @@
-"""`python -m bot outbox`: list pending/failed outbox messages (no bodies) and re-queue failed ones."""
+"""`python -m bot outbox`: list pending/failed outbox messages (no bodies), re-queue failed ones, and in a local
+trial only, show what an undelivered message says (e.g. the one-time code when no SMS provider is set up)."""
 
 from __future__ import annotations
 
 import argparse
 
 from bot.db import session_scope
+from bot.models import OutboxMessage
 from bot.outbox.delivery import list_messages, retry_failed
+from bot.settings import get_settings
 
 STATUS_CHOICES = {
     "pending": ("pending", "sending"),
@@ -22,7 +25,23 @@ def _parser() -> argparse.ArgumentParser:
     listing.add_argument("--limit", type=int, default=100)
     retry = commands.add_parser("retry", help="re-queue a failed message")
     retry.add_argument("message_id", type=int)
+    show = commands.add_parser("show", help="development only: the text of a message not delivered (a one-time code)")
+    show.add_argument("message_id", type=int)
     return parser
+
+
+def _show(message_id: int) -> int:
+    """Print an undelivered message's text; refused outside development (it may hold a code or case details)."""
+    if not get_settings().is_development:
+        print("outbox show works only with HAVEN_ENV=development: message bodies are private")
+        return 2
+    with session_scope() as session:
+        row = session.get(OutboxMessage, message_id)
+        if row is None or row.status not in STATUS_CHOICES["problems"]:
+            print(f"message {message_id} is not waiting in the outbox")
+            return 1
+        print(f"to {row.channel}:{row.recipient}\n{row.payload.get('text', '')}")
+    return 0
 
 
 def _print_list(status: str, limit: int) -> int:
@@ -54,4 +73,6 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv or ["list"])
     if args.command == "retry":
         return _retry(args.message_id)
+    if args.command == "show":
+        return _show(args.message_id)
     return _print_list(getattr(args, "status", "problems"), getattr(args, "limit", 100))

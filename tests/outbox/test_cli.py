@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.outbox.claims import claim_due, mark_failed_attempt
 from bot.outbox.cli import main
 from bot.outbox.store import enqueue
+from bot.settings import get_settings
 
 
 def test_list_shows_pending_and_failed_without_bodies(session, capsys) -> None:
@@ -31,3 +32,17 @@ def test_retry_requeues_a_failed_message(session, capsys) -> None:
     assert main(["retry", str(claimed.id)]) == 1
     assert main(["list", "--status", "failed"]) == 0
     assert "0 message(s)" in capsys.readouterr().out
+
+
+def test_show_reads_a_waiting_code_in_a_local_trial_only(session, capsys, monkeypatch) -> None:
+    row = enqueue(session, channel="sms", recipient="+447700900123", payload={"text": "Your Haven code is 482913."})
+    session.commit()
+    monkeypatch.setenv("HAVEN_ENV", "development")
+    get_settings.cache_clear()
+    assert main(["show", str(row.id)]) == 0
+    assert "482913" in capsys.readouterr().out
+    monkeypatch.setenv("HAVEN_ENV", "production")
+    get_settings.cache_clear()
+    assert main(["show", str(row.id)]) == 2
+    assert "482913" not in capsys.readouterr().out
+    get_settings.cache_clear()
