@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.cases.notifications import mark_notified, notification_text, pending_case_notifications
 from bot.db import session_scope
+from bot.off_loop import run_blocking
 from bot.outbox.store import enqueue
 
 logger = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ async def notification_loop(stop: asyncio.Event, interval: float = POLL_SECONDS)
     """Look for new updates every `interval` seconds until `stop` is set (DB work off the event loop)."""
     while not stop.is_set():
         try:
-            queued = await asyncio.to_thread(_queue_in_own_session)
+            queued = await run_blocking(_queue_in_own_session)
             if queued:
                 logger.info("queued %d case-update notifications", queued)
         except Exception as error:  # keep the loop alive; the next round retries

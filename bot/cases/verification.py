@@ -77,6 +77,12 @@ def _refused(session: Session, *, reference: str, sender_key: str, now: datetime
     return CheckOutcome(WAIT, attempts_left=state.attempts_left) if state.waiting else None
 
 
+def _held_refusal(session: Session, *, reference: str, sender_key: str, now: datetime) -> CheckOutcome | None:
+    """Take the reference's throttle row (held until the transaction ends), then whether checks are refused now."""
+    hold_reference(session, reference=reference, now=now)
+    return _refused(session, reference=reference, sender_key=sender_key, now=now)
+
+
 def _failed(session: Session, *, reference: str, sender_key: str, now: datetime) -> CheckOutcome:
     record_attempt(session, reference=reference, sender_key=sender_key, succeeded=False, now=now)
     logger.info("verification failed")
@@ -108,17 +114,22 @@ def check_knowledge(
 ) -> CheckOutcome:
     """Check a PIN or date of birth and postcode; on success grant, or send a one-time code when needed.
 
-    Call it first in a transaction: it takes the reference's throttle row before reading anything.
+    Call it first in a transaction. The argon2 checks (about 160 ms) run before the reference's throttle
+    row is taken, so no lock is held meanwhile (on SQLite the lock is the whole database's one writer: an
+    escalation's hand-off row would wait behind every verification). The decision is still made with the
+    row held: a reference that became locked or delayed meanwhile is refused, and the result is not used.
     """
     now = now or utcnow()
     dummy_hash()  # built on first use whatever the outcome, so the first call is not a tell
     normalised = normalise_reference(reference)
-    hold_reference(session, reference=normalised, now=now)
-    refused = _refused(session, reference=normalised, sender_key=sender_key, now=now)
-    if refused is not None:
-        return refused
+    early = _refused(session, reference=normalised, sender_key=sender_key, now=now)  # a first look, no lock
+    if early is not None:  # refused: no argon2 work
+        return _held_refusal(session, reference=normalised, sender_key=sender_key, now=now) or early
     case = _case(session, normalised)
     match = _matching_victim(list(case.victims) if case else [], answer)
+    refused = _held_refusal(session, reference=normalised, sender_key=sender_key, now=now)
+    if refused is not None:
+        return refused
     if case is None or match is None:
         return _failed(session, reference=normalised, sender_key=sender_key, now=now)
     victim, knowledge = match

@@ -10,9 +10,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.console.transcript import load_transcript
-from bot.db import session_scope
 from bot.models.base import utcnow
 from bot.models.staff import AuditEntry
+from bot.off_loop import in_session
 
 READ_TRANSCRIPT = "read_transcript"
 READ_WINDOW = timedelta(minutes=5)  # repeated reads (polling) within this are counted on one entry
@@ -76,8 +76,7 @@ async def read_transcript(
     happen. `route` names the page or endpoint (conversation_page, transcript_feed, live_page, live_feed,
     api_conversation); polling reads are counted on one entry (record_read).
     """
-    with session_scope() as session:
-        record_read(session, staff_id=staff_id, target=sender_id, route=route, via=via, **detail)
+    await in_session(record_read, staff_id=staff_id, target=sender_id, route=route, via=via, **detail)
     return await load_transcript(agent, sender_id=sender_id)
 
 

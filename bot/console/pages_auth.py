@@ -122,8 +122,8 @@ def _check_password(request: Request, username: str, password: str) -> HTTPRespo
             audit.record(session, staff_id=None, action="login_throttled", target=username[:80], wait=wait)
             return _login_page(_wait_message(wait), status=429, retry_after=wait)
         staff = authenticate(session, username=username, password=password) if username and password else None
-        if staff is None:
-            login_throttle.record_failure(session, keys, now=now)
+        if staff is None:  # the wait counts from the failure, not from the start of a slow check
+            login_throttle.record_failure(session, keys, now=utcnow())
             audit.record(session, staff_id=None, action="login_failed", target=username[:80])
             return _login_page(GENERIC_ERROR, status=401)
         if not totp.is_enrolled(staff) and not totp.required_for(staff):
@@ -192,7 +192,7 @@ def _check_code(request: Request) -> HTTPResponse:
         else:
             right = totp.check_code(staff, code, now=now)
         if not right:
-            login_throttle.record_failure(session, keys, now=now)
+            login_throttle.record_failure(session, keys, now=utcnow())
             audit.record(session, staff_id=staff.id, action="login_code_failed", enrolling=enrolling)
             if not login_challenge.count_wrong_code(session, challenge):
                 return _login_page(START_AGAIN, status=401)

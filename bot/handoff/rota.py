@@ -36,6 +36,8 @@ def parse_gateway_hours(text: str) -> dict[str, list[list[str]]]:
             last_day = DAYS.index((last or first).lower())
         except ValueError as error:
             raise SettingsError(f"HAVEN_GATEWAY_HOURS: unknown day in {part!r}") from error
+        if start.zfill(5) == end.zfill(5):
+            continue  # "Sun 00:00-00:00": closed that day
         for day in DAYS[first_day : last_day + 1]:
             hours.setdefault(day, []).append([start.zfill(5), end.zfill(5)])
     problems = validate_hours(hours)

@@ -18,6 +18,7 @@ from bot.console.alerts import raise_alert
 from bot.db import session_scope
 from bot.inbox import store
 from bot.inbox.store import ClaimedInbound
+from bot.off_loop import run_blocking
 from bot.privacy.keys import sender_digest
 from bot.settings import get_settings
 
@@ -61,7 +62,7 @@ class InboxProcessor:
 
     async def run_once(self) -> int:
         """Claim what is due and handle it: senders side by side, each sender's messages one at a time."""
-        claimed = await asyncio.to_thread(self._claim)
+        claimed = await run_blocking(self._claim)
         for claim in claimed:
             task = asyncio.create_task(self._handle(claim))
             self._in_hand.add(task)
@@ -111,7 +112,7 @@ class InboxProcessor:
         while True:
             await asyncio.sleep(self.lease.total_seconds() / 3)
             with suppress(Exception):
-                await asyncio.to_thread(self._extend, claim)
+                await run_blocking(self._extend, claim)
 
     def _extend(self, claim: ClaimedInbound) -> None:
         with session_scope() as session:
@@ -129,9 +130,9 @@ async def finish(
         await asyncio.sleep(delay)
         try:
             if failed is None:
-                await asyncio.to_thread(_record_handled, claim, outcome or "handled")
+                await run_blocking(_record_handled, claim, outcome or "handled")
             else:
-                await asyncio.to_thread(_record_failure, claim, failed, attempts)
+                await run_blocking(_record_failure, claim, failed, attempts)
             return
         except Exception as error:
             logger.warning("inbox: could not record message %s: %s", claim.id, type(error).__name__)

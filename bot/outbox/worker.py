@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.db import get_engine, session_scope
+from bot.off_loop import run_blocking
 from bot.outbox import claims, senders
 from bot.outbox.outcomes import Outcome, describe_error, record_outcome, release_claim
 from bot.outbox.policy import DEFAULT_POLICY, RetryPolicy
@@ -87,7 +88,7 @@ class OutboxWorker:
         senders.remove_listener(self.wake)
         wakeups, self._wakeups = self._wakeups, None
         if wakeups is not None:
-            await asyncio.to_thread(wakeups.stop)
+            await run_blocking(wakeups.stop)
         task, self._task = self._task, None
         if task is not None:
             self._stopping = True
@@ -126,7 +127,7 @@ class OutboxWorker:
         channels = self.deliverable_channels()
         if not channels or self._stopping:
             return []
-        return await asyncio.to_thread(self._claim, channels, limit)
+        return await run_blocking(self._claim, channels, limit)
 
     async def _run(self) -> None:
         """Keep up to `batch_size` sends in flight; each finished send makes room for a new claim at once,
@@ -172,10 +173,10 @@ class OutboxWorker:
         """Send one claimed message and record the outcome at once, or give the claim back unsent."""
         try:
             if self._stopping or not message.may_start_send(self.send_timeout):
-                await asyncio.to_thread(release_claim, message, self._engine)
+                await run_blocking(release_claim, message, self._engine)
                 return
             outcome = await self._deliver(message)
-            await asyncio.to_thread(record_outcome, outcome, self._engine, self.policy)
+            await run_blocking(record_outcome, outcome, self._engine, self.policy)
         except SQLAlchemyError as error:  # still failing when the lease ran out: the message is retried
             logger.error("outbox message %s: outcome not recorded (%s)", message.id, type(error).__name__)
 

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.db import session_scope
+from bot.off_loop import run_blocking
 from bot.privacy.retention import run_retention
 from bot.privacy.stale_answers import scrub_stale_answers
 
@@ -55,7 +56,7 @@ async def privacy_loop(stop: asyncio.Event, interval: float, run: Callable[[], A
     failing = False
     while not stop.is_set():
         try:
-            await asyncio.to_thread(run)
+            await run_blocking(run)
             failing = False
         except Exception as error:  # keep the loop alive; warn once per outage
             if not failing:

@@ -6,7 +6,6 @@ message the channel answers 503, the provider retries, and nothing acknowledged 
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 from bot.db import session_scope
 from bot.inbox.processor import InboundHandler
 from bot.inbox.store import Received, receive
+from bot.off_loop import run_blocking
 
 HandlerFactory = Callable[[Any], InboundHandler]  # given the Sanic app, the channel's handler for stored messages
 
@@ -35,7 +35,7 @@ async def store_delivery(
 ) -> Received:
     """Store one delivery (a retry finds the stored row) and wake this process's inbox processor, unless the
     caller holds the message to handle it in the same request (`hold_for`, see bot.inbox.store.receive)."""
-    received = await asyncio.to_thread(
+    received = await run_blocking(
         _store, provider=provider, provider_id=provider_id, channel=channel, address=address, content=content,
         hold_for=hold_for,
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
@@ -11,6 +10,7 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from bot.cases.identities import SenderAddress
 from bot.db import session_scope
+from bot.off_loop import run_blocking
 from bot.outbox.store import enqueue
 from connectors.pipeline.inbound_text import cut_notice, prepare_typed_text
 from connectors.pipeline.inbound_text import empty_reply as empty_reply_for
@@ -126,7 +126,7 @@ class OutboxOutputChannel(OutputChannel):
         recipient = SenderAddress.on(self.channel, recipient_id).id
         self._queued += 1
         key = f"{self.reply_key}:{self._queued}" if self.reply_key else None
-        await asyncio.to_thread(_enqueue_now, self.channel, recipient, payload, self.origin, key)
+        await run_blocking(_enqueue_now, self.channel, recipient, payload, self.origin, key)
 
 
 def _enqueue_now(channel: str, recipient: str, payload: dict[str, Any], origin: str, key: str | None) -> None:

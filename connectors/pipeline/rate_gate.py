@@ -11,6 +11,7 @@ from rasa.core.channels.channel import OutputChannel
 from rasa.shared.core.events import UserUttered
 from sanic import Blueprint
 
+from bot.off_loop import run_blocking
 from bot.rate_limits import RateLimits
 from bot.risk import default_screener, screen
 from bot.wording import domain_responses, response_text
@@ -55,9 +56,9 @@ class RateGate:
 
         async def bind(app: Any, _loop: Any) -> None:
             gate._app = app
-            gate._warming = asyncio.ensure_future(asyncio.to_thread(default_screener))  # before a flood needs it
+            gate._warming = asyncio.ensure_future(run_blocking(default_screener))  # before a flood needs it
             # The fixed replies' domain (about 1 s to load): read off the loop before a reply needs it.
-            gate._wording = asyncio.ensure_future(asyncio.to_thread(domain_responses))
+            gate._wording = asyncio.ensure_future(run_blocking(domain_responses))
 
         blueprint.listener("before_server_start")(bind)
         return gate
@@ -95,7 +96,7 @@ class RateGate:
         if all(verdict.allowed for verdict in verdicts):
             return False
         ready = prepare_typed_text(text)
-        if ready.text and (await asyncio.to_thread(screen, ready.text)).escalate:
+        if ready.text and (await run_blocking(screen, ready.text)).escalate:
             return False  # a disclosure is never held back: Rasa escalates it
         if ready.text:
             metadata = {**ready.metadata(), "channel": channel, HELD_FLAG: True}

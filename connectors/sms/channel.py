@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import logging
 from collections.abc import Awaitable, Callable
@@ -16,6 +15,7 @@ from sanic.response import HTTPResponse
 from bot.cases.identities import SenderAddress
 from bot.db import session_scope
 from bot.inbox.store import ClaimedInbound
+from bot.off_loop import run_blocking
 from bot.outbox.delivery import record_delivery_status
 from bot.outbox.senders import register_sender
 from bot.rate_limits import client_address, too_many_requests
@@ -104,7 +104,7 @@ class TwilioSmsInput(InputChannel):
             message_sid = first(params, "MessageSid") or first(params, "SmsSid")
             message_status = first(params, "MessageStatus") or first(params, "SmsStatus")
             if message_sid and message_status:
-                await asyncio.to_thread(_record_status, message_sid, message_status, first(params, "ErrorCode"))
+                await run_blocking(_record_status, message_sid, message_status, first(params, "ErrorCode"))
             return _twiml_ok()
 
         return blueprint
@@ -148,7 +148,7 @@ class TwilioSmsInput(InputChannel):
             await output.enqueue(claim.address, {"text": sms_reply("EMPTY_REPLY")})
             return "empty"
         if keyword in ("STOP", "START"):
-            await asyncio.to_thread(record_opt_out, channel=CHANNEL, address=claim.address, opted_out=keyword == "STOP")
+            await run_blocking(record_opt_out, channel=CHANNEL, address=claim.address, opted_out=keyword == "STOP")
             await output.enqueue(claim.address, {"text": keyword_reply(keyword)})
             return keyword.lower()
         if keyword in ("HELP", "INFO"):
@@ -160,7 +160,7 @@ class TwilioSmsInput(InputChannel):
             sender_id=sender_id, channel=CHANNEL, text=body, output=output, message_id=message_id_of(claim)
         ):
             return "held back"  # kept in the conversation, not answered (connectors.pipeline.rate_gate)
-        payload = await asyncio.to_thread(_numbered_choice, claim, text)
+        payload = await run_blocking(_numbered_choice, claim, text)
         return await run_turn(
             app, claim, on_new_message=on_new_message, text=payload or body, output=output,
             trusted_payload=payload is not None, empty_reply=sms_reply("EMPTY_REPLY"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -13,6 +12,7 @@ from telegram import CallbackQuery, Message, Update
 from bot.cases.identities import SenderAddress, opt_out
 from bot.db import session_scope
 from bot.inbox.store import ClaimedInbound
+from bot.off_loop import run_blocking
 from connectors.pipeline.messages import OutboxOutputChannel
 from connectors.pipeline.options import pressed_button
 from connectors.pipeline.rate_gate import RateGate
@@ -84,7 +84,7 @@ class _Turn:
             await self.reply(texts.HELP)
             return await self.to_rasa(said) if said else "help"
         if command == "stop":
-            stopped = await asyncio.to_thread(_opt_out, self.chat_id)
+            stopped = await run_blocking(_opt_out, self.chat_id)
             await self.reply(texts.STOPPED if stopped else texts.STOP_FAILED)
             return await self.to_rasa(said) if said else "stop"
         return await self.to_rasa(message.text)  # plain text, or an unknown /command: never an intent
@@ -96,7 +96,7 @@ class _Turn:
             logger.warning("telegram callback query of inbox message %s could not be answered", self.claim.id)
         if query.message is not None and query.message.chat.type != "private":
             return "not private"
-        text, trusted = await asyncio.to_thread(_callback_text, self.chat_id, query)
+        text, trusted = await run_blocking(_callback_text, self.chat_id, query)
         if not text:
             await self.reply(texts.EXPIRED_BUTTON)
             return "expired button"

@@ -29,17 +29,8 @@ def _order(replies: list[Reply]) -> str:
     return ", ".join(f"{reply.name} ({reply.seconds * 1000:.0f} ms)" for reply in replies)
 
 
-SQLITE_WRITER_HELD = (
-    "on SQLite a verification holds the database's one write lock during its argon2 check "
-    "(bot/cases/verification.py takes the throttle row first), so the escalation's hand-off row waits behind "
-    "the verifications even off the loop; fixed by checking argon2 before taking the row (the C_loops patch)"
-)
-
-
 @pytest.mark.slow
-def test_an_escalation_is_answered_before_most_of_ten_concurrent_verifications(db_url, tmp_path, request) -> None:
-    if db_url.startswith("sqlite"):
-        request.applymarker(pytest.mark.xfail(reason=SQLITE_WRITER_HELD, strict=False))
+def test_an_escalation_is_answered_before_most_of_ten_concurrent_verifications(db_url, tmp_path) -> None:
     with action_server(database_url=db_url, log_path=tmp_path / "actions.log") as server:
         # warm up: the engine, the dummy hash and the thread pools exist before the burst
         run_actions(server, [("warm-up verification", verification_call("rest:warm-up", "SP/39999/26"))])
