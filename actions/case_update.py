@@ -9,6 +9,7 @@ from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.interruptions import interrupting_intents, latest_intent
 from bot.cases import dialogue_texts as texts
 from bot.cases import two_factor_texts as codes
 from bot.cases.answers import VerificationAnswer
@@ -35,10 +36,8 @@ logger = logging.getLogger(__name__)
 
 VERIFIED_MARK = "verified"  # what the verification slots hold after success (never the answer itself)
 KNOWLEDGE_MARK = "checked"  # verification_answer once the knowledge factor passed and a code is awaited
-SKIP_INTENTS = frozenset(
-    {"risk_disclosure", "risk_uncertain", "talk_to_human", "opt_out", "bot_challenge", "ask_rights", "report_crime",
-     "find_support", "cancel"}
-)
+# "No" or "bye" when the reference is asked for: read only after looking for a reference in the message
+# ("no, it's SP/12345/26"), then left to the rules, which end or redirect the form.
 EXIT_INTENTS = frozenset({"deny", "goodbye"})
 END_FORM: dict[str, Any] = {
     "crime_ref": None, "verification_answer": None, "verification_code": None, "requested_slot": None,
@@ -46,12 +45,12 @@ END_FORM: dict[str, Any] = {
 ENDING_TEXTS = (texts.LOCKED, codes.NO_CODE_ROUTE)  # the form ended on these; nothing more is said
 
 
-def _wants_something_else(tracker: Tracker) -> bool:
-    """True when the message is for another part of the dialogue (risk, a person, opt-out...)."""
-    message = tracker.latest_message or {}
-    risk = message.get("risk") or {}
-    intent = (message.get("intent") or {}).get("name")
-    return bool(risk.get("escalate")) or intent in SKIP_INTENTS
+def _wants_something_else(tracker: Tracker, domain: DomainDict, slot: str) -> bool:
+    """True when the message is for another part of the dialogue (risk, a person, opt-out...): the risk screen
+    escalates, or the domain keeps its intent out of this identity answer (except EXIT_INTENTS, read later)."""
+    risk = (tracker.latest_message or {}).get("risk") or {}
+    skipped = interrupting_intents(domain, slot=slot, form="case_update_form") - EXIT_INTENTS
+    return bool(risk.get("escalate")) or latest_intent(tracker) in skipped
 
 
 def _reference_before_this_message(tracker: Tracker) -> str | None:
@@ -128,12 +127,12 @@ class ValidateCaseUpdateForm(FormValidationAction):
         """Fill crime_ref from free text even when NLU found no entity (only while it is being asked for)."""
         requested = tracker.get_slot("requested_slot")
         text = (tracker.latest_message or {}).get("text") or ""
-        if requested not in ("crime_ref", None) or _wants_something_else(tracker):
+        if requested not in ("crime_ref", None) or _wants_something_else(tracker, domain, "verification_answer"):
             return {}
         reference = find_reference(text)
         if reference:
             return {"crime_ref": reference}
-        if ((tracker.latest_message or {}).get("intent") or {}).get("name") in EXIT_INTENTS:
+        if latest_intent(tracker) in EXIT_INTENTS:
             return {}  # "no" or "bye": let the dialogue's rules end or redirect the form
         # pass the text on so validate_crime_ref can say what a reference looks like
         return {"crime_ref": text} if requested == "crime_ref" and text.strip() else {}
@@ -193,7 +192,9 @@ class ValidateCaseUpdateForm(FormValidationAction):
             return {"crime_ref": None, "verification_answer": None, "verification_code": None}
         if value == VERIFIED_MARK:
             return {}  # set by this form; checked again against the database before any disclosure
-        if tracker.get_slot("verification_answer") != KNOWLEDGE_MARK or _wants_something_else(tracker):
+        if tracker.get_slot("verification_answer") != KNOWLEDGE_MARK or _wants_something_else(
+            tracker, domain, "verification_code"
+        ):
             return {"verification_code": None}
         code = read_code(str(value or ""))
         if code is None:

@@ -11,8 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.risk_guard import offer_help_if_risky
 
 NLU_FALLBACK_INTENT = "nlu_fallback"
-# Never asked about: the risk screen decides on risk; entity-only answers have no useful question.
-NEVER_ASKED = frozenset({"risk_disclosure", "provide_reference", "inform_area", "affirm", "deny", "out_of_scope"})
+# Only intents with a utter_ask_<intent> response in the domain are asked about: the domain has none for
+# risk (the risk screen decides), entity-only answers (provide_reference, inform_area), yes/no or out_of_scope.
 
 
 def intent_to_confirm(tracker: Tracker) -> str | None:
@@ -37,7 +37,7 @@ class ActionDefaultAskAffirmation(Action):
             return []
         intent = intent_to_confirm(tracker)
         response = f"utter_ask_{intent}"
-        if intent and intent not in NEVER_ASKED and response in (domain.get("responses") or {}):
+        if intent and response in (domain.get("responses") or {}):
             dispatcher.utter_message(response=response)
         else:
             dispatcher.utter_message(response="utter_ask_rephrase")

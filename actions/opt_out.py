@@ -10,23 +10,9 @@ from rasa_sdk.types import DomainDict
 from bot.cases.identities import SenderAddress, opt_out
 from bot.off_loop import in_session
 
-OPTED_OUT = (
-    "Done. I won't send you messages you didn't ask for, such as news of updates. "
-    "You can still message me at any time and I'll reply."
-)
-HOW_TO_OPT_IN = {
-    "sms": "To get them again, reply START.",
-}
-DEFAULT_OPT_IN = "To get them again, say 'talk to a person' and someone from the gateway can switch them back on."
-
-
-def opted_out_text(channel: str) -> str:
-    """The confirmation, with how to opt back in on this channel; nothing else."""
-    return f"{OPTED_OUT} {HOW_TO_OPT_IN.get(channel, DEFAULT_OPT_IN)}"
-
 
 class ActionOptOut(Action):
-    """Marks this channel address as opted out and confirms in neutral words."""
+    """Marks this channel address as opted out, then confirms with utter_opted_out (per channel, in the domain)."""
 
     def name(self) -> str:
         return "action_opt_out"
@@ -36,5 +22,5 @@ class ActionOptOut(Action):
     ) -> list[EventType]:
         channel, address = SenderAddress.parse(tracker.sender_id)
         await in_session(opt_out, channel=channel or "unknown", address=address)
-        dispatcher.utter_message(text=opted_out_text(channel))
+        dispatcher.utter_message(response="utter_opted_out")
         return []

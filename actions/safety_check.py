@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -15,10 +16,8 @@ from bot.handoff.wording import helpline_for
 from bot.risk.advice import safety_message
 
 logger = logging.getLogger(__name__)
-FORMS = frozenset({"case_update_form", "support_form", "referral_form"})
 RECENT_TURNS = 6  # an earlier uncertain message among this many recent user turns...
 RECENT_WINDOW = timedelta(minutes=30)  # ...and this recent makes two cues: escalate
-SAFE_REPLY = "Thank you for telling me. If that changes, message HELP at any time, or call 999 in an emergency."
 
 
 def check_text(category: str | None) -> str:
@@ -43,12 +42,12 @@ def uncertain_turns(tracker: Tracker, now: datetime) -> list[dict]:
     return found
 
 
-def interrupted_form(events: list[dict]) -> str | None:
-    """The form the safety check interrupted (deactivated just before the check), if any."""
+def interrupted_form(events: list[dict], forms: Collection[str]) -> str | None:
+    """The form (one of the domain's `forms`) the safety check interrupted (deactivated just before it), if any."""
     last_check = max((i for i, e in enumerate(events) if e.get("event") == "action"
                       and e.get("name") == "action_safety_check"), default=len(events))
     loops = [event.get("name") for event in events[:last_check] if event.get("event") == "active_loop"]
-    if len(loops) >= 2 and loops[-1] is None and loops[-2] in FORMS:
+    if len(loops) >= 2 and loops[-1] is None and loops[-2] in forms:
         return loops[-2]
     return None
 
@@ -78,12 +77,11 @@ class ActionSafetyCheck(Action):
 
 
 class ActionSafetyCheckAnswered(Action):
-    """They said they are safe: thank them and carry on where they were."""
+    """They said they are safe (the rule has thanked them with utter_safe_thanks): carry on where they were."""
 
     def name(self) -> str:
         return "action_safety_check_answered"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        dispatcher.utter_message(text=SAFE_REPLY)
-        form = interrupted_form(tracker.events)
+        form = interrupted_form(tracker.events, forms=domain.get("forms") or {})
         return [FollowupAction(form)] if form else []

@@ -10,6 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.interruptions import interrupts
 from actions.risk_guard import offer_help_if_risky
 from bot.db import session_scope
 from bot.directory import render
@@ -22,20 +23,6 @@ from bot.directory.store import agencies_by_slug
 from bot.models.directory import Agency
 from bot.off_loop import run_blocking
 
-# Messages with these intents leave the form's slots alone (rules and the risk screen deal with them).
-ESCAPE_INTENTS = frozenset(
-    {
-        "risk_disclosure",
-        "talk_to_human",
-        "opt_out",
-        "bot_challenge",
-        "ask_case_update",
-        "ask_rights",
-        "ask_process",
-        "report_crime",
-        "goodbye",
-    }
-)
 VICTIM_SUPPORT_SLUG = "victim-support-supportline"
 
 
@@ -43,8 +30,9 @@ def _text(tracker: Tracker) -> str:
     return tracker.latest_message.get("text") or ""
 
 
-def _escaping(tracker: Tracker) -> bool:
-    return (tracker.latest_message.get("intent") or {}).get("name") in ESCAPE_INTENTS
+def _escaping(tracker: Tracker, domain: DomainDict, slot: str) -> bool:
+    """Messages the domain keeps out of this slot leave the form alone (rules and the risk screen deal with them)."""
+    return interrupts(tracker, domain, slot=slot, form="support_form")
 
 
 class ValidateSupportForm(FormValidationAction):
@@ -54,7 +42,7 @@ class ValidateSupportForm(FormValidationAction):
         return "validate_support_form"
 
     async def extract_need(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict:
-        if _escaping(tracker):
+        if _escaping(tracker, domain, "need"):
             return {}
         key = normalise_need(_text(tracker))
         if tracker.get_slot("requested_slot") == "need":
@@ -72,7 +60,7 @@ class ValidateSupportForm(FormValidationAction):
         return {"need": key}
 
     async def extract_area(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict:
-        if _escaping(tracker):
+        if _escaping(tracker, domain, "area"):
             return {}
         area = resolve_area(_text(tracker))
         if tracker.get_slot("requested_slot") == "area":
@@ -93,17 +81,6 @@ class ValidateSupportForm(FormValidationAction):
             dispatcher.utter_message(text=render.unknown_area_text())
             return {"area": None}
         return {"area": area.slot_value}
-
-
-class ActionAskNeed(Action):
-    """Asks which kind of support is wanted, with plain-text quick replies."""
-
-    def name(self) -> str:
-        return "action_ask_need"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        dispatcher.utter_message(text=render.ASK_NEED, buttons=render.need_buttons())
-        return []
 
 
 def _asked_open_now(tracker: Tracker) -> bool:

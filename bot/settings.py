@@ -124,6 +124,9 @@ class Settings:
     outbox_lease_seconds: int = 120  # a claim's lifetime: after it, another worker may take the message over
     outbox_send_timeout_seconds: int = 30  # one provider call; at most a third of the lease
     outbox_poll_ms: int = 250  # how often the worker looks for due messages (PostgreSQL also wakes it at once)
+    # Outbox retry back-off (provider outages, bot/outbox/policy.py): base, 2*base, 4*base ... capped
+    outbox_retry_base_seconds: int = 2
+    outbox_retry_cap_seconds: int = 300
     notify_interval_seconds: int = 30  # how often the worker looks for case updates to announce
     # Scale-out (`python -m bot cluster`, bot/cli/cluster.py): REDIS_URL also carries web chat between instances
     webchat_delivery: bool = True  # this Rasa server delivers queued web chat replies (0: other instances do)
@@ -208,6 +211,9 @@ class Settings:
                 "HAVEN_OUTBOX_SEND_TIMEOUT_SECONDS", cls.outbox_send_timeout_seconds
             ),
             "outbox_poll_ms": _env_int("HAVEN_OUTBOX_POLL_MS", cls.outbox_poll_ms),
+            # outbox retry back-off (provider outages, bot/outbox/policy.py)
+            "outbox_retry_base_seconds": _env_int("HAVEN_OUTBOX_RETRY_BASE_SECONDS", cls.outbox_retry_base_seconds),
+            "outbox_retry_cap_seconds": _env_int("HAVEN_OUTBOX_RETRY_CAP_SECONDS", cls.outbox_retry_cap_seconds),
             "notify_interval_seconds": _env_int("HAVEN_NOTIFY_INTERVAL_SECONDS", cls.notify_interval_seconds),
             # scale-out (bot/cli/cluster.py)
             "webchat_delivery": _env("HAVEN_WEBCHAT_DELIVERY", "1").lower() not in {"0", "false", "no", "off"},

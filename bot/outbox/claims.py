@@ -151,14 +151,17 @@ def mark_failed_attempt(
     permanent: bool = False,
     policy: RetryPolicy = DEFAULT_POLICY,
     now: datetime | None = None,
+    not_before_seconds: float = 0.0,
 ) -> str | None:
-    """Schedule a retry with back-off, or give up ("failed"); returns the new status, None if the lease
-    was lost. `error` holds no personal data. The caller commits."""
+    """Schedule a retry with back-off (no sooner than `not_before_seconds`, a provider's Retry-After), or
+    give up ("failed"); returns the new status, None if the lease was lost. `error` holds no personal data.
+    The caller commits."""
     now = now or utcnow()
     give_up = permanent or policy.gives_up_after(claim.attempts)
     values: dict[str, Any] = {"status": "failed" if give_up else "pending", "last_error": error[:500]}
     if not give_up:
-        values["next_attempt_at"] = now + timedelta(seconds=policy.delay_after(claim.attempts))
+        delay = max(policy.delay_after(claim.attempts), not_before_seconds)
+        values["next_attempt_at"] = now + timedelta(seconds=delay)
     return values["status"] if _finish(session, claim, values) else None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy.engine import Engine
@@ -29,6 +30,7 @@ class Outcome:
     error: str | None
     permanent: bool
     error_type: str | None
+    retry_after: float | None = None  # seconds the provider asked us to wait (Telegram's retry_after)
 
 
 def describe_error(error: BaseException) -> str:
@@ -41,6 +43,14 @@ def describe_error(error: BaseException) -> str:
         if isinstance(value, (int, str)) and str(value).isdigit():
             parts.append(f"{attribute} {value}")
     return " ".join(parts)
+
+
+def retry_after_of(error: BaseException) -> float | None:
+    """The wait a provider asked for with its error (python-telegram-bot's RetryAfter), in seconds."""
+    value = getattr(error, "retry_after", None)
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    return float(value) if isinstance(value, (int, float)) and value > 0 else None
 
 
 def while_leased(
@@ -76,7 +86,13 @@ def record_outcome(outcome: Outcome, engine: Engine | None, policy: RetryPolicy)
             logger.warning("outbox message %s sent after its lease was taken over: it may arrive twice", message.id)
         return
     status = while_leased(
-        claims.mark_failed_attempt, message, engine, error=outcome.error, permanent=outcome.permanent, policy=policy
+        claims.mark_failed_attempt,
+        message,
+        engine,
+        error=outcome.error,
+        permanent=outcome.permanent,
+        policy=policy,
+        not_before_seconds=outcome.retry_after or 0.0,
     )
     if status is None:
         logger.warning("outbox message %s attempt failed after its lease was taken over", message.id)

@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.db import get_engine, session_scope
 from bot.off_loop import run_blocking
 from bot.outbox import claims, senders
-from bot.outbox.outcomes import Outcome, describe_error, record_outcome, release_claim
+from bot.outbox.outcomes import Outcome, describe_error, record_outcome, release_claim, retry_after_of
 from bot.outbox.policy import DEFAULT_POLICY, RetryPolicy
 from bot.outbox.wakeups import PostgresWakeups
 from bot.settings import Settings, get_settings
@@ -56,9 +56,13 @@ class OutboxWorker:
 
     @classmethod
     def from_settings(cls, settings: Settings, channels: Iterable[str] | None = None) -> OutboxWorker:
-        """A worker with the lease, send timeout and poll interval of HAVEN_OUTBOX_* (bot/settings.py)."""
+        """A worker with the lease, back-off, send timeout and poll interval of HAVEN_OUTBOX_* (bot/settings.py)."""
         return cls(
-            policy=RetryPolicy(lease_seconds=float(settings.outbox_lease_seconds)),
+            policy=RetryPolicy(
+                base_seconds=float(settings.outbox_retry_base_seconds),
+                cap_seconds=float(settings.outbox_retry_cap_seconds),
+                lease_seconds=float(settings.outbox_lease_seconds),
+            ),
             poll_interval=settings.outbox_poll_ms / 1000.0,
             send_timeout=float(settings.outbox_send_timeout_seconds),
             channels=channels,
@@ -191,7 +195,7 @@ class OutboxWorker:
             raise
         except Exception as error:
             permanent = isinstance(error, senders.PermanentDeliveryError)
-            return Outcome(message, None, describe_error(error), permanent, type(error).__name__)
+            return Outcome(message, None, describe_error(error), permanent, type(error).__name__, retry_after_of(error))
         return Outcome(message, str(provider_id or ""), None, False, None)
 
 

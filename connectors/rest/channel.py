@@ -26,7 +26,6 @@ from bot.settings import get_settings
 from connectors.pipeline.intake import register_handler, store_delivery
 from connectors.pipeline.messages import OnNewMessage, OutboxOutputChannel
 from connectors.pipeline.turns import reply_output, run_turn
-from connectors.rest.waiting_advice import waiting_advice
 
 logger = logging.getLogger(__name__)
 CHANNEL = "rest"
@@ -208,9 +207,7 @@ class HavenRestInput(InputChannel):
             await finish(received.claim, failed=type(error).__name__)
             return _error("the assistant could not handle this message; it will be retried", status=500)
         await finish(received.claim, outcome=outcome)
-        sender_id = SenderAddress(CHANNEL, fields["address"]).sender_id
-        messages = collector.messages or await waiting_advice(app, sender_id)
-        return response.json(messages)
+        return response.json(collector.messages)
 
     async def _redrive(self, on_new_message: OnNewMessage, app: Any, claim: ClaimedInbound) -> str:
         """A message whose request died mid-turn: run it again; replies go out through the outbox (callback)."""

@@ -131,7 +131,9 @@ async def test_invalid_reference_is_explained_and_asked_again(case):
 
 
 @pytest.mark.parametrize(
-    ("text", "intent"), [("talk to a person", "talk_to_human"), ("no", "deny"), ("bye", "goodbye")]
+    ("text", "intent"),
+    [("talk to a person", "talk_to_human"), ("no", "deny"), ("bye", "goodbye"), ("are you a bot?", "bot_challenge"),
+     ("what are my rights", "ask_rights"), ("I need support", "find_support"), ("stop messaging me", "opt_out")],
 )
 async def test_other_requests_are_left_to_the_rest_of_the_dialogue(case, text, intent):
     events, said = await run(ValidateCaseUpdateForm(), [*OPENING, user(text, intent), FORM])

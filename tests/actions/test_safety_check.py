@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
@@ -11,6 +12,17 @@ from sqlalchemy import select
 
 from actions.safety_check import ActionSafetyCheck, ActionSafetyCheckAnswered, interrupted_form
 from bot.models.handoff import Handoff
+from bot.settings import PROJECT_ROOT
+from bot.wording import response_text
+
+DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
+DOMAIN = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))
+RULES = yaml.safe_load((PROJECT_ROOT / "data" / "rules" / "safety_check.yml").read_text(encoding="utf-8"))
+SAFE_RULE_STEPS = {
+    "rule": "safe after the safety check",
+    "steps": [{"action": "action_safety_check"}, {"intent": "affirm"}, {"action": "utter_safe_thanks"},
+              {"action": "action_safety_check_answered"}],
+}
 
 SENDER = "sms:+447700900321"
 UNCERTAIN = {"escalate": False, "band": "uncertain", "category": "self_harm", "score": 0.5, "matched": []}
@@ -30,7 +42,7 @@ def tracker(events: list[dict]) -> Tracker:
 
 async def run(action, events):
     dispatcher = CollectingDispatcher()
-    result = await action.run(dispatcher, tracker(events), {"responses": {}})
+    result = await action.run(dispatcher, tracker(events), DOMAIN)
     return dispatcher, result
 
 
@@ -63,8 +75,9 @@ def test_the_interrupted_form_is_found_before_the_check() -> None:
     events = [{"event": "active_loop", "name": "case_update_form"}, user(UNCERTAIN),
               {"event": "action", "name": "action_deactivate_loop"}, {"event": "active_loop", "name": None},
               {"event": "action", "name": "action_safety_check"}, user(CALM)]
-    assert interrupted_form(events) == "case_update_form"
-    assert interrupted_form([user(UNCERTAIN), {"event": "action", "name": "action_safety_check"}]) is None
+    assert interrupted_form(events, DOMAIN["forms"]) == "case_update_form"
+    no_form = [user(UNCERTAIN), {"event": "action", "name": "action_safety_check"}]
+    assert interrupted_form(no_form, DOMAIN["forms"]) is None
 
 
 async def test_safe_answer_thanks_them_and_resumes_the_form() -> None:
@@ -72,5 +85,8 @@ async def test_safe_answer_thanks_them_and_resumes_the_form() -> None:
               {"event": "action", "name": "action_deactivate_loop"}, {"event": "active_loop", "name": None},
               {"event": "action", "name": "action_safety_check"}, user(CALM)]
     dispatcher, result = await run(ActionSafetyCheckAnswered(), events)
-    assert "999" in dispatcher.messages[0]["text"]
+    assert dispatcher.messages == []  # the rule thanks them first with utter_safe_thanks
     assert result == [FollowupAction("support_form")]
+    thanks = response_text("utter_safe_thanks", "sms", domain_file=DOMAIN_FILE)
+    assert thanks.startswith("Thank you for telling me") and "999" in thanks
+    assert SAFE_RULE_STEPS in RULES["rules"]

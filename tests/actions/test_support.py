@@ -13,7 +13,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 from actions.support import (
-    ActionAskNeed,
     ActionAskReferralConsent,
     ActionFindSupport,
     ActionMakeReferral,
@@ -23,6 +22,7 @@ from actions.support import (
 from bot.directory.importer import import_directory
 from bot.models.directory import Agency, Referral
 from bot.settings import PROJECT_ROOT
+from bot.wording import CHANNELS, response_message
 
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
 AGENCIES_FILE = PROJECT_ROOT / "data" / "directory" / "agencies.yml"
@@ -178,19 +178,37 @@ async def test_an_unknown_place_is_refused_with_examples(db_url):
     )
 
 
-async def test_messages_for_other_intents_leave_the_form_alone(db_url):
+@pytest.mark.parametrize(
+    ("text", "intent", "requested_slot"),
+    [
+        ("I want to talk to a person about fraud", "talk_to_human", "need"),
+        ("are you a bot? it was fraud", "bot_challenge", "need"),
+        ("what are my rights after a burglary", "ask_rights", "need"),
+        ("am I safe in Fenchester", "risk_uncertain", "area"),
+        ("forget it, Fenchester", "cancel", "area"),
+    ],
+)
+async def test_messages_for_other_intents_leave_the_form_alone(db_url, text, intent, requested_slot):
     events, messages = await run(
-        ValidateSupportForm(),
-        make_tracker("I want to talk to a person about fraud", intent="talk_to_human", requested_slot="need"),
+        ValidateSupportForm(), make_tracker(text, intent=intent, requested_slot=requested_slot)
     )
     assert (events, messages) == ([], [])
 
 
-async def test_ask_need_offers_plain_text_quick_replies(db_url):
-    events, messages = await run(ActionAskNeed(), make_tracker("I need support", intent="find_support"))
-    assert events == []
-    assert messages[0]["text"] == "What kind of support are you looking for?"
-    buttons = messages[0]["buttons"]
+def test_the_domain_keeps_other_intents_out_of_need_and_area():
+    for slot in ("need", "area"):
+        assert {"talk_to_human", "bot_challenge", "ask_rights", "report_crime"} <= set(
+            DOMAIN["slots"][slot]["mappings"][0]["not_intent"]
+        )
+    assert {"risk_uncertain", "cancel"} <= set(DOMAIN["forms"]["support_form"]["ignored_intents"])
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_need_is_asked_with_plain_text_quick_replies(channel):
+    assert "action_ask_need" not in DOMAIN["actions"]  # so support_form asks with the response utter_ask_need
+    message = response_message("utter_ask_need", channel, domain_file=PROJECT_ROOT / "domain.yml")
+    assert message["text"] == "What kind of support are you looking for?"
+    buttons = message["buttons"]
     assert 1 <= len(buttons) <= 6
     assert buttons[0] == {"title": "Domestic abuse", "payload": "domestic abuse"}
     assert not any(button["payload"].startswith("/") for button in buttons)

@@ -28,12 +28,24 @@ class ApiCall:
 
     method: str
     params: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)
+    status: int = 200  # the HTTP status it was answered with
+    retry_after: int | None = None  # the retry_after it was given, if any
 
 
 @dataclass
 class _Failure:
     method: str
     remaining: int
+    error_code: int
+    retry_after: int | None
+
+
+@dataclass
+class _Outage:
+    method: str
+    starts: float
+    ends: float
     error_code: int
     retry_after: int | None
 
@@ -49,6 +61,7 @@ class FakeTelegramApi:
     def __post_init__(self) -> None:
         self._condition = threading.Condition()
         self._failures: list[_Failure] = []
+        self._outages: list[_Outage] = []
         self._next_message_id = 100
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -77,6 +90,21 @@ class FakeTelegramApi:
         with self._condition:
             self._failures.append(_Failure(method, times, error_code, retry_after))
 
+    def fail_for(
+        self,
+        seconds: float,
+        *,
+        method: str = "sendMessage",
+        error_code: int = 500,
+        retry_after: int | None = None,
+        after: float = 0.0,
+    ) -> None:
+        """Answer every call of `method` with an error for `seconds`, starting `after` seconds from now
+        (429 with `retry_after` is Telegram's flood control: {"parameters": {"retry_after": N}})."""
+        starts = time.monotonic() + after
+        with self._condition:
+            self._outages.append(_Outage(method, starts, starts + seconds, error_code, retry_after))
+
     def calls_to(self, method: str) -> list[ApiCall]:
         with self._condition:
             return [call for call in self.calls if call.method == method]
@@ -99,11 +127,16 @@ class FakeTelegramApi:
         if token != self.token:
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         with self._condition:
-            self.calls.append(ApiCall(method, params))
+            call = ApiCall(method, params)
+            self.calls.append(call)
             self._condition.notify_all()
             failure = next((f for f in self._failures if f.method == method and f.remaining > 0), None)
+            outage = next((o for o in self._outages if o.method == method and o.starts <= call.at < o.ends), None)
+            if failure is None and outage is not None:
+                failure = _Failure(method, 1, outage.error_code, outage.retry_after)
             if failure:
                 failure.remaining -= 1
+                call.status, call.retry_after = failure.error_code, failure.retry_after
                 body: dict[str, Any] = {"ok": False, "error_code": failure.error_code,
                                         "description": "Too Many Requests" if failure.error_code == 429
                                         else "Internal Server Error"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import time
 import uuid
 from dataclasses import dataclass, field
 from email.utils import formatdate
@@ -16,6 +17,7 @@ from tests.fakes import wait_for_count
 ACCOUNT_SID = "AC" + "0" * 31 + "1"
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
 FROM_NUMBER = "+447700900000"
+OUTAGE_ERRORS = {429: (20429, "Too Many Requests"), 500: (20500, "Internal Server Error")}  # Twilio error codes
 
 
 @dataclass
@@ -28,6 +30,9 @@ class FakeTwilioApi:
     failures_left: int = 0
     failure_status: int = 500
     attempts: int = 0
+    outage_until: float = 0.0  # time.monotonic() at which a `fail_for` outage ends
+    outage_status: int = 500
+    refused: int = 0  # requests answered with an outage error
     _runner: web.AppRunner | None = None
     _arrived: asyncio.Event | None = None
     base_url: str = ""
@@ -35,6 +40,11 @@ class FakeTwilioApi:
     def fail_next(self, count: int, status: int = 500) -> None:
         """Answer the next `count` well-formed requests with `status` (Twilio's error JSON)."""
         self.failures_left, self.failure_status = count, status
+
+    def fail_for(self, seconds: float, status: int = 500) -> None:
+        """Answer every well-formed request for the next `seconds` with `status` (500 or 429, Twilio's error
+        JSON; a 429 from the Messages API carries no Retry-After)."""
+        self.outage_until, self.outage_status = time.monotonic() + seconds, status
 
     async def start(self) -> str:
         app = web.Application()
@@ -90,6 +100,9 @@ class FakeTwilioApi:
             return self._error(400, 21602, "Message body is required.")
         if len(str(form["Body"])) > 1600:
             return self._error(400, 21617, "The concatenated message body exceeds the 1600 character limit.")
+        if time.monotonic() < self.outage_until:
+            self.refused += 1
+            return self._error(self.outage_status, *OUTAGE_ERRORS[self.outage_status])
         if self.failures_left > 0:
             self.failures_left -= 1
             return self._error(self.failure_status, 20500, "Internal Server Error")

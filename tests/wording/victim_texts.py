@@ -8,8 +8,7 @@ from typing import Any
 
 import yaml
 
-from actions.opt_out import opted_out_text
-from actions.safety_check import SAFE_REPLY, check_text
+from actions.safety_check import check_text
 from bot.cases import dialogue_texts, two_factor_texts
 from bot.cases.notifications import notification_text
 from bot.cases.status_text import entitlement_text, status_text
@@ -85,12 +84,10 @@ def handoff_texts() -> Iterator[VictimText]:
             yield VictimText(f"wording.{name}", {"text": value})
     for category in RISK_CATEGORIES:
         yield VictimText(f"check_text({category})", {"text": check_text(category), "buttons": SAFETY_CHECK_BUTTONS})
-    yield VictimText("SAFE_REPLY", {"text": SAFE_REPLY})
 
 
 def channel_texts() -> Iterator[VictimText]:
     for channel in ("sms", "telegram", "webchat"):
-        yield VictimText(f"opted_out_text({channel})", {"text": opted_out_text(channel)}, (channel,))
         yield VictimText(f"notification_text({channel})", {"text": notification_text(channel)}, (channel,))
 
 
@@ -124,7 +121,6 @@ def rights_texts() -> Iterator[VictimText]:
 
 
 def directory_texts() -> Iterator[VictimText]:
-    yield VictimText("render.ASK_NEED", {"text": render.ASK_NEED, "buttons": render.need_buttons()})
     yield VictimText("render.SAFETY_LINE", {"text": render.SAFETY_LINE})
     yield VictimText("render.unknown_need_text", {"text": render.unknown_need_text()})
     yield VictimText("render.unknown_area_text", {"text": render.unknown_area_text()})
