@@ -138,8 +138,7 @@ class FakeTelegramApi:
                 failure.remaining -= 1
                 call.status, call.retry_after = failure.error_code, failure.retry_after
                 body: dict[str, Any] = {"ok": False, "error_code": failure.error_code,
-                                        "description": "Too Many Requests" if failure.error_code == 429
-                                        else "Internal Server Error"}
+                                        "description": _description(failure)}
                 if failure.retry_after is not None:
                     body["parameters"] = {"retry_after": failure.retry_after}
                 return failure.error_code, body
@@ -197,6 +196,12 @@ class FakeTelegramApi:
                 return
 
         return Handler
+
+
+def _description(failure: _Failure) -> str:
+    if failure.error_code != 429:
+        return "Internal Server Error"
+    return "Too Many Requests" + (f": retry after {failure.retry_after}" if failure.retry_after else "")
 
 
 def _decode(raw: str, content_type: str) -> dict[str, Any]:

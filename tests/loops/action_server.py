@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
 
-from tests.e2e.stack import PROJECT_ROOT, VENV_BIN, free_port
+from tests.e2e.stack import PROJECT_ROOT, VENV_BIN
 from tests.loops.burst import Reply, fire, http_request
+from tests.loops.served import served
 
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
 WRONG_ANSWER = "01/02/1990 SX9 9ZZ"  # a date of birth and postcode: one argon2 check against the case's hash
@@ -24,7 +23,6 @@ RISK = {"escalate": True, "level": "imminent", "category": "domestic_abuse", "ba
 @contextmanager
 def action_server(*, database_url: str, log_path: Path, extra_env: dict | None = None) -> Iterator[tuple[str, int]]:
     """`python -m rasa_sdk --actions actions` on a free loopback port, stopped after the block."""
-    port = free_port()
     env = dict(
         os.environ,
         DATABASE_URL=database_url,
@@ -33,32 +31,9 @@ def action_server(*, database_url: str, log_path: Path, extra_env: dict | None =
         SQLALCHEMY_SILENCE_UBER_WARNING="1",
         **(extra_env or {}),
     )
-    command = [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            _wait_until_healthy(process, port, log_path)
-            yield ("127.0.0.1", port)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-
-
-def _wait_until_healthy(process: subprocess.Popen, port: int, log_path: Path, timeout: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            break
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"the action server did not start; log:\n{log_path.read_text()[-3000:]}")
+    command = lambda port: [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]  # noqa: E731
+    with served(command, env=env, log_path=log_path, health_path="/health", what="the action server") as address:
+        yield address
 
 
 def _user(text: str, intent: str, risk: dict | None = None) -> dict:

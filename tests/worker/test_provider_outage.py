@@ -24,8 +24,8 @@ from tests.worker.holding_twilio import HoldingTwilioApi, rows, sms_environment,
 from tests.worker_fixtures import worker_environment
 
 OUTAGE_SECONDS = 60.0
-# Short back-off, yet 10 attempts outlast the outage: 1+2+4+8+15*5 = 90 s (72 s with full jitter).
-FAST_BACKOFF = {"HAVEN_OUTBOX_RETRY_BASE_SECONDS": "1", "HAVEN_OUTBOX_RETRY_CAP_SECONDS": "15"}
+# Short back-off, yet 10 attempts outlast the outage: 1+2+4+8+16+20*4 = 111 s (89 s with full jitter).
+FAST_BACKOFF = {"HAVEN_OUTBOX_RETRY_BASE_SECONDS": "1", "HAVEN_OUTBOX_RETRY_CAP_SECONDS": "20"}
 DRAIN_SECONDS = 40.0  # after the outage: at most one capped delay, or one retry_after, plus the sends
 PER_RECIPIENT = 4
 
@@ -53,7 +53,7 @@ def test_the_retry_back_off_comes_from_the_settings(db_url: str, monkeypatch: py
         monkeypatch.setenv(name, value)
     get_settings.cache_clear()
     policy = OutboxWorker.from_settings(get_settings()).policy
-    assert (policy.base_seconds, policy.cap_seconds) == (1.0, 15.0)
+    assert (policy.base_seconds, policy.cap_seconds) == (1.0, 20.0)
     get_settings.cache_clear()
 
 
@@ -99,7 +99,7 @@ async def test_telegram_failing_then_rate_limiting_for_a_minute_keeps_order_and_
     db_url: str, worker_processes
 ) -> None:
     chats = ["telegram:5011", "telegram:5022", "telegram:5033"]
-    retry_after = 20  # longer than any back-off delay (15 s cap), so only honouring it explains the gaps
+    retry_after = 25  # longer than any back-off delay (20 s cap), so only honouring it explains the gaps
     with FakeTelegramApi() as telegram:
         environment = worker_environment(
             db_url,
