@@ -17,7 +17,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONDONTWRITEBYTECODE := 1
 export HAVEN_ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
 
-.PHONY: help install db run run-cluster test test-python validate test-stories eval-nlu eval-risk crossval bench lint mutate clean
+.PHONY: help install db run run-cluster system-packages test test-python validate test-stories eval-nlu eval-risk crossval bench lint mutate clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -55,11 +55,20 @@ run: db train ## Start Haven for a local trial (HAVEN_ENV=development; Rasa :500
 	$(PY) -m bot run
 
 run-cluster: export HAVEN_ENV = development
-run-cluster: install train ## Rasa's distributed topology: nginx :5005, 2 Rasa servers, actions, worker (PostgreSQL + Redis)
-	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || (apt-get update -qq && apt-get install -y -qq --no-install-recommends nginx-light)
+run-cluster: install train system-packages ## Rasa's distributed topology: nginx :5005, 2 Rasa servers, actions, worker (PostgreSQL + Redis)
 	$(PY) -m bot cluster --seed
 
-test: install train ## Run the whole test suite (data validation, pytest incl. end-to-end, test stories)
+# Debian packages: chromium (browser tests, screenshots) and nginx (the cluster's load balancer), installed when missing.
+system-packages: ## Install Debian's chromium and nginx when missing (apt-get; needs root)
+	@missing=""; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	command -v nginx >/dev/null || test -x /usr/sbin/nginx || missing="$$missing nginx-light"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+test: install train system-packages ## Run the whole test suite (data validation, pytest incl. end-to-end, test stories)
 	$(MAKE) --no-print-directory validate
 	$(MAKE) --no-print-directory test-stories
 	$(MAKE) --no-print-directory test-python

@@ -127,6 +127,7 @@ class Settings:
     # Outbox retry back-off (provider outages, bot/outbox/policy.py): base, 2*base, 4*base ... capped
     outbox_retry_base_seconds: int = 2
     outbox_retry_cap_seconds: int = 300
+    outbox_max_attempts: int = 300  # a send failing this often is marked failed: ~24 h of provider outage at the cap
     notify_interval_seconds: int = 30  # how often the worker looks for case updates to announce
     # Scale-out (`python -m bot cluster`, bot/cli/cluster.py): REDIS_URL also carries web chat between instances
     webchat_delivery: bool = True  # this Rasa server delivers queued web chat replies (0: other instances do)
@@ -214,6 +215,7 @@ class Settings:
             # outbox retry back-off (provider outages, bot/outbox/policy.py)
             "outbox_retry_base_seconds": _env_int("HAVEN_OUTBOX_RETRY_BASE_SECONDS", cls.outbox_retry_base_seconds),
             "outbox_retry_cap_seconds": _env_int("HAVEN_OUTBOX_RETRY_CAP_SECONDS", cls.outbox_retry_cap_seconds),
+            "outbox_max_attempts": _env_int("HAVEN_OUTBOX_MAX_ATTEMPTS", cls.outbox_max_attempts),
             "notify_interval_seconds": _env_int("HAVEN_NOTIFY_INTERVAL_SECONDS", cls.notify_interval_seconds),
             # scale-out (bot/cli/cluster.py)
             "webchat_delivery": _env("HAVEN_WEBCHAT_DELIVERY", "1").lower() not in {"0", "false", "no", "off"},

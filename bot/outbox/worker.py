@@ -61,6 +61,7 @@ class OutboxWorker:
             policy=RetryPolicy(
                 base_seconds=float(settings.outbox_retry_base_seconds),
                 cap_seconds=float(settings.outbox_retry_cap_seconds),
+                max_attempts=settings.outbox_max_attempts,
                 lease_seconds=float(settings.outbox_lease_seconds),
             ),
             poll_interval=settings.outbox_poll_ms / 1000.0,
