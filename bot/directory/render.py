@@ -1,4 +1,4 @@
-"""The texts users see from the support finder: need buttons, numbered results and the consent question."""
+"""The computed texts of the support finder: numbered results, need examples and the consent question."""
 
 from __future__ import annotations
 
@@ -8,25 +8,11 @@ from bot.directory.places import Area
 from bot.directory.search import Match, contact_line
 from bot.models.directory import Agency
 
-ASK_NEED = "What kind of support are you looking for?"
-NEED_BUTTONS = (
-    ("Domestic abuse", "domestic abuse"),
-    ("Rape or sexual assault", "sexual assault"),
-    ("Fraud or scams", "fraud or scam"),
-    ("Burglary", "burglary"),
-    ("Hate crime", "hate crime"),
-    ("Something else", "something else"),
-)
 NEED_EXAMPLES = (
     'domestic abuse, sexual assault, a scam, burglary, hate crime, stalking, a road crash, or "something else"'
 )
 AREA_EXAMPLES = "a town such as Fenchester or Port Wyvern, or the first part of your postcode such as SX4"
 VICTIM_SUPPORT_FALLBACK = "Victim Support, free, 24/7: call 08 08 16 89 111"
-
-
-def need_buttons() -> list[dict[str, str]]:
-    """Up to six quick replies whose payloads are plain text (never "/intent")."""
-    return [{"title": title, "payload": payload} for title, payload in NEED_BUTTONS]
 
 
 def unknown_need_text() -> str:
