@@ -68,7 +68,7 @@ def test_the_identity_check_can_be_left(haven):
 
 def test_advice_while_waiting_arrives_in_the_rest_reply(haven, console_headers):
     sender = new_sender()
-    assert "person" in texts(haven.say(sender, "I need to talk to a person"))  # waiting, level normal
+    assert "passed this to our team" in texts(haven.say(sender, "I need to talk to a person"))  # waiting, level normal
     reply = texts(haven.say(sender, "he's here now and he's got a knife"))
     assert "999" in reply  # the raised priority's advice comes back in this very reply
 
