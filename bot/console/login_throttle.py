@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.console.auth import token_digest
@@ -62,11 +63,15 @@ def wait_seconds(session: Session, keys: dict[str, Rule], *, now: datetime) -> i
 def record_failure(session: Session, keys: dict[str, Rule], *, now: datetime) -> int:
     """Count one failure against each key; returns the wait now imposed (seconds). Forgotten counts are purged."""
     session.execute(delete(LoginThrottle).where(LoginThrottle.last_failure_at < now - FORGET_AFTER))
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     for key, rule in keys.items():
-        row = session.get(LoginThrottle, key)
-        if row is None:
-            row = LoginThrottle(key=key, failures=0, last_failure_at=now, wait_until=now)
-            session.add(row)
+        # concurrent failures on one key: create the row once (no duplicate-key error), then count under a row lock
+        session.execute(
+            insert(LoginThrottle.__table__)
+            .values(key=key, failures=0, last_failure_at=now, wait_until=now)
+            .on_conflict_do_nothing(index_elements=["key"])
+        )
+        row = session.get(LoginThrottle, key, with_for_update=True, populate_existing=True)
         row.failures += 1
         row.last_failure_at = now
         row.wait_until = now + delay_after(row.failures, rule)

@@ -37,8 +37,8 @@ class ThreadedTwilio:
         threading.Thread(target=self.loop.run_forever, daemon=True).start()
         self.base_url = self._run(self.fake.start())
 
-    def _run(self, coroutine):
-        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout=30)
+    def _run(self, coroutine, timeout: float = 30):
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout=timeout)
 
     def messages_to(self, number: str, count: int, timeout: float = 20.0) -> list[dict]:
         """Wait until `count` messages to `number` arrived; their form fields."""
@@ -52,7 +52,7 @@ class ThreadedTwilio:
                 await self.fake.wait_for(len(self.fake.received) + 1, timeout=max(0.1, deadline - self.loop.time()))
 
         try:
-            return self._run(wait())
+            return self._run(wait(), timeout=timeout + 10)  # the wait itself is bounded by `timeout`
         except AssertionError:
             return [message for message in self.fake.received if message.get("To") == number]
 
