@@ -12,6 +12,7 @@ from functools import lru_cache
 from cryptography.fernet import Fernet, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from sqlalchemy.engine import URL, make_url
 
 from bot.settings import SettingsError, get_settings
 
@@ -38,10 +39,13 @@ def generate_key() -> str:
 
 
 def development_key(database_url: str) -> str:
-    """The key development uses without HAVEN_DATA_KEYS: derived from the database URL, so every process
-    on one database (Rasa, the CLI, tests) reads the same conversations, and a restart still can."""
+    """The key development uses without HAVEN_DATA_KEYS: derived from which database it is (the URL without
+    host, port or credentials), so every process on one database (Rasa, the CLI, the worker, tests) reads
+    the same conversations, through a proxy or another address too, and a restart still can."""
+    url = make_url(database_url)
+    database = URL.create(url.drivername, database=url.database, query=url.query)
     derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=DEVELOPMENT_SALT, info=b"haven data key v1").derive(
-        database_url.encode()
+        database.render_as_string(hide_password=False).encode()
     )
     return base64.urlsafe_b64encode(derived).decode()
 

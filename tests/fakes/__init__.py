@@ -9,13 +9,19 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 
-async def wait_until(condition: Callable[[], object], timeout: float = 10.0, interval: float = 0.02) -> None:
-    """Wait until `condition()` is truthy (checked every `interval`); fail the test after `timeout` s."""
+async def wait_until(
+    condition: Callable[[], object],
+    timeout: float = 10.0,
+    interval: float = 0.02,
+    explain: Callable[[], str] | None = None,
+) -> None:
+    """Wait until `condition()` is truthy (checked every `interval`); fail the test after `timeout` s,
+    with `explain()` (say, a child process's log) in the failure."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not condition():
         if loop.time() > deadline:
-            raise AssertionError("condition not met in time")
+            raise AssertionError("condition not met in time" + (f":\n{explain()}" if explain else ""))
         await asyncio.sleep(interval)
 
 

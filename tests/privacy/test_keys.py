@@ -50,6 +50,15 @@ def test_development_derives_one_key_per_database_and_says_so(caplog):
     assert other.primary != first.primary
 
 
+def test_the_development_key_follows_the_database_not_the_address_it_is_reached_by():
+    """A worker reaching PostgreSQL through a proxy (another port) reads what the Rasa server sealed."""
+    direct = keyring_for((), database_url="postgresql://postgres@127.0.0.1:5432/haven", development=True)
+    proxied = keyring_for((), database_url="postgresql://haven:pw@localhost:6432/haven", development=True)
+    another_database = keyring_for((), database_url="postgresql://postgres@127.0.0.1:5432/other", development=True)
+    assert proxied.fernet.decrypt(direct.fernet.encrypt(b"m1")) == b"m1"
+    assert another_database.primary != direct.primary
+
+
 def test_a_malformed_key_is_refused():
     with pytest.raises(DataKeyError, match="keys generate"):
         keyring_for(("not-a-key",), database_url="sqlite:///x.db", development=False)

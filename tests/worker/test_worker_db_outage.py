@@ -35,7 +35,7 @@ async def test_a_ten_second_database_outage_loses_and_duplicates_nothing(
     environment = sms_environment(db_url, twilio, DATABASE_URL=proxied)
     queue((NUMBER, "m1"), (NUMBER, "m2"))
     worker = await worker_processes(environment).ready()
-    await wait_until(twilio.holding.is_set, timeout=90)  # a loaded machine: the first claim can be slow
+    await wait_until(twilio.holding.is_set, timeout=90, explain=lambda: worker.log()[-3000:])
 
     proxy.cut()  # Twilio has "m2"; the worker cannot record it, nor claim anything, until the database is back
     twilio.release()
@@ -45,7 +45,7 @@ async def test_a_ten_second_database_outage_loses_and_duplicates_nothing(
     await wait_until(lambda: proxy.refused >= 3 and loop.time() >= back_at, timeout=OUTAGE_SECONDS + 20, interval=0.2)
     proxy.restore()
 
-    await wait_until(lambda: statuses() == ["sent"] * 4, timeout=60)
+    await wait_until(lambda: statuses() == ["sent"] * 4, timeout=60, explain=lambda: worker.log()[-3000:])
     assert await worker.stop() == 0
     assert twilio.bodies_to(NUMBER) == ["m1", "m2", "m3", "m4"]
     assert [attempts for _status, _text, attempts, _token in rows()] == [1, 1, 1, 1]
