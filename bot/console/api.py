@@ -12,13 +12,15 @@ from typing import Any
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from sqlalchemy.orm import Session
 
-from bot.console import audit, operations
+from bot.console import audit, locks, operations
 from bot.console.api_tokens import CONVERSATIONS_READ, CONVERSATIONS_WRITE, QUEUE_READ, ApiCaller
 from bot.console.guards import api_access
 from bot.db import session_scope
 from bot.handoff.queue import ClaimConflict, HandoffError, HandoffNotFound, list_queue
-from bot.off_loop import run_blocking
+from bot.models.base import utcnow
+from bot.off_loop import in_session, run_blocking
 
 
 def _body(request: Request) -> dict[str, Any]:
@@ -154,10 +156,42 @@ async def close_api(request: Request, caller: ApiCaller, handoff_id: int) -> HTT
     return response.json({"ok": True})
 
 
+@api_access(CONVERSATIONS_READ)
+async def locks_api(request: Request, caller: ApiCaller) -> HTTPResponse:
+    """References locked now: when each lock ends, failed tries, different senders (the read is audited)."""
+    return response.json({"items": await in_session(_locked_items, staff_id=caller.staff_id)})
+
+
+def _locked_items(session: Session, *, staff_id: int) -> list[dict[str, Any]]:
+    audit.record(session, staff_id=staff_id, action="view_locks", via="api")
+    return locks.locked_now(session, now=utcnow())
+
+
+@api_access(CONVERSATIONS_WRITE)
+async def clear_lock_api(request: Request, caller: ApiCaller) -> HTTPResponse:
+    """A supervisor's token clears a lock: {"reference", "identity_checked": true, "note"} (audited)."""
+    body = _body(request)
+    try:
+        reference = await in_session(
+            locks.clear,
+            reference=str(body.get("reference") or ""),
+            staff_id=caller.staff_id,
+            identity_checked=body.get("identity_checked") is True,
+            note=str(body.get("note") or ""),
+            via="api",
+            now=utcnow(),
+        )
+    except locks.ClearRefused as refusal:
+        return response.json({"error": str(refusal)}, status=locks.refusal_status(refusal))
+    return response.json({"ok": True, "reference": reference})
+
+
 def register(blueprint: Blueprint) -> None:
     """Add the API routes to the console blueprint."""
     base = "/api/conversations/<handoff_id:int>"
     blueprint.add_route(queue_api, "/api/queue", methods=["GET"], name="api_queue")
     blueprint.add_route(conversation_api, base, methods=["GET"], name="api_conversation")
+    blueprint.add_route(locks_api, "/api/locks", methods=["GET"], name="api_locks")
+    blueprint.add_route(clear_lock_api, "/api/locks/clear", methods=["POST"], name="api_clear_lock")
     for action, handler in (("claim", claim_api), ("reply", reply_api), ("notes", notes_api), ("close", close_api)):
         blueprint.add_route(handler, f"{base}/{action}", methods=["POST"], name=f"api_{action}")

@@ -9,7 +9,7 @@ from typing import Any
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, Sanic
 
-from bot.console import api, pages_account, pages_auth, pages_conversation, pages_live, pages_queue
+from bot.console import api, pages_account, pages_auth, pages_conversation, pages_live, pages_locks, pages_queue
 from bot.console.guards import SHARED_CREDENTIAL_RETIRED
 from bot.console.web import CONSOLE_ROOT, PREFIX, add_security_headers
 from bot.settings import get_settings
@@ -25,13 +25,14 @@ class ConsoleBlueprint(Blueprint):
 
 
 def build_blueprint(name: str = "haven_console") -> ConsoleBlueprint:
-    """All console routes: log-in, queue, conversations, live conversations, the JSON API and static files."""
+    """All console routes: log-in, queue, conversations, live conversations, locks, the JSON API and static files."""
     blueprint = ConsoleBlueprint(name)
     pages_auth.register(blueprint)
     pages_queue.register(blueprint)
     pages_conversation.register(blueprint)
     pages_live.register(blueprint)
     pages_account.register(blueprint)
+    pages_locks.register(blueprint)
     api.register(blueprint)
     blueprint.static("/static", str(CONSOLE_ROOT / "static"), name="static")
     blueprint.middleware(add_security_headers, "response")

@@ -113,16 +113,6 @@ def enqueue_all(
     return _rows_with_keys(session, keys)
 
 
-def enqueue(
-    session: Session,
-    *,
-    channel: str,
-    recipient: str,
-    payload: dict[str, Any],
-    origin: str = "bot",
-    idempotency_key: str | None = None,
-) -> OutboxMessage:
-    """`enqueue_all`, returning the first row (the caller commits)."""
-    return enqueue_all(
-        session, channel=channel, recipient=recipient, payload=payload, origin=origin, idempotency_key=idempotency_key
-    )[0]
+def enqueue(session: Session, **message: Any) -> OutboxMessage:
+    """`enqueue_all` (same keywords), returning the first row (the caller commits)."""
+    return enqueue_all(session, **message)[0]

@@ -7,7 +7,6 @@ message the channel answers 503, the provider retries, and nothing acknowledged 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 from bot.db import session_scope
@@ -23,22 +22,11 @@ def _store(**fields: Any) -> Received:
         return receive(session, **fields)
 
 
-async def store_delivery(
-    app: Any,
-    *,
-    provider: str,
-    provider_id: str,
-    channel: str,
-    address: str,
-    content: dict[str, Any],
-    hold_for: timedelta | None = None,
-) -> Received:
-    """Store one delivery (a retry finds the stored row) and wake this process's inbox processor, unless the
-    caller holds the message to handle it in the same request (`hold_for`, see bot.inbox.store.receive)."""
-    received = await run_blocking(
-        _store, provider=provider, provider_id=provider_id, channel=channel, address=address, content=content,
-        hold_for=hold_for,
-    )
+async def store_delivery(app: Any, **delivery: Any) -> Received:
+    """Store one delivery (`delivery`: the keywords of bot.inbox.store.receive; a retry finds the stored row)
+    and wake this process's inbox processor, unless the caller holds the message to handle it in the same
+    request (`hold_for`)."""
+    received = await run_blocking(_store, **delivery)
     processor = getattr(app.ctx, "inbox", None)
     if processor is not None and not received.handled and received.claim is None:
         processor.wake()
