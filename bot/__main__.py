@@ -14,6 +14,7 @@ COMMANDS = {
     "telegram": ("connectors.telegram.cli", "main", "telegram set-webhook: register the webhook"),
     "outbox": ("bot.outbox.cli", "main", "inspect the outbox (no message bodies)"),
     "case": ("bot.cli.case_feed", "main", "case add-update REF --summary ... [--status S]: feed a case event"),
+    "feed": ("bot.feed.cli", "main", "feed add-integration NAME | integrations | revoke NAME | import FILE.csv"),
     "run": ("bot.cli.serve", "main", "start the Rasa server, the action server and the worker"),
     "cluster": ("bot.cli.cluster", "main", "start nginx, two Rasa servers, the action server and the worker"),
     "worker": ("bot.worker.main", "main", "run the worker: outbox delivery, notifications, retention"),

@@ -1,17 +1,31 @@
-"""`python -m bot case add-update REF ...`: record a case event as the police system feed would."""
+"""`python -m bot case add-update REF ...`: record a case event through the case feed's own code (bot/feed)."""
 
 from __future__ import annotations
 
 import argparse
+import uuid
 
-from sqlalchemy import select
+from pydantic import ValidationError
 
 from bot.cases.crime_ref import find_reference
 from bot.db import session_scope
-from bot.models import Case, CaseUpdate
+from bot.feed.apply import apply_event
+from bot.feed.models import CLI_SOURCE
+from bot.feed.problems import Refusal
+from bot.feed.schema import StatusChange, Update
 from bot.models.base import utcnow
 from bot.models.cases import CASE_STATUSES
-from bot.notify import queue_case_notifications
+
+
+def _event(reference: str, args: argparse.Namespace) -> StatusChange | Update:
+    """The feed event this command stands for: a status change, or a free-text update."""
+    common = {
+        "event_id": f"cli-{uuid.uuid4().hex}", "occurred_at": utcnow(), "reference": reference,
+        "summary": args.summary, "victim_may_be_told": not args.internal,
+    }
+    if args.status:
+        return StatusChange(kind="status_change", status=args.status, **common)
+    return Update(kind="update", **common)
 
 
 def main(argv: list[str]) -> int:
@@ -25,20 +39,17 @@ def main(argv: list[str]) -> int:
     add.add_argument("--internal", action="store_true", help="police-only: never shown or notified")
     args = parser.parse_args(argv)
     reference = find_reference(args.reference)
-    with session_scope() as session:
-        case = session.scalars(select(Case).where(Case.reference == reference)).first() if reference else None
-        if case is None:
-            print("No case with that reference.")
-            return 1
-        now = utcnow()
-        session.add(
-            CaseUpdate(
-                case_id=case.id, occurred_at=now, status=args.status, summary=args.summary, shareable=not args.internal
-            )
-        )
-        if args.status:
-            case.status, case.status_changed_at = args.status, now
-        session.flush()
-        queued = queue_case_notifications(session)
-    print(f"Update added to {reference}; {queued} notification(s) queued.")
+    if reference is None:
+        print("No case with that reference.")
+        return 1
+    try:
+        with session_scope() as session:
+            applied = apply_event(session, _event(reference, args), source=CLI_SOURCE)
+    except ValidationError as error:
+        print(f"Not recorded: {error.errors()[0]['msg']}")
+        return 1
+    except Refusal as refusal:
+        print("No case with that reference." if refusal.status == 404 else f"Not recorded: {refusal}")
+        return 1
+    print(f"Update added to {reference}; {applied.notifications_queued} notification(s) queued.")
     return 0

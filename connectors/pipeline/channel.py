@@ -6,15 +6,38 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from rasa.core.agent import Agent
 from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.inbox.processor import InboxProcessor
+from bot.off_loop import run_blocking
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
+WARM_UP_SENDER = "haven-warm-up"  # a conversation that exists only in memory, never stored
+
+
+async def warm_up(agent: Any) -> None:
+    """Run the model once on a throwaway conversation before the inbox is read, so the first victim's turn
+    does not pay for building the model's graphs (on a busy machine that blocked the loop past the inbox
+    lease, and the message was taken over and re-driven)."""
+    if not isinstance(agent, Agent) or not agent.is_ready():
+        return  # no model loaded (or a test's stand-in): nothing to warm
+    try:
+        parsed = await agent.parse_message("hello")
+        said = UserUttered("hello", parsed.get("intent"), parsed.get("entities"), parse_data=parsed)
+        tracker = DialogueStateTracker.from_events(
+            WARM_UP_SENDER, [ActionExecuted(ACTION_LISTEN_NAME), said], slots=agent.domain.slots
+        )
+        await run_blocking(agent.processor.predict_next_with_tracker, tracker)
+    except Exception as error:  # only slower: the first turn builds the graphs instead
+        logger.warning("model warm-up failed: %s", type(error).__name__)
 
 
 class InboxPipelineInput(InputChannel):
@@ -34,6 +57,7 @@ class InboxPipelineInput(InputChannel):
 
         @blueprint.listener("after_server_start")
         async def start(app: Any, _loop: Any) -> None:
+            await warm_up(getattr(app.ctx, "agent", None))
             settings = get_settings()
             handlers = getattr(app.ctx, "inbound_handlers", None) or {}
             app.ctx.inbox = InboxProcessor(

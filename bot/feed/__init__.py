@@ -1,0 +1,1 @@
+"""The case feed: police systems send case events over HTTP or CSV; each is checked, stored once and applied."""
