@@ -9,7 +9,6 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.cases import dialogue_texts as texts
 from bot.cases.crime_ref import is_valid_reference
 from bot.cases.grants import granted_victim
 from bot.cases.summary import case_details_messages
@@ -47,7 +46,7 @@ class ActionGiveCaseDetails(Action):
             messages = await run_blocking(details_for, tracker.sender_id, normalise_reference(reference))
         if not messages:
             logger.info("case details asked for without a current grant")
-            dispatcher.utter_message(text=texts.DETAILS_NEED_CHECK)
+            dispatcher.utter_message(response="utter_case_details_need_check")
             return []
         for message in messages:
             dispatcher.utter_message(text=message)

@@ -10,8 +10,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.interruptions import interrupting_intents, latest_intent
-from bot.cases import dialogue_texts as texts
-from bot.cases import two_factor_texts as codes
 from bot.cases.answers import VerificationAnswer
 from bot.cases.answers import parse_verification_answer as parse_answer
 from bot.cases.conversation import answer_so_far
@@ -42,7 +40,7 @@ EXIT_INTENTS = frozenset({"deny", "goodbye"})
 END_FORM: dict[str, Any] = {
     "crime_ref": None, "verification_answer": None, "verification_code": None, "requested_slot": None,
 }
-ENDING_TEXTS = (texts.LOCKED, codes.NO_CODE_ROUTE)  # the form ended on these; nothing more is said
+ENDING_RESPONSES = ("utter_verification_locked", "utter_no_code_route")  # the form ended on these: nothing more
 
 
 def _wants_something_else(tracker: Tracker, domain: DomainDict, slot: str) -> bool:
@@ -74,20 +72,30 @@ def _verified_slots(reference: str) -> dict[str, Any]:
             "verified_reference": reference}
 
 
+def _say_wrong(dispatcher: CollectingDispatcher, attempts_left: int) -> None:
+    """The neutral failure reply with the tries left (the same whether or not the reference exists)."""
+    if attempts_left == 1:
+        dispatcher.utter_message(response="utter_verification_wrong_last_try")
+    elif attempts_left > 1:
+        dispatcher.utter_message(response="utter_verification_wrong_tries_left", attempts_left=attempts_left)
+    else:
+        dispatcher.utter_message(response="utter_verification_wrong")
+
+
 def _after_check(outcome: CheckOutcome, dispatcher: CollectingDispatcher, reference: str) -> dict[str, Any]:
     """Slots and words for an outcome shared by both steps (granted, locked, wait, no code route)."""
     if outcome.verified:
         return _verified_slots(reference)
     if outcome.status == LOCKED:
-        dispatcher.utter_message(text=texts.LOCKED)
+        dispatcher.utter_message(response="utter_verification_locked")
         return dict(END_FORM)
     if outcome.status == NO_CODE_ROUTE:
-        dispatcher.utter_message(text=codes.NO_CODE_ROUTE)
+        dispatcher.utter_message(response="utter_no_code_route")
         return dict(END_FORM)
     if outcome.status == WAIT:
-        dispatcher.utter_message(text=codes.WAIT)
+        dispatcher.utter_message(response="utter_verification_wait")
         return {}
-    dispatcher.utter_message(text=texts.wrong_answer_text(outcome.attempts_left))
+    _say_wrong(dispatcher, outcome.attempts_left)
     return {"verification_answer": None, "verification_code": None}
 
 
@@ -146,7 +154,7 @@ class ValidateCaseUpdateForm(FormValidationAction):
         if not reference and previous and asking_secret:
             return {"crime_ref": previous}  # a stray entity in an answer does not replace the reference
         if not reference:
-            dispatcher.utter_message(text=texts.INVALID_REF)
+            dispatcher.utter_message(response="utter_invalid_crime_ref")
             return {"crime_ref": None}
         if _already_verified(tracker, reference):
             return {"crime_ref": reference, "verification_answer": VERIFIED_MARK, "verification_code": VERIFIED_MARK}
@@ -154,7 +162,7 @@ class ValidateCaseUpdateForm(FormValidationAction):
             return {"crime_ref": reference}  # the reference repeated mid-check: carry on where we were
         refused = await in_session(access_refused, reference=reference, sender_key=tracker.sender_id)
         if refused == LOCKED:
-            dispatcher.utter_message(text=texts.LOCKED)
+            dispatcher.utter_message(response="utter_verification_locked")
             return dict(END_FORM)
         return {"crime_ref": reference, "verification_answer": None, "verification_code": None}
 
@@ -171,7 +179,7 @@ class ValidateCaseUpdateForm(FormValidationAction):
             new_reference = find_reference(str(value or ""))
             if new_reference and new_reference != reference:
                 return await self.validate_crime_ref(new_reference, dispatcher, tracker, domain)
-            dispatcher.utter_message(text=texts.UNREADABLE_ANSWER)
+            dispatcher.utter_message(response="utter_verification_unreadable")
             return {"verification_answer": None}
         if not answer.is_complete:
             return {"verification_answer": None}  # action_ask_verification_answer asks for the missing part
@@ -179,7 +187,8 @@ class ValidateCaseUpdateForm(FormValidationAction):
             _check_answer, lane=HASHING, reference=reference, sender_key=tracker.sender_id, answer=answer
         )
         if outcome.status in (CODE_SENT, CODE_NOT_RESENT):
-            dispatcher.utter_message(text=codes.CODE_SENT if outcome.status == CODE_SENT else codes.CODE_NOT_RESENT)
+            sent = outcome.status == CODE_SENT
+            dispatcher.utter_message(response="utter_code_sent" if sent else "utter_code_not_resent")
             return {"verification_answer": KNOWLEDGE_MARK, "verification_code": None}
         slots = _after_check(outcome, dispatcher, reference)
         return slots or {"verification_answer": None}
@@ -198,7 +207,7 @@ class ValidateCaseUpdateForm(FormValidationAction):
             return {"verification_code": None}
         code = read_code(str(value or ""))
         if code is None:
-            dispatcher.utter_message(text=codes.UNREADABLE_CODE)
+            dispatcher.utter_message(response="utter_code_unreadable")
             return {"verification_code": None}
         outcome = await run_blocking(_check_code, reference=reference, sender_key=tracker.sender_id, code=code)
         return _after_check(outcome, dispatcher, reference) or {"verification_code": None}

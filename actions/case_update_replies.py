@@ -9,10 +9,8 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.case_update import ENDING_TEXTS
-from bot.cases import dialogue_texts as texts
-from bot.cases import two_factor_texts as codes
-from bot.cases.conversation import answer_so_far, said_since_user
+from actions.case_update import ENDING_RESPONSES
+from bot.cases.conversation import answer_so_far, responded_since_user
 from bot.cases.crime_ref import is_valid_reference
 from bot.cases.grants import granted_victim
 from bot.cases.summary import case_update_message
@@ -22,6 +20,13 @@ from bot.models.base import utcnow
 from bot.off_loop import run_blocking
 
 logger = logging.getLogger(__name__)
+
+# After these the question is asked again briefly ("Please send your date of birth and postcode, or your PIN.")
+FAILED_ANSWER_RESPONSES = (
+    "utter_verification_wrong", "utter_verification_wrong_tries_left", "utter_verification_wrong_last_try",
+    "utter_verification_unreadable",
+)
+CODE_ASKED_RESPONSES = ("utter_code_sent", "utter_code_not_resent", "utter_verification_wait")  # these ask already
 
 
 class ActionAskCrimeRef(Action):
@@ -33,8 +38,8 @@ class ActionAskCrimeRef(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        again = said_since_user(tracker.events, [texts.INVALID_REF])
-        dispatcher.utter_message(text=texts.ASK_CRIME_REF_AGAIN if again else texts.ASK_CRIME_REF)
+        again = responded_since_user(tracker.events, ["utter_invalid_crime_ref"])
+        dispatcher.utter_message(response="utter_ask_crime_ref_again" if again else "utter_ask_crime_ref")
         return []
 
 
@@ -48,14 +53,14 @@ class ActionAskVerificationAnswer(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         answer = answer_so_far(tracker.events)
-        if said_since_user(tracker.events, [codes.WAIT]):
+        if responded_since_user(tracker.events, ["utter_verification_wait"]):
             return []  # "please wait a minute, then send your answer again" already asked
         if answer is not None and not answer.is_complete and not answer.is_empty and answer.pin is None:
-            dispatcher.utter_message(text=texts.ASK_POSTCODE if answer.dob else texts.ASK_DOB)
-        elif said_since_user(tracker.events, [texts.WRONG_ANSWER, texts.UNREADABLE_ANSWER]):
-            dispatcher.utter_message(text=texts.ASK_VERIFICATION_AGAIN)
+            dispatcher.utter_message(response="utter_ask_postcode" if answer.dob else "utter_ask_dob")
+        elif responded_since_user(tracker.events, FAILED_ANSWER_RESPONSES):
+            dispatcher.utter_message(response="utter_ask_verification_again")
         else:
-            dispatcher.utter_message(text=texts.ASK_VERIFICATION)
+            dispatcher.utter_message(response="utter_ask_verification")
         return []
 
 
@@ -68,8 +73,8 @@ class ActionAskVerificationCode(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        if not said_since_user(tracker.events, [codes.CODE_SENT, codes.CODE_NOT_RESENT, codes.WAIT]):
-            dispatcher.utter_message(text=codes.ASK_CODE_AGAIN)
+        if not responded_since_user(tracker.events, CODE_ASKED_RESPONSES):
+            dispatcher.utter_message(response="utter_ask_code_again")
         return []
 
 
@@ -85,14 +90,14 @@ class ActionGiveCaseUpdate(Action):
         reference = tracker.get_slot("verified_reference")
         asked_for = tracker.get_slot("crime_ref")
         clear = [SlotSet("crime_ref", None), SlotSet("verification_answer", None), SlotSet("verification_code", None)]
-        if said_since_user(tracker.events, ENDING_TEXTS):
+        if responded_since_user(tracker.events, ENDING_RESPONSES):
             return clear  # the form ended on a lock-out or a refusal that already said what to do
         if tracker.get_slot("verified") is True and is_valid_reference(reference) and asked_for in (None, reference):
             message = await run_blocking(self._message_for, tracker.sender_id, normalise_reference(reference))
             if message is not None:
                 dispatcher.utter_message(text=message)
                 return clear
-        dispatcher.utter_message(text=texts.NOT_VERIFIED)
+        dispatcher.utter_message(response="utter_not_verified")
         return [SlotSet("verified", False), SlotSet("verified_reference", None), *clear,
                 FollowupAction("case_update_form")]
 

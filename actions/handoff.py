@@ -17,6 +17,7 @@ from bot.handoff.contact_later import answer_in_reply, record_and_reply
 from bot.handoff.queue import open_handoff
 from bot.handoff.rota import expected_wait_minutes, staff_on_duty
 from bot.handoff.waiting_turn import turn_view
+from bot.handoff.wording import Reply
 from bot.off_loop import run_blocking
 
 logger = logging.getLogger(__name__)
@@ -29,8 +30,8 @@ def channel_of(tracker: Tracker) -> str:
     return channel or tracker.get_latest_input_channel() or "unknown"
 
 
-def _open_and_word(sender_id: str, channel: str, reason: str, level: str, category: str | None) -> str:
-    """Open the hand-off (one transaction: from then on the hand-off policy holds the conversation); its message."""
+def _open_and_word(sender_id: str, channel: str, reason: str, level: str, category: str | None) -> list[Reply]:
+    """Open the hand-off (one transaction: from then on the hand-off policy holds the conversation); its replies."""
     with session_scope() as session:
         handoff = open_handoff(
             session, sender_id=sender_id, channel=channel, reason=reason, level=level, category=category
@@ -39,7 +40,7 @@ def _open_and_word(sender_id: str, channel: str, reason: str, level: str, catego
         wait = expected_wait_minutes(session) if on_duty else None
         handoff_id = handoff.id
     logger.info("hand-off %s opened (reason=%s, level=%s, on_duty=%s)", handoff_id, reason, level, on_duty)
-    return wording.joining_message(wait) if on_duty else wording.off_duty_message(category)
+    return wording.handoff_replies(on_duty=on_duty, wait_minutes=wait)
 
 
 async def hand_to_person(
@@ -49,8 +50,9 @@ async def hand_to_person(
 
     Nothing pauses the conversation: the open hand-off row is what makes the bot listen (bot/handoff/policy.py).
     """
-    text = await run_blocking(_open_and_word, tracker.sender_id, channel_of(tracker), reason, level, category)
-    dispatcher.utter_message(text=text)
+    replies = await run_blocking(_open_and_word, tracker.sender_id, channel_of(tracker), reason, level, category)
+    for reply in replies:
+        dispatcher.utter_message(response=reply.response, **reply.values)
     if tracker.active_loop_name:
         return [ActiveLoop(None), SlotSet("requested_slot", None)]
     return []
@@ -79,7 +81,7 @@ class ActionRequestHuman(Action):
         return "action_request_human"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        dispatcher.utter_message(text=wording.REQUEST_MESSAGE)
+        dispatcher.utter_message(response=wording.REQUESTED)
         return await hand_to_person(dispatcher, tracker, reason="requested", level="normal", category=None)
 
 
@@ -90,13 +92,13 @@ class ActionDefaultFallback(Action):
         return "action_default_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        dispatcher.utter_message(text=wording.FALLBACK_MESSAGE)
+        dispatcher.utter_message(response=wording.FALLBACK)
         return await hand_to_person(dispatcher, tracker, reason="fallback", level="normal", category=None)
 
 
-def _record(sender_id: str, answer: Any) -> str | None:
+def _record(sender_id: str, answer: Any, at: float | None) -> str | None:
     with session_scope() as session:
-        return record_and_reply(session, sender_id=sender_id, answer=answer)
+        return record_and_reply(session, sender_id=sender_id, answer=answer, at=at)
 
 
 class ActionHandoffContactLater(Action):
@@ -112,7 +114,7 @@ class ActionHandoffContactLater(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         turn = turn_view(tracker.events)
         answer = answer_in_reply(turn.text, turn.intent, turn.risk, turn.asked)
-        reply = await run_blocking(_record, tracker.sender_id, answer) if answer else None
+        reply = await run_blocking(_record, tracker.sender_id, answer, turn.at) if answer else None
         if reply:
-            dispatcher.utter_message(text=reply)
+            dispatcher.utter_message(response=reply)
         return []

@@ -12,7 +12,7 @@ from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import channel_of, hand_to_person
-from bot.handoff.wording import helpline_for
+from bot.handoff.wording import reply_text, safety_check_reply
 from bot.risk.advice import safety_message
 
 logger = logging.getLogger(__name__)
@@ -20,14 +20,9 @@ RECENT_TURNS = 6  # an earlier uncertain message among this many recent user tur
 RECENT_WINDOW = timedelta(minutes=30)  # ...and this recent makes two cues: escalate
 
 
-def check_text(category: str | None) -> str:
-    """The safety check: short, gentle, with 999 (and 55) and the helpline for the likely category."""
-    return (
-        "I want to check you're OK. Are you safe right now? In danger, call 999 "
-        "(can't speak? press 55 when asked). "
-        f"Or call {helpline_for(category)}, free, any time. "
-        "Reply YES, NO, or PERSON to talk to our team."
-    )
+def check_text(category: str | None, channel: str | None = None) -> str:
+    """The safety check's words (the domain's utter_safety_check), for senders that send only its text."""
+    return reply_text(safety_check_reply(category, channel), channel)
 
 
 def uncertain_turns(tracker: Tracker, now: datetime) -> list[dict]:
@@ -65,14 +60,8 @@ class ActionSafetyCheck(Action):
             logger.info("two uncertain risk cues in a short span: escalating (category=%s)", category)
             dispatcher.utter_message(text=safety_message(category, channel_of(tracker)))
             return await hand_to_person(dispatcher, tracker, reason="risk", level="medium", category=category)
-        dispatcher.utter_message(
-            text=check_text(category),
-            buttons=[
-                {"title": "Yes, I'm safe", "payload": "yes I'm safe"},
-                {"title": "No", "payload": "no I'm not safe"},
-                {"title": "Talk to a person", "payload": "I want to talk to a person"},
-            ],
-        )
+        check = safety_check_reply(category, channel_of(tracker))  # the domain's utter_safety_check, with buttons
+        dispatcher.utter_message(response=check.response, **check.values)
         return []
 
 

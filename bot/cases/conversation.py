@@ -1,4 +1,8 @@
-"""Read the case-update conversation's state from Rasa tracker events (plain dicts), without storing secrets."""
+"""Read the case-update conversation's state from Rasa tracker events (plain dicts), without storing secrets.
+
+What the bot said is recognised by the response it uttered (a bot event's `metadata.utter_action`, which
+Rasa 3.6 records for every response an action names), never by its words, which vary by channel.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from bot.cases.answers import VerificationAnswer, parse_verification_answer
-from bot.cases.dialogue_texts import PARTIAL_PROMPTS
 
 ANSWER_SLOT = "verification_answer"
+PARTIAL_PROMPTS = frozenset({"utter_ask_postcode", "utter_ask_dob"})  # "Thanks. Now please send your ..."
 _RESETS = {"session_started", "restart", "reset_slots"}
 
 
@@ -35,22 +39,32 @@ def answer_so_far(events: Sequence[dict[str, Any]]) -> VerificationAnswer | None
             if requested == ANSWER_SLOT:
                 latest = parse_verification_answer(event.get("text") or "").merged_with(carry)
         elif kind == "bot":
-            carry = latest if (latest is not None and event.get("text") in PARTIAL_PROMPTS) else VerificationAnswer()
+            carry = latest if (latest is not None and is_partial_prompt(event)) else VerificationAnswer()
     return latest
 
 
-def bot_texts_since_user(events: Sequence[dict[str, Any]]) -> list[str]:
-    """Texts the bot has sent since the latest user message (including this turn's validation replies)."""
-    texts: list[str] = []
+def uttered_response(event: dict[str, Any]) -> str | None:
+    """The name of the response a bot event said (None for free text, such as a case update)."""
+    return (event.get("metadata") or {}).get("utter_action") if event.get("event") == "bot" else None
+
+
+def is_partial_prompt(event: dict[str, Any]) -> bool:
+    """True when a bot event asked for the missing half of a date-of-birth-and-postcode answer."""
+    return uttered_response(event) in PARTIAL_PROMPTS
+
+
+def responses_since_user(events: Sequence[dict[str, Any]]) -> list[str]:
+    """Responses the bot has uttered since the latest user message (including this turn's validation replies)."""
+    names: list[str] = []
     for event in reversed(events):
         if event.get("event") == "user":
             break
-        if event.get("event") == "bot" and event.get("text"):
-            texts.append(event["text"])
-    return list(reversed(texts))
+        name = uttered_response(event)
+        if name:
+            names.append(name)
+    return list(reversed(names))
 
 
-def said_since_user(events: Sequence[dict[str, Any]], prefixes: Iterable[str]) -> bool:
-    """True when a message starting with any of `prefixes` was sent since the latest user message."""
-    wanted = tuple(prefixes)
-    return any(text.startswith(wanted) for text in bot_texts_since_user(events))
+def responded_since_user(events: Sequence[dict[str, Any]], names: Iterable[str]) -> bool:
+    """True when any of the responses `names` was uttered since the latest user message."""
+    return not set(names).isdisjoint(responses_since_user(events))

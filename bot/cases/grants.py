@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.cases.possession import NOT_REQUIRED, possession_route
+from bot.cases.possession import NOT_REQUIRED, knowledge_accepted, possession_route
 from bot.models.cases import Case, Victim
 from bot.models.verification import DisclosureGrant
 from bot.settings import get_settings
@@ -37,7 +37,8 @@ def granted_victim(session: Session, *, reference: str, sender_key: str, now: da
     """The case and the victim this sender may hear about it as, if a current grant says both factors passed.
 
     A grant made without the possession factor counts only while the policy still allows that for this
-    case and sender; the victim must still be one of the case's victims.
+    case and sender, and one made with date of birth and postcode only while the case is not sensitive;
+    the victim must still be one of the case's victims.
     """
     grants = session.scalars(
         select(DisclosureGrant)
@@ -52,7 +53,7 @@ def granted_victim(session: Session, *, reference: str, sender_key: str, now: da
     policy = get_settings().verification_second_factor
     for grant in grants:
         case, victim = session.get(Case, grant.case_id), session.get(Victim, grant.victim_id)  # both cascade-delete it
-        if victim not in case.victims:
+        if victim not in case.victims or not knowledge_accepted(case, victim, grant.knowledge):
             continue
         still_optional = possession_route(case, victim, sender_key, policy=policy) == NOT_REQUIRED
         if grant.possession == NOT_REQUIRED and not still_optional:

@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.cases.lockout import LockState, senders_since_reset
 from bot.cases.possession import can_receive_code
-from bot.cases.two_factor_texts import ACCESS_WARNING
 from bot.console.alerts import raise_alert
 from bot.models.cases import Case
 from bot.models.security import StaffAlert
 from bot.outbox.store import enqueue
+from bot.wording import response_text
 
 ALERT_KIND = "verification_locked"
 logger = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ def announce_lock(session: Session, *, reference: str, state: LockState, now: da
                 session,
                 channel=victim.contact_channel,
                 recipient=victim.contact_address,
-                payload={"text": ACCESS_WARNING},
+                payload={"text": response_text("utter_contact_access_warning", victim.contact_channel)},
                 origin="notification",
             )
     logger.warning("verification locked for a reference after %d failures", state.failures)

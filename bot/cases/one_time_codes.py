@@ -17,11 +17,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from bot.cases.two_factor_texts import code_message
 from bot.models.cases import Case, Victim
 from bot.models.verification import VerificationCode
 from bot.outbox.store import enqueue
 from bot.settings import get_settings
+from bot.wording import response_text
 
 CODE_DIGITS = 6
 CODE_LIFETIME = timedelta(minutes=10)
@@ -29,6 +29,11 @@ CODE_MAX_ATTEMPTS = 3
 CODES_PER_CASE_PER_HOUR = 3
 OUTBOX_ORIGIN = "verification"  # asked for, so never suppressed like a notification
 _CODE = re.compile(r"(?<![\d/\-])(?<!\d\.)(\d{3})[ \-]?(\d{3})(?![\d/\-])(?!\.\d)")
+
+
+def code_message(code: str, channel: str | None) -> str:
+    """The one-time code message for the registered contact (domain response utter_contact_code; names nothing)."""
+    return response_text("utter_contact_code", channel, slots={"code": code})
 
 
 def read_code(text: str | None) -> str | None:
@@ -89,7 +94,7 @@ def issue_code(
         session,
         channel=victim.contact_channel,
         recipient=victim.contact_address,
-        payload={"text": code_message(code)},
+        payload={"text": code_message(code, victim.contact_channel)},
         origin=OUTBOX_ORIGIN,
     )
     session.flush()

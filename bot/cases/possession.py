@@ -1,4 +1,9 @@
-"""The possession factor: which cases and channels need it, and whether the sender already proves it."""
+"""Which cases are sensitive, what knowledge they accept, and how the possession factor is met for a sender.
+
+A sensitive case (SENSITIVE_CATEGORIES, offence wording like them, or an enhanced-entitlement victim)
+accepts only the PIN as the knowledge factor (issue 9): a date of birth and postcode are too easy for
+someone close to the victim to know. Sensitive cases always need possession too.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ AUTHENTICATED_CHANNELS = frozenset({"sms", "telegram"})
 CODE_CHANNELS = AUTHENTICATED_CHANNELS  # where a one-time code can be sent
 ALWAYS_CODE_CHANNELS = frozenset({"webchat"})
 
+PIN_KNOWLEDGE, DOB_POSTCODE_KNOWLEDGE = "pin", "dob_postcode"  # how the knowledge factor was met
 REGISTERED_CONTACT = "registered_contact"
 ONE_TIME_CODE = "one_time_code"
 NOT_REQUIRED = "not_required"
@@ -34,6 +40,12 @@ def is_sensitive(case: Case, victim: Victim) -> bool:
     if case.offence_category in SENSITIVE_CATEGORIES:
         return True
     return bool(_SENSITIVE_WORDING.search(case.offence or ""))
+
+
+def knowledge_accepted(case: Case, victim: Victim, knowledge: str) -> bool:
+    """True when this kind of knowledge proves who the victim is: the PIN always, date of birth and postcode
+    only for a case that is not sensitive."""
+    return knowledge == PIN_KNOWLEDGE or (knowledge == DOB_POSTCODE_KNOWLEDGE and not is_sensitive(case, victim))
 
 
 def sender_is_registered_contact(victim: Victim, sender_key: str) -> bool:

@@ -3,6 +3,15 @@
 Possession is the message coming from the contact recorded on the case, or a one-time code sent there.
 Every failure, of either factor and from anyone, counts against the reference (bot/cases/lockout.py);
 a wrong answer, a wrong or expired code and an unknown reference all read the same.
+
+Sensitive cases (bot/cases/possession.py: domestic abuse, stalking, harassment, sexual offences,
+honour-based abuse, enhanced entitlement) accept only the PIN as knowledge. A right date of birth and
+postcode for such a case is checked, and answered, exactly like a wrong answer, and counts as a failure.
+Decision: no "this case needs your PIN" reply. It would tell whoever knows the victim's date of birth and
+postcode (often the person they reported) that the case is a sensitive one, and an unknown reference, a
+wrong answer and a sensitive case must read the same. Every question already offers the PIN, so the
+victim who holds one can use it; one who does not is locked out after three tries and told to ask for a
+person, and the usual access warning reaches their registered contact.
 """
 
 from __future__ import annotations
@@ -21,7 +30,14 @@ from bot.cases.hashing import dob_postcode_secret, dummy_hash, secret_matches
 from bot.cases.lock_alerts import announce_lock
 from bot.cases.lockout import hold_reference, record_attempt, reference_state, sender_state
 from bot.cases.one_time_codes import issue_code, redeem_code
-from bot.cases.possession import ONE_TIME_CODE, can_receive_code, possession_route
+from bot.cases.possession import (
+    DOB_POSTCODE_KNOWLEDGE,
+    ONE_TIME_CODE,
+    PIN_KNOWLEDGE,
+    can_receive_code,
+    knowledge_accepted,
+    possession_route,
+)
 from bot.models.base import utcnow
 from bot.models.cases import Case, Victim
 from bot.settings import get_settings
@@ -51,19 +67,22 @@ def normalise_reference(reference: str | None) -> str:
     return find_reference(reference) or (reference or "").strip().upper()[:20]
 
 
-def _matching_victim(victims: list[Victim], answer: VerificationAnswer) -> tuple[Victim, str] | None:
-    """The first victim whose secret matches and how; every candidate is checked so timing does not tell which."""
+def _matching_victim(case: Case | None, answer: VerificationAnswer) -> tuple[Victim, str] | None:
+    """The first victim whose secret matches, in a way the case accepts, and how.
+
+    Every candidate is checked whether or not it is accepted, so timing tells neither which nor why.
+    """
     matched: tuple[Victim, str] | None = None
-    for victim in victims or [None]:  # type: ignore[list-item]
+    for victim in (list(case.victims) if case else []) or [None]:  # type: ignore[list-item]
         if answer.pin is not None:
             pin_ok = secret_matches(stored_hash=victim.pin_hash if victim else None, secret=answer.pin)
             if pin_ok and matched is None:
-                matched = (victim, "pin")
+                matched = (victim, PIN_KNOWLEDGE)
         if answer.has_dob_and_postcode:
             secret = dob_postcode_secret(dob=answer.dob, postcode=answer.postcode)  # type: ignore[arg-type]
             dob_ok = secret_matches(stored_hash=victim.dob_postcode_hash if victim else None, secret=secret)
-            if dob_ok and matched is None:
-                matched = (victim, "dob_postcode")
+            if dob_ok and matched is None and knowledge_accepted(case, victim, DOB_POSTCODE_KNOWLEDGE):
+                matched = (victim, DOB_POSTCODE_KNOWLEDGE)
     if not answer.is_complete:
         secret_matches(stored_hash=None, secret="incomplete")  # noqa: S106 - same work as a real check
     return matched
@@ -112,7 +131,8 @@ def _grant(
 def check_knowledge(
     session: Session, *, reference: str, sender_key: str, answer: VerificationAnswer, now: datetime | None = None
 ) -> CheckOutcome:
-    """Check a PIN or date of birth and postcode; on success grant, or send a one-time code when needed.
+    """Check a PIN or date of birth and postcode (PIN only on a sensitive case); on success grant, or send a
+    one-time code when needed.
 
     Call it first in a transaction. The argon2 checks (about 160 ms) run before the reference's throttle
     row is taken, so no lock is held meanwhile (on SQLite the lock is the whole database's one writer: an
@@ -126,7 +146,7 @@ def check_knowledge(
     if early is not None:  # refused: no argon2 work
         return _held_refusal(session, reference=normalised, sender_key=sender_key, now=now) or early
     case = _case(session, normalised)
-    match = _matching_victim(list(case.victims) if case else [], answer)
+    match = _matching_victim(case, answer)
     refused = _held_refusal(session, reference=normalised, sender_key=sender_key, now=now)
     if refused is not None:
         return refused
@@ -163,7 +183,7 @@ def check_code(
     if case is None or used is None:
         return _failed(session, reference=normalised, sender_key=sender_key, now=now)
     victim = session.get(Victim, used.victim_id)
-    if victim is None or victim not in case.victims:
+    if victim is None or victim not in case.victims or not knowledge_accepted(case, victim, used.knowledge):
         return _failed(session, reference=normalised, sender_key=sender_key, now=now)
     record_attempt(session, reference=normalised, sender_key=sender_key, succeeded=True, now=now)
     return _grant(

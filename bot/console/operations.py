@@ -15,6 +15,7 @@ from bot.cases.identities import SenderAddress
 from bot.console import audit
 from bot.db import session_scope
 from bot.handoff import queue, staff_steps
+from bot.handoff.contact_later import staff_contact
 from bot.handoff.conversation_log import conversation_lock
 from bot.models.staff import Staff
 from bot.off_loop import run_blocking
@@ -61,6 +62,7 @@ def _conversation_summary(handoff_id: int) -> dict[str, Any]:
             "outcome": handoff.outcome,
             "resolution": handoff.resolution,
             "delivery_problems": delivery_problems(session, sender_id=handoff.sender_id),
+            "contact_later": staff_contact(session, sender_id=handoff.sender_id).as_dict(),
             "notes": notes,
         }
 
@@ -132,7 +134,10 @@ def reassign(*, handoff_id: int, staff_id: int, to_username: str, via: str) -> N
 
 
 async def reply(agent: Any, *, handoff_id: int, staff_id: int, text: str, via: str) -> None:
-    """Send a staff message: recorded in the transcript and queued for the victim's channel, in one transaction."""
+    """Send a staff message: recorded in the transcript and queued for the victim's channel, in one transaction.
+
+    Refused with queue.NotSafeToMessage when they said it is not safe to message them and have not written since.
+    """
     text = text.strip()
     if not text:
         raise queue.HandoffError("A reply can't be empty.")
@@ -157,11 +162,14 @@ def add_note(*, handoff_id: int, staff_id: int, body: str, via: str) -> None:
         )
 
 
-async def close(agent: Any, *, handoff_id: int, staff_id: int, outcome: str, resolution: str, via: str) -> None:
-    """Close with an outcome and hand the conversation back to the bot or end it: one step, crash-safe."""
+async def close(agent: Any, *, handoff_id: int, staff_id: int, outcome: str, resolution: str, via: str) -> bool:
+    """Close with an outcome and hand the conversation back to the bot or end it: one step, crash-safe.
+
+    Whether the victim was told (not when they said it is not safe to message them and have not written since).
+    """
     sender_id = await run_blocking(staff_steps.sender_of, handoff_id)
     async with conversation_lock(agent, sender_id):
-        await run_blocking(
+        return await run_blocking(
             staff_steps.close_step,
             handoff_id=handoff_id,
             staff_id=staff_id,

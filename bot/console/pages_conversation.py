@@ -15,7 +15,7 @@ from bot.console.staff_store import list_staff
 from bot.console.transcript import current_slots
 from bot.console.web import ConsoleUser, form_value, redirect_to, render
 from bot.db import session_scope
-from bot.handoff.queue import OUTCOMES, ClaimConflict, HandoffError, HandoffNotFound, get_handoff
+from bot.handoff.queue import OUTCOMES, ClaimConflict, HandoffError, HandoffNotFound, NotSafeToMessage, get_handoff
 from bot.off_loop import run_blocking
 
 NOTICES = {
@@ -23,11 +23,13 @@ NOTICES = {
     "sent": "Reply sent.",
     "noted": "Note saved.",
     "closed": "Conversation closed.",
+    "closed_untold": "Conversation closed. Nothing was sent to them: they said it is not safe to message them.",
     "reassigned": "Conversation reassigned.",
 }
 ERRORS = {
     "conflict": "Another worker is handling this conversation. A supervisor can reassign it.",
     "invalid": "That couldn't be done. Check the form (a reply or note can't be empty) and try again.",
+    "not_safe": str(NotSafeToMessage()),
 }
 OUTCOME_LABELS = {outcome: outcome.replace("_", " ").capitalize() for outcome in OUTCOMES}
 
@@ -100,7 +102,9 @@ async def transcript_feed(request: Request, user: ConsoleUser, handoff_id: int) 
 
 def _back(handoff_id: int, *, notice: str | None = None, error: HandoffError | None = None) -> HTTPResponse:
     if error is not None:
-        code = "conflict" if isinstance(error, ClaimConflict) else "invalid"
+        code = "invalid"
+        if isinstance(error, ClaimConflict):
+            code = "not_safe" if isinstance(error, NotSafeToMessage) else "conflict"
         return redirect_to(f"/conversations/{handoff_id}?error={code}")
     return redirect_to(f"/conversations/{handoff_id}?notice={notice}")
 
@@ -144,7 +148,7 @@ async def note_post(request: Request, user: ConsoleUser, handoff_id: int) -> HTT
 @staff_post
 async def close_post(request: Request, user: ConsoleUser, handoff_id: int) -> HTTPResponse:
     try:
-        await operations.close(
+        told = await operations.close(
             _agent(request),
             handoff_id=handoff_id,
             staff_id=user.staff_id,
@@ -154,7 +158,7 @@ async def close_post(request: Request, user: ConsoleUser, handoff_id: int) -> HT
         )
     except HandoffError as error:
         return _back(handoff_id, error=error)
-    return _back(handoff_id, notice="closed")
+    return _back(handoff_id, notice="closed" if told else "closed_untold")
 
 
 @staff_post

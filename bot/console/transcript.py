@@ -16,6 +16,7 @@ from bot.models.handoff import Handoff
 from bot.off_loop import run_blocking
 from bot.privacy.redaction import REDACTED_TEXT, is_redacted
 from bot.settings import get_settings
+from bot.wording import response_text
 
 ACTION_LISTEN = "action_listen"
 OPENED_NOTE = "Conversation handed to a person"
@@ -103,17 +104,18 @@ async def current_slots(agent: Any, *, sender_id: str) -> dict[str, Any]:
     return dict(tracker.current_slot_values()) if tracker else {}
 
 
-def closing_events(resolution: str, *, display_name: str) -> list[Event]:
-    """Events that end a hand-off in the conversation: the last staff message, and for "end" a fresh start.
+def closing_events(resolution: str, *, display_name: str, text: str | None) -> list[Event]:
+    """Events that end a hand-off in the conversation: the last staff message (`text`, None when the victim is
+    not told), and for "end" a fresh start.
 
     Handing back needs nothing more: once the row is closed, the hand-off policy abstains and the bot answers.
     """
-    last = staff_message(closing_text(resolution), display_name=display_name)
+    last = [staff_message(text, display_name=display_name)] if text else []
     if resolution == "handback":
-        return [last]
-    return [last, ActionExecuted(ACTION_LISTEN), Restarted()]
+        return last
+    return [*last, ActionExecuted(ACTION_LISTEN), Restarted()]
 
 
-def closing_text(resolution: str) -> str:
-    """The victim-facing text of `closing_events`."""
-    return wording.HANDBACK_MESSAGE if resolution == "handback" else wording.END_MESSAGE
+def closing_text(resolution: str, channel: str | None) -> str:
+    """What the victim is told when a hand-off ends (handed back, or ended), on their channel."""
+    return response_text(wording.CLOSING["handback" if resolution == "handback" else "end"], channel)

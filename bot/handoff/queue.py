@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.handoff.rota import within_gateway_hours
 from bot.models.base import utcnow
 from bot.models.handoff import LEVEL_PRIORITY, Handoff, HandoffNote
 from bot.models.staff import Staff
@@ -36,6 +37,20 @@ class ClaimConflict(HandoffError):
     """The hand-off is already held by another worker."""
 
 
+class NotSafeToMessage(ClaimConflict):
+    """The victim said it is not safe to message them and has not written since (bot/handoff/contact_later.py).
+
+    A conflict with the conversation's state, answered like a claim conflict (the API's 409), not a bad request.
+    """
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(
+            message
+            or "They said it is not safe to message them and have not written since, so nothing was sent. "
+            "You can reply once they message again."
+        )
+
+
 @dataclass(frozen=True)
 class QueueItem:
     """One open hand-off as the queue shows it."""
@@ -49,6 +64,8 @@ class QueueItem:
     status: str
     waiting_seconds: int
     claimed_by: str | None
+    opened_at: str  # ISO time, naive UTC
+    opened_out_of_hours: bool  # a morning task: first in the queue, labelled "opened out of hours"
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -115,7 +132,7 @@ def get_handoff(session: Session, *, handoff_id: int) -> Handoff:
 
 
 def list_queue(session: Session, now: datetime | None = None) -> list[QueueItem]:
-    """Open hand-offs, most urgent first, then longest waiting first."""
+    """Open hand-offs: morning tasks (opened outside gateway hours) first, then most urgent, then longest waiting."""
     now = now or utcnow()
     query = (
         select(Handoff, Staff.username)
@@ -123,7 +140,7 @@ def list_queue(session: Session, now: datetime | None = None) -> list[QueueItem]
         .where(Handoff.status.in_(OPEN_STATUSES))
         .order_by(Handoff.priority, Handoff.created_at, Handoff.id)
     )
-    return [
+    items = [
         QueueItem(
             id=handoff.id,
             sender_id=handoff.sender_id,
@@ -134,9 +151,12 @@ def list_queue(session: Session, now: datetime | None = None) -> list[QueueItem]
             status=handoff.status,
             waiting_seconds=max(0, int((now - handoff.created_at).total_seconds())),
             claimed_by=username,
+            opened_at=handoff.created_at.isoformat(timespec="seconds"),
+            opened_out_of_hours=not within_gateway_hours(handoff.created_at),
         )
         for handoff, username in session.execute(query).all()
     ]
+    return sorted(items, key=lambda item: not item.opened_out_of_hours)  # stable: the query's order within each
 
 
 def claim(session: Session, *, handoff_id: int, staff: Staff, now: datetime | None = None) -> Handoff:

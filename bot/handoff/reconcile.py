@@ -150,8 +150,9 @@ def recover(session: Session, lost: LostEscalation) -> bool:
     raise_alert(session, kind=ALERT_KIND, detail={**detail, "channel": channel})
     on_duty = staff_on_duty(session)
     wait = expected_wait_minutes(session) if on_duty else None
-    told = [BotUttered(text=wording.joining_message(wait) if on_duty else wording.off_duty_message(handoff.category),
-                       metadata={"recovered_escalation": handoff.id})]  # fmt: skip
+    replies = wording.handoff_replies(on_duty=on_duty, wait_minutes=wait)
+    told = [BotUttered(text=text, metadata={"recovered_escalation": handoff.id})
+            for text in wording.texts(replies, handoff.channel)]  # fmt: skip
     if not lost.advised:
         told.insert(
             0, BotUttered(text=safety_message(lost.category, handoff.channel), metadata={"safety_advice": True})

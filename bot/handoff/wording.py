@@ -1,79 +1,91 @@
-"""What the victim is told when a conversation is handed to a person, on duty or not (each within 2 SMS segments)."""
+"""Which hand-off responses (domain.yml, block "hand-off wording") a victim is sent, and the values that fill them.
+
+The words live in the domain; this module holds only what is computed: the expected wait, the gateway's
+hours, the 24/7 helpline for a risk category and the emergency line. Actions utter a `Reply` with
+`dispatcher.utter_message(response=reply.response, **reply.values)`; code that speaks without a Rasa turn
+(reconcile, staff steps) gets the same words from `reply_text`.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
 from bot.settings import get_settings
+from bot.wording import response_text
 
-TEAM = "our team"
-VICTIM_SUPPORT = "Victim Support, free, day or night: 08 08 16 89 111"  # the 24/7 partner line
-# Free national helplines open 24 hours a day, matched on words in the risk category.
+JOINING = "utter_handoff_joining"
+JOINING_SOON = "utter_handoff_joining_soon"
+OFF_DUTY = "utter_handoff_off_duty"
+ASK_CONTACT_LATER = "utter_handoff_ask_contact_later"
+CONTACT_LATER_REPLIES = {
+    "yes": "utter_handoff_contact_later_yes",
+    "no": "utter_handoff_contact_later_no",
+    "time": "utter_handoff_contact_later_time",
+}
+REQUESTED = "utter_handoff_requested"
+FALLBACK = "utter_handoff_fallback"
+STAFF_JOINED = "utter_handoff_staff_joined"
+CLOSING = {"handback": "utter_handoff_handed_back", "end": "utter_handoff_ended"}
+SAFETY_CHECK = "utter_safety_check"
+EMERGENCY_LINE = "utter_emergency_line"
+MIN_WAIT_TO_STATE = 2  # a shorter expected wait is "as soon as they can" (no "1 minutes")
+
+# The risk category names a 24/7 helpline when it contains one of these words (categories are free text
+# from the risk screen, so they are matched on words, not on exact values as a slot condition would be).
 HELPLINES_24_7: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("suicid", "self_harm", "self-harm", "selfharm"), "Samaritans on 116 123"),
-    (("domestic", "partner", "coercive", "strangul"), "the National Domestic Abuse Helpline on 0808 2000 247"),
-    (("sexual", "rape"), "the Rape Crisis Support Line (16+) on 0808 500 2222"),
-    (("child",), "Childline (under 19s) on 0800 1111"),
-    (("slavery", "trafficking", "exploitation"), "the Modern Slavery Helpline on 08000 121 700"),
+    (("suicid", "self_harm", "self-harm", "selfharm"), "utter_helpline_samaritans"),
+    (("domestic", "partner", "coercive", "strangul"), "utter_helpline_domestic_abuse"),
+    (("sexual", "rape"), "utter_helpline_rape_crisis"),
+    (("child",), "utter_helpline_childline"),
+    (("slavery", "trafficking", "exploitation"), "utter_helpline_modern_slavery"),
 )
-DEFAULT_HELPLINE = "Victim Support on 08 08 16 89 111"
-CONTACT_LATER_QUESTION = "Is it safe for us to message you here later? Reply YES, NO, or a safe time."
+DEFAULT_HELPLINE = "utter_helpline_victim_support"
 
 
-def helpline_for(category: str | None) -> str:
-    """The 24/7 helpline to mention for a risk category (Victim Support's Supportline by default)."""
+@dataclass(frozen=True)
+class Reply:
+    """A domain response and the values its placeholders are filled with."""
+
+    response: str
+    values: dict[str, Any] = field(default_factory=dict, hash=False)
+
+
+def helpline_response(category: str | None) -> str:
+    """The response naming the 24/7 helpline for a risk category (Victim Support's Supportline by default)."""
     key = (category or "").lower()
-    for words, helpline in HELPLINES_24_7:
+    for words, response in HELPLINES_24_7:
         if any(word in key for word in words):
-            return helpline
+            return response
     return DEFAULT_HELPLINE
 
 
-def joining_message(wait_minutes: int | None) -> str:
-    """Told when staff are on duty: a person will reply here, and roughly when; a person reads the answer."""
-    if wait_minutes is None:
-        when = "as soon as they can"
-    else:
-        when = f"in about {wait_minutes} minute{'' if wait_minutes == 1 else 's'}"
-    return (
-        f"A person from {TEAM} will reply here {when}. Is it safe for you to keep messaging here? "
-        "If it stops being safe, you can stop at any time. In an emergency, call 999."
+def handoff_replies(*, on_duty: bool, wait_minutes: int | None) -> list[Reply]:
+    """What the victim is told once a hand-off is open: the wait, or (nobody on duty) what to do now, then
+    whether it is safe to message them later (its answer is read by bot/handoff/contact_later.py)."""
+    if not on_duty:
+        return [Reply(OFF_DUTY, {"gateway_hours": get_settings().gateway_hours}), Reply(ASK_CONTACT_LATER)]
+    if wait_minutes is None or wait_minutes < MIN_WAIT_TO_STATE:
+        return [Reply(JOINING_SOON)]
+    return [Reply(JOINING, {"wait_minutes": wait_minutes})]
+
+
+def safety_check_reply(category: str | None, channel: str | None) -> Reply:
+    """The "are you safe?" check, with the emergency line and the helpline for the likely category."""
+    return Reply(
+        SAFETY_CHECK,
+        {
+            "emergency_line": response_text(EMERGENCY_LINE, channel),
+            "helpline": response_text(helpline_response(category), channel),
+        },
     )
 
 
-def off_duty_message(category: str | None = None) -> str:
-    """Told when nobody is on duty: what to do now, the 24/7 partner line, and when it is safe to message later.
-
-    The answer is read while the conversation waits (bot/handoff/contact_later.py) and checked before
-    any later message. `category` is accepted for callers that pass it; the advice before this message
-    already gave the category's own helpline.
-    """
-    del category
-    hours = get_settings().gateway_hours
-    return (
-        f"Nobody from {TEAM} is working now. We work {hours}. If you are in danger, call 999. "
-        f"To talk to someone now, call {VICTIM_SUPPORT}. {CONTACT_LATER_QUESTION}"
-    )
+def reply_text(reply: Reply, channel: str | None) -> str:
+    """The text of `reply` on output channel `channel`, as Rasa would fill it."""
+    return response_text(reply.response, channel, slots=reply.values)
 
 
-CONTACT_LATER_YES = (
-    "Thank you. A person from our team will reply here when we are working. "
-    "If that stops being safe, reply NO. In an emergency, call 999."
-)
-CONTACT_LATER_NO = (
-    "Thank you. We won't message you here. When it is safe, message us and a person will reply "
-    "when we are working. In an emergency, call 999."
-)
-CONTACT_LATER_TIME = (
-    "Thank you. Our team will see the time you gave before they message you. "
-    "If it stops being safe, reply NO. In an emergency, call 999."
-)
-FALLBACK_MESSAGE = "Sorry, I'm still not understanding. I've passed this to our team."
-REQUEST_MESSAGE = "Of course. I've passed this to our team."
-HANDBACK_MESSAGE = (
-    "Our team has handed you back to Haven, the automated assistant. "
-    "You can ask to talk to a person again at any time. In an emergency, call 999."
-)
-END_MESSAGE = "Our team has ended this chat. You can message again at any time. In an emergency, call 999."
-STAFF_JOINED_MESSAGE = (
-    "A person from our team has joined this chat. You are now talking to them, not the automated assistant. "
-    "In an emergency, call 999."
-)
+def texts(replies: list[Reply], channel: str | None) -> list[str]:
+    """The texts of several replies, in order."""
+    return [reply_text(reply, channel) for reply in replies]

@@ -25,8 +25,7 @@ from rasa.shared.core.events import (
     UserUttered,
 )
 
-from bot.cases.conversation import ANSWER_SLOT, answer_so_far
-from bot.cases.dialogue_texts import PARTIAL_PROMPTS
+from bot.cases.conversation import ANSWER_SLOT, answer_so_far, is_partial_prompt
 from bot.privacy.redaction import (
     PENDING_KEY,
     SECRET_SLOTS,
@@ -82,7 +81,7 @@ def pending_answer(events: Sequence[Event], answers: dict[int, SecretAnswer]) ->
     answer = answers.get(latest) if latest is not None else None
     if answer is None or not answer.taken or answer.slot != ANSWER_SLOT:
         return None
-    asked_rest = any(isinstance(e, BotUttered) and e.text in PARTIAL_PROMPTS for e in events[latest + 1 :])
+    asked_rest = any(isinstance(e, BotUttered) and is_partial_prompt(e.as_dict()) for e in events[latest + 1 :])
     if not asked_rest:
         return None
     so_far = answer_so_far([event.as_dict() for event in events])

@@ -8,13 +8,14 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case_details import ActionGiveCaseDetails
-from bot.cases import dialogue_texts as texts
 from bot.cases.grants import record_grant
 from bot.models.base import utcnow
 from tests.cases.factories import make_case
+from tests.cases.replies import said_by, text_of
 
 REF = "SP/20001/26"
 SENDER = "sms:+447700900555"
+NEED_CHECK = text_of("utter_case_details_need_check")
 
 
 def tracker(*, sender: str = SENDER, verified: bool = True, reference: str | None = REF) -> Tracker:
@@ -26,7 +27,7 @@ def tracker(*, sender: str = SENDER, verified: bool = True, reference: str | Non
 async def said(tracker_: Tracker) -> list[str]:
     dispatcher = CollectingDispatcher()
     assert await ActionGiveCaseDetails().run(dispatcher, tracker_, {}) == []
-    return [message["text"] for message in dispatcher.messages]
+    return said_by(dispatcher)
 
 
 def granted_case(session, *, granted_at=None, sender=SENDER):
@@ -52,20 +53,20 @@ async def test_a_verified_sender_gets_the_details_in_short_messages(session):
 
 async def test_a_forged_verified_slot_without_a_grant_gets_nothing(session):
     make_case(session, reference=REF)
-    assert await said(tracker()) == [texts.DETAILS_NEED_CHECK]
+    assert await said(tracker()) == [NEED_CHECK]
 
 
 async def test_another_sender_or_an_expired_grant_gets_nothing(session):
     granted_case(session, sender="sms:+447700900999")
-    assert await said(tracker()) == [texts.DETAILS_NEED_CHECK]
+    assert await said(tracker()) == [NEED_CHECK]
 
 
 async def test_an_old_grant_no_longer_opens_the_details(session):
     granted_case(session, granted_at=utcnow() - timedelta(hours=3))
-    assert await said(tracker()) == [texts.DETAILS_NEED_CHECK]
+    assert await said(tracker()) == [NEED_CHECK]
 
 
 async def test_without_verification_the_victim_is_told_how_to_start(session):
     granted_case(session)
-    assert await said(tracker(verified=False)) == [texts.DETAILS_NEED_CHECK]
-    assert await said(tracker(reference=None)) == [texts.DETAILS_NEED_CHECK]
+    assert await said(tracker(verified=False)) == [NEED_CHECK]
+    assert await said(tracker(reference=None)) == [NEED_CHECK]

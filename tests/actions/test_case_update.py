@@ -18,20 +18,24 @@ from actions.case_update_replies import (
     ActionAskVerificationCode,
     ActionGiveCaseUpdate,
 )
-from bot.cases import dialogue_texts as texts
-from bot.cases import two_factor_texts as codes
 from bot.cases.one_time_codes import read_code
 from bot.models.cases import ContactIdentity
 from bot.models.messaging import OutboxMessage
 from bot.settings import get_settings
 from tests.cases.factories import make_case
+from tests.cases.replies import bot_uttered, said_by, text_of
 
 DOMAIN = yaml.safe_load(Path("domain.yml").read_text(encoding="utf-8"))
 SENDER = "sms:+447700900123"  # the victim's registered number in these tests, unless a test says otherwise
 WEB = "webchat:4d1c9e"
 REF = "SP/20001/26"
 CASE_WORDS = ("Burglary", "Jones", "investigation", "Alex", "Latest update")
-WRONG_2 = "Sorry, I couldn't confirm those details. Please check and try again. You can try 2 more times."
+WRONG_2 = (
+    "Sorry, I couldn't confirm those details. Please check and try again. If you were given a PIN, send that. "
+    "You can try 2 more times."
+)
+LOCKED = text_of("utter_verification_locked")
+CODE_SENT = text_of("utter_code_sent")
 
 
 def user(text: str, intent: str = "provide_reference") -> dict:
@@ -50,12 +54,12 @@ LISTEN = {"event": "action", "name": "action_listen"}
 FORM = {"event": "action", "name": "case_update_form"}
 OPENING = [LISTEN, user("I want an update on my case", "ask_case_update"),
            {"event": "active_loop", "name": "case_update_form"}, slot("requested_slot", "crime_ref"),
-           bot(texts.ASK_CRIME_REF), LISTEN]
+           bot_uttered("utter_ask_crime_ref"), LISTEN]
 
 
 def asked_for_answer(reference: str = REF) -> list[dict]:
     return [*OPENING, user(reference), slot("crime_ref", reference), slot("verification_answer", None),
-            slot("requested_slot", "verification_answer"), bot(texts.ASK_VERIFICATION), LISTEN]
+            slot("requested_slot", "verification_answer"), bot_uttered("utter_ask_verification"), LISTEN]
 
 
 def tracker(events: list[dict], sender: str = SENDER, **slots) -> Tracker:
@@ -71,7 +75,7 @@ def tracker(events: list[dict], sender: str = SENDER, **slots) -> Tracker:
 async def run(action, events: list[dict], sender: str = SENDER, **slots) -> tuple[list[dict], list[str]]:
     dispatcher = CollectingDispatcher()
     result = await action.run(dispatcher, tracker(events, sender, **slots), DOMAIN)
-    said = [message["text"] for message in dispatcher.messages]
+    said = said_by(dispatcher)
     assert all(not message.get("buttons") for message in dispatcher.messages)
     return result, said
 
@@ -81,8 +85,8 @@ async def answer(text: str, before: list[dict] | None = None, **slots) -> tuple[
     return await run(ValidateCaseUpdateForm(), events, **slots)
 
 
-def asked_for_code(sender_said: str = codes.CODE_SENT) -> list[dict]:
-    return [*asked_for_answer(), user("01/02/1980 SX1 2AB", "inform"), FORM, bot(sender_said),
+def asked_for_code(sender_said: str = "utter_code_sent") -> list[dict]:
+    return [*asked_for_answer(), user("01/02/1980 SX1 2AB", "inform"), FORM, bot_uttered(sender_said),
             slot("verification_answer", "checked"), slot("verification_code", None),
             slot("requested_slot", "verification_code"), LISTEN]
 
@@ -126,8 +130,9 @@ async def test_invalid_reference_is_explained_and_asked_again(case):
         "That doesn't look like a crime reference. It looks like SP/12345/26 and is on the letter or text "
         "you got when you reported."
     ]
-    _events, asked = await run(ActionAskCrimeRef(), [*OPENING, user("I lost the letter"), FORM, bot(said[0])])
-    assert asked == [texts.ASK_CRIME_REF_AGAIN]
+    turn = [*OPENING, user("I lost the letter"), FORM, bot_uttered("utter_invalid_crime_ref")]
+    _events, asked = await run(ActionAskCrimeRef(), turn)
+    assert asked == ["Please send the reference again. If you can't find it, say 'talk to a person'."]
 
 
 @pytest.mark.parametrize(
@@ -149,7 +154,7 @@ async def test_a_risk_disclosure_is_never_taken_as_a_reference(case):
 
 async def test_first_questions_say_where_the_reference_is_and_what_to_send(case):
     _events, said = await run(ActionAskCrimeRef(), OPENING[:5])
-    assert said == [texts.ASK_CRIME_REF]
+    assert said == [text_of("utter_ask_crime_ref")] and said[0].startswith("What's your crime reference?")
     _events, said = await run(ActionAskVerificationAnswer(), asked_for_answer()[:-2])
     assert said == [
         "Before I can tell you anything, I need to check it's you. Please send your date of birth and postcode "
@@ -180,21 +185,23 @@ async def test_partial_answer_asks_only_for_the_postcode_then_verifies(case):
     partial_turn = [*asked_for_answer(), user("01/02/1980", "inform"), FORM, slot("verification_answer", None)]
     _events, asked = await run(ActionAskVerificationAnswer(), partial_turn)
     assert asked == ["Thanks. Now please send your postcode (for example SX1 2AB)."]
-    events, said = await answer("SX1 2AB", before=[*partial_turn, bot(asked[0]), LISTEN])
+    events, said = await answer("SX1 2AB", before=[*partial_turn, bot_uttered("utter_ask_postcode"), LISTEN])
     assert SlotSet("verified", True) in events and said == []
 
 
 async def test_a_failed_answer_is_not_merged_into_the_next_one(case):
     failed = [*asked_for_answer(), user("01/02/1981 SX1 2AB", "inform"), FORM, slot("verification_answer", None),
-              bot(WRONG_2), bot(texts.ASK_VERIFICATION_AGAIN), LISTEN]
+              bot_uttered("utter_verification_wrong_tries_left", attempts_left=2),
+              bot_uttered("utter_ask_verification_again"), LISTEN]
     events, said = await answer("01/02/1980", before=failed)
     assert (events, said) == ([SlotSet("verification_answer", None)], [])
 
 
 async def test_unreadable_answer_is_said_and_the_question_repeated_briefly(case):
     events, said = await answer("I don't know")
-    assert (events, said) == ([SlotSet("verification_answer", None)], [texts.UNREADABLE_ANSWER])
-    turn = [*asked_for_answer(), user("I don't know", "inform"), FORM, bot(said[0])]
+    assert (events, said) == ([SlotSet("verification_answer", None)],
+                              ["Sorry, I couldn't find a date of birth, postcode or PIN in that."])
+    turn = [*asked_for_answer(), user("I don't know", "inform"), FORM, bot_uttered("utter_verification_unreadable")]
     _events, asked = await run(ActionAskVerificationAnswer(), turn)
     assert asked == ["Please send your date of birth and postcode, or your PIN."]
 
@@ -205,17 +212,18 @@ async def test_third_failure_locks_and_ends_the_form(case, no_delays):
         events, said = await answer(f"{wrong_dob} SX1 2AB")
         said_all += said
     assert said_all == [WRONG_2, "Sorry, I couldn't confirm those details. Please check and try again. "
-                        "You can try 1 more time.", texts.LOCKED]
-    assert texts.LOCKED == (
+                        "If you were given a PIN, send that. You can try 1 more time.", LOCKED]
+    assert LOCKED == (
         "For your security I can't check that reference from here for a while. If you need help now, "
-        "I can put you in touch with a person from the gateway: say 'talk to a person'."
+        "a person from our team can help: say 'talk to a person'."
     )
     assert events == [SlotSet("verification_answer", None), SlotSet("crime_ref", None),
                       SlotSet("verification_code", None), SlotSet("requested_slot", None)]
     # giving the reference again while locked ends the form at once, without asking for the answers
     events, said = await run(ValidateCaseUpdateForm(), [*OPENING, user(REF), FORM, slot("crime_ref", REF)])
-    assert said == [texts.LOCKED] and SlotSet("requested_slot", None) in events
-    _events, said = await run(ActionGiveCaseUpdate(), [*OPENING, user(REF), FORM, bot(texts.LOCKED)])
+    assert said == [LOCKED] and SlotSet("requested_slot", None) in events
+    turn = [*OPENING, user(REF), FORM, bot_uttered("utter_verification_locked")]
+    _events, said = await run(ActionGiveCaseUpdate(), turn)
     assert said == []
 
 
@@ -237,12 +245,12 @@ async def test_update_is_given_after_verification_and_never_shows_police_only_en
 async def test_a_lock_on_another_reference_does_not_show_the_verified_one(case):
     events, _said = await answer("01/02/1980 SX1 2AB")
     verified = {e["name"]: e["value"] for e in events}
-    _events, said = await run(ActionGiveCaseUpdate(), [*OPENING, user("SP/99999/26"), FORM, bot(texts.LOCKED)],
-                              **verified)
+    turn = [*OPENING, user("SP/99999/26"), FORM, bot_uttered("utter_verification_locked")]
+    _events, said = await run(ActionGiveCaseUpdate(), turn, **verified)
     assert said == []
     _events, said = await run(ActionGiveCaseUpdate(), [*OPENING, user("SP/99999/26"), FORM],
                               **verified, crime_ref="SP/99999/26")
-    assert said == [texts.NOT_VERIFIED]
+    assert said == [text_of("utter_not_verified")]
 
 
 async def test_same_reference_is_not_checked_twice_in_a_session(case):
@@ -255,7 +263,7 @@ async def test_same_reference_is_not_checked_twice_in_a_session(case):
 
 async def test_forged_verified_slot_discloses_nothing_and_restarts_the_check(case, caplog):
     result, said = await run(ActionGiveCaseUpdate(), OPENING, verified=True, verified_reference=REF)
-    assert said == [texts.NOT_VERIFIED]
+    assert said == ["I need to check who you are before I can share anything about a case."]
     assert "verified slot without a current two-factor grant; refusing" in caplog.messages
     assert result == [SlotSet("verified", False), SlotSet("verified_reference", None), SlotSet("crime_ref", None),
                       SlotSet("verification_answer", None), SlotSet("verification_code", None),
@@ -274,7 +282,7 @@ async def test_nothing_said_before_verification_mentions_the_case_or_starts_with
         said += (await run(action, events))[1]
     for text in ("01/02/1980", "nope", "01/01/1990 SX1 2AB", "SX9 9ZZ 01/01/1990", "1234"):
         said += (await answer(text))[1]
-    assert said and texts.LOCKED in said
+    assert said and LOCKED in said
     for message in said:
         assert not any(word in message for word in CASE_WORDS), message
         assert not message.lstrip().startswith("/")
@@ -284,8 +292,8 @@ async def test_from_another_sender_the_right_answer_sends_a_code_and_asks_for_it
     events = [*asked_for_answer(), user("01/02/1980 SX1 2AB", "inform"), FORM, slot("verification_answer", "x")]
     result, said = await run(ValidateCaseUpdateForm(), events, sender=WEB)
     assert result == [SlotSet("verification_answer", "checked"), SlotSet("verification_code", None)]
-    assert said == [codes.CODE_SENT] and len(sent_code(session)) == 6
-    _events, asked = await run(ActionAskVerificationCode(), [*events, bot(codes.CODE_SENT)], sender=WEB)
+    assert said == [CODE_SENT] and len(sent_code(session)) == 6
+    _events, asked = await run(ActionAskVerificationCode(), [*events, bot_uttered("utter_code_sent")], sender=WEB)
     assert asked == []  # "I've sent a code ... please send it" already asked
 
 
@@ -312,10 +320,10 @@ async def test_a_wrong_code_reads_like_a_wrong_answer_and_the_check_starts_again
 
 async def test_text_without_a_code_is_said_and_asked_again(case):
     events, said = await give_code("it hasn't come yet")
-    assert (events, said) == ([SlotSet("verification_code", None)], [codes.UNREADABLE_CODE])
-    turn = [*asked_for_code(), user("it hasn't come yet", "inform"), FORM, bot(codes.UNREADABLE_CODE)]
+    assert (events, said) == ([SlotSet("verification_code", None)], ["Sorry, I couldn't find a 6-digit code in that."])
+    turn = [*asked_for_code(), user("it hasn't come yet", "inform"), FORM, bot_uttered("utter_code_unreadable")]
     _events, asked = await run(ActionAskVerificationCode(), turn, sender=WEB)
-    assert asked == [codes.ASK_CODE_AGAIN]
+    assert asked == ["Please send the 6-digit code I sent you."]
 
 
 @pytest.mark.parametrize("intent", ["risk_disclosure", "risk_uncertain", "talk_to_human", "cancel"])
@@ -335,4 +343,13 @@ def test_the_code_slot_is_never_filled_by_a_risk_message_or_a_way_out():
 async def test_a_postcode_alone_asks_only_for_the_date_of_birth(case):
     partial_turn = [*asked_for_answer(), user("SX1 2AB", "inform"), FORM, slot("verification_answer", None)]
     _events, asked = await run(ActionAskVerificationAnswer(), partial_turn)
-    assert asked == [texts.ASK_DOB]
+    assert asked == ["Thanks. Now please send your date of birth (for example 01/02/1980)."]
+
+
+async def test_on_a_domestic_abuse_case_date_of_birth_and_postcode_read_as_a_wrong_answer(session, no_delays):
+    make_case(session, reference=REF, category="domestic_abuse", pin="482913", contact=("sms", "+447700900123"))
+    events, said = await answer("01/02/1980 SX1 2AB")
+    assert said == [WRONG_2] and SlotSet("verified", True) not in events
+    assert session.scalars(select(OutboxMessage)).all() == []  # not even a code: the knowledge step failed
+    events, said = await answer("482913")
+    assert SlotSet("verified", True) in events and said == []

@@ -14,6 +14,7 @@ from bot.handoff.queue import claim
 from bot.models.base import utcnow
 from bot.models.handoff import Handoff
 from bot.settings import get_settings
+from tests.handoff.dispatched import texts
 from tests.handoff.factories import make_handoff, make_staff
 
 # Opening hours only on the day after tomorrow: the gateway is closed whenever the test runs.
@@ -53,10 +54,6 @@ def off_duty(session, monkeypatch):
     get_settings.cache_clear()
 
 
-def texts(dispatcher):
-    return [message["text"] for message in dispatcher.messages]
-
-
 def recorded(session, sender_id):
     return session.scalars(select(Handoff).where(Handoff.sender_id == sender_id)).one()
 
@@ -83,10 +80,10 @@ async def test_escalate_says_who_will_help_and_records_the_row_without_repeating
 async def test_escalate_out_of_hours_says_what_to_do_now(session, off_duty):
     dispatcher = CollectingDispatcher()
     events = await ActionEscalate().run(dispatcher, make_tracker("telegram:42", risk=RISK), {})
-    [next_steps] = texts(dispatcher)
+    next_steps, question = texts(dispatcher, "telegram")
     assert next_steps.startswith(f"Nobody from our team is working now. We work {NEVER_OPEN}.")
     assert "call 999" in next_steps and "Victim Support, free, day or night: 08 08 16 89 111" in next_steps
-    assert next_steps.endswith("Is it safe for us to message you here later? Reply YES, NO, or a safe time.")
+    assert question == "Is it safe for us to message you here later? Reply YES, NO, or a safe time."
     assert events == []
     assert recorded(session, "telegram:42").level == "imminent"
 
@@ -103,8 +100,8 @@ async def test_escalate_mid_form_deactivates_the_form(session, off_duty):
 async def test_asking_for_a_person_records_a_normal_handoff(session, on_duty):
     dispatcher = CollectingDispatcher()
     events = await ActionRequestHuman().run(dispatcher, make_tracker("webchat:s-1"), {})
-    assert texts(dispatcher)[0] == "Of course. I've passed this to our team."
-    assert texts(dispatcher)[-1].startswith("A person from our team will reply here in about 3 minutes.")
+    assert texts(dispatcher, "webchat")[0] == "Of course. I've passed this to our team."
+    assert texts(dispatcher, "webchat")[-1].startswith("A person from our team will reply here in about 3 minutes.")
     assert events == []
     handoff = recorded(session, "webchat:s-1")
     assert (handoff.reason, handoff.level, handoff.channel) == ("requested", "normal", "webchat")
@@ -113,9 +110,10 @@ async def test_asking_for_a_person_records_a_normal_handoff(session, on_duty):
 async def test_final_fallback_hands_over_with_the_off_duty_wording(session, off_duty):
     dispatcher = CollectingDispatcher()
     events = await ActionDefaultFallback().run(dispatcher, make_tracker("sms:+447700900555"), {})
-    first, second = texts(dispatcher)
+    first, second, question = texts(dispatcher)
     assert first == "Sorry, I'm still not understanding. I've passed this to our team."
     assert "Victim Support, free, day or night: 08 08 16 89 111" in second
+    assert question.startswith("Is it safe for us to message you here later?")
     assert events == []
     assert recorded(session, "sms:+447700900555").reason == "fallback"
 

@@ -16,7 +16,7 @@ from bot.wording import response_text
     ("sender", "how_back"),
     [
         ("sms:+447700900123", "To get them again, reply START."),
-        ("telegram:4242", "To get them again, say 'talk to a person' and someone from the gateway can switch them "
+        ("telegram:4242", "To get them again, say 'talk to a person' and someone from our team can switch them "
                           "back on."),
     ],
 )

@@ -14,6 +14,7 @@ from actions.safety_check import ActionSafetyCheck, ActionSafetyCheckAnswered, i
 from bot.models.handoff import Handoff
 from bot.settings import PROJECT_ROOT
 from bot.wording import response_text
+from tests.handoff.dispatched import shown
 
 DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
 DOMAIN = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))
@@ -48,11 +49,13 @@ async def run(action, events):
 
 async def test_first_uncertain_message_gets_a_gentle_check_with_999_and_a_helpline(session) -> None:
     dispatcher, events = await run(ActionSafetyCheck(), [user(CALM, 60), user(UNCERTAIN)])
-    text = dispatcher.messages[0]["text"]
-    assert "Are you safe right now?" in text and "999" in text and "55" in text
-    assert "Samaritans on 116 123" in text  # the helpline for the likely category
-    assert "PERSON" in text  # the offer of a person
-    assert [b["title"] for b in dispatcher.messages[0]["buttons"]] == ["Yes, I'm safe", "No", "Talk to a person"]
+    check = shown(dispatcher.messages[0], "webchat")
+    assert "Are you safe right now?" in check["text"] and "999" in check["text"] and "55" in check["text"]
+    assert "Samaritans on 116 123" in check["text"]  # the helpline for the likely category
+    assert "PERSON" in check["text"]  # the offer of a person
+    assert [b["title"] for b in check["buttons"]] == ["Yes, I'm safe", "No", "Talk to a person"]
+    on_sms = shown(dispatcher.messages[0], "sms")  # the buttons become numbered replies there
+    assert "Samaritans on 116 123" in on_sms["text"] and len(on_sms["buttons"]) == 3
     assert events == []
     assert session.scalars(select(Handoff)).all() == []
 

@@ -6,7 +6,7 @@ import pytest
 
 from bot.cases.answers import VerificationAnswer
 from bot.cases.grants import granted_victim, record_grant
-from bot.cases.verification import CODE_SENT, GRANTED, check_knowledge
+from bot.cases.verification import CODE_SENT, GRANTED, WRONG, check_knowledge
 from bot.settings import get_settings
 from tests.cases.factories import make_case
 
@@ -49,10 +49,23 @@ def test_under_the_relaxed_policy_an_ordinary_case_needs_knowledge_only_except_o
     assert check_knowledge(session, reference=REF, sender_key="webchat:x", answer=answer, now=NOW).status == CODE_SENT
 
 
-def test_a_sensitive_case_needs_both_factors_under_either_policy(session, relaxed):
-    make_case(session, reference=REF, offence="Stalking", category="stalking")
-    answer = VerificationAnswer(dob=datetime(1980, 2, 1).date(), postcode="SX12AB")
+def test_a_sensitive_case_needs_the_pin_and_a_code_under_either_policy(session, relaxed):
+    make_case(session, reference=REF, offence="Stalking", category="stalking", pin="482913")
+    answer = VerificationAnswer(pin="482913")
     assert check_knowledge(session, reference=REF, sender_key="rest:app", answer=answer, now=NOW).status == CODE_SENT
+    by_dob = VerificationAnswer(dob=datetime(1980, 2, 1).date(), postcode="SX12AB")
+    later = NOW + timedelta(minutes=5)
+    assert check_knowledge(session, reference=REF, sender_key="rest:app", answer=by_dob, now=later).status == WRONG
+
+
+def test_a_date_of_birth_grant_on_a_case_that_became_sensitive_is_void(session):
+    case, victim = make_case(session, reference=REF)
+    record_grant(session, case=case, victim=victim, sender_key="sms:+1", knowledge="dob_postcode",
+                 possession="registered_contact", now=NOW)
+    assert granted_victim(session, reference=REF, sender_key="sms:+1", now=NOW) == (case, victim)
+    case.offence_category = "domestic_abuse"
+    session.commit()
+    assert granted_victim(session, reference=REF, sender_key="sms:+1", now=NOW) is None
 
 
 def test_a_knowledge_only_grant_stops_counting_once_the_policy_is_tightened(session, relaxed, monkeypatch):

@@ -18,18 +18,19 @@ from sqlalchemy import select, update
 
 from actions.case_update import ValidateCaseUpdateForm
 from actions.case_update_replies import ActionGiveCaseUpdate
-from bot.cases import dialogue_texts as texts
 from bot.cases.one_time_codes import read_code
 from bot.models.messaging import OutboxMessage
 from bot.models.security import VerificationAttempt
 from bot.models.verification import DisclosureGrant, VerificationCode
 from tests.cases.factories import make_case
+from tests.cases.replies import channel_of, said_by, text_of
 
 DOMAIN = yaml.safe_load(Path("domain.yml").read_text(encoding="utf-8"))
 REF, OTHER = "SP/20001/26", "SP/20002/26"
 PIN, OTHER_PIN = "482913", "735160"
 OWN_NUMBER, OTHER_NUMBER = "+447700900301", "+447700900302"
 CASE_WORDS = ("Alex", "Burglary", "Latest update", "DC Example Jones", "Under investigation")
+NOT_VERIFIED, LOCKED = text_of("utter_not_verified"), text_of("utter_verification_locked")
 
 
 class Conversation:
@@ -53,7 +54,7 @@ class Conversation:
         for event in await ValidateCaseUpdateForm().run(dispatcher, tracker, DOMAIN):
             if event.get("event") == "slot":
                 self.slots[event["name"]] = event["value"]
-        self.said += [message["text"] for message in dispatcher.messages]
+        self.said += said_by(dispatcher, channel_of(self.sender))
         self.slots["requested_slot"] = next(
             (slot for slot in ("crime_ref", "verification_answer", "verification_code") if not self.slots.get(slot)),
             None,
@@ -65,7 +66,7 @@ class Conversation:
         dispatcher = CollectingDispatcher()
         tracker = Tracker(self.sender, values, {}, [], False, None, None, None)
         await ActionGiveCaseUpdate().run(dispatcher, tracker, DOMAIN)
-        return [message["text"] for message in dispatcher.messages]
+        return said_by(dispatcher, channel_of(self.sender))
 
 
 def latest_code(session, recipient: str = OWN_NUMBER) -> str:
@@ -110,7 +111,7 @@ async def right_answer_after_a_lock(session):
     talk = Conversation(f"sms:{OWN_NUMBER}")
     await talk.send(REF)
     await talk.send(PIN)
-    assert texts.LOCKED in talk.said
+    assert LOCKED in talk.said
     return talk
 
 
@@ -188,7 +189,7 @@ async def test_never_gets_a_case_update(session, cases, attempt):
     claimed = {"verified": True, "verified_reference": REF, "crime_ref": REF,
                "verification_answer": "verified", "verification_code": "verified"}
     said = talk.said + await talk.ask_for_update(**claimed)
-    assert texts.NOT_VERIFIED in said
+    assert NOT_VERIFIED in said
     assert not [message for message in said if any(word in message for word in CASE_WORDS)]
     grants = session.scalars(select(DisclosureGrant.sender_key).where(DisclosureGrant.reference == REF)).all()
     assert talk.sender not in grants
@@ -210,3 +211,39 @@ async def test_web_chat_with_pin_and_code_gets_the_update(session, cases):
     await talk.send(latest_code(session))
     update_text = await talk.ask_for_update()
     assert update_text[0].startswith(f"Thanks, Alex. Here is the latest on {REF}")
+
+
+ABUSE_REF, ABUSE_PIN, ABUSE_NUMBER = "SP/20003/26", "260417", "+447700900303"
+
+
+@pytest.fixture
+def abuse_case(session):
+    """A domestic-abuse case whose victim has a PIN, a date of birth and postcode, and a registered number."""
+    make_case(session, reference=ABUSE_REF, category="domestic_abuse", offence="Assault", pin=ABUSE_PIN,
+              contact=("sms", ABUSE_NUMBER))
+
+
+@pytest.mark.parametrize("sender", [f"sms:{ABUSE_NUMBER}", "webchat:someone-who-knows-them"])
+async def test_domestic_abuse_case_with_date_of_birth_and_postcode_alone_discloses_nothing(session, abuse_case,
+                                                                                             sender):
+    talk = Conversation(sender)
+    await talk.send(ABUSE_REF)
+    await talk.send("01/02/1980 SX1 2AB")  # right, but not enough for this case
+    guess = Conversation("webchat:guesser")
+    await guess.send("SP/20009/26")  # a reference that does not exist
+    await guess.send("01/02/1980 SX1 2AB")
+    assert talk.said == guess.said  # reads exactly like an unknown reference
+    said = talk.said + await talk.ask_for_update(verified=True, verified_reference=ABUSE_REF, crime_ref=ABUSE_REF)
+    assert NOT_VERIFIED in said and not [message for message in said if "Alex" in message or "Assault" in message]
+    assert session.scalars(select(DisclosureGrant)).all() == []
+    assert session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == ABUSE_NUMBER)).all() == []
+
+
+async def test_domestic_abuse_case_with_pin_and_code_gets_the_update(session, abuse_case):
+    talk = Conversation("webchat:victim-on-a-laptop")
+    await talk.send(ABUSE_REF)
+    await talk.send(ABUSE_PIN)
+    assert talk.slots["verified"] is False and talk.slots["requested_slot"] == "verification_code"
+    await talk.send(latest_code(session, ABUSE_NUMBER))
+    update_text = await talk.ask_for_update()
+    assert update_text[0].startswith(f"Thanks, Alex. Here is the latest on {ABUSE_REF}")

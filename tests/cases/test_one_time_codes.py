@@ -6,8 +6,7 @@ import pytest
 from sqlalchemy import inspect, select
 
 from bot.cases.answers import VerificationAnswer
-from bot.cases.one_time_codes import CODE_MAX_ATTEMPTS, read_code
-from bot.cases.two_factor_texts import code_message
+from bot.cases.one_time_codes import CODE_MAX_ATTEMPTS, code_message, read_code
 from bot.cases.verification import (
     CODE_NOT_RESENT,
     CODE_SENT,
@@ -59,7 +58,8 @@ def test_the_code_goes_to_the_registered_contact_through_the_outbox(session, cas
     row = session.scalars(select(OutboxMessage)).one()
     (code,) = _sent_codes(session)
     assert (row.channel, row.recipient, row.origin, row.status) == ("sms", CONTACT_NUMBER, "verification", "pending")
-    assert row.payload == {"text": code_message(code)} and len(code) == 6
+    assert row.payload == {"text": code_message(code, "sms")} and len(code) == 6
+    assert row.payload["text"].startswith(f"Your code is {code}. It works once, for 10 minutes.")
 
 
 def test_a_telegram_contact_gets_the_code_in_its_chat(session):

@@ -2,13 +2,14 @@
 
 import re
 from collections import Counter
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from bot.cases.answers import VerificationAnswer
+from bot.cases.possession import is_sensitive
 from bot.cases.sample_loader import load_sample_cases
 from bot.cases.summary import case_update_message
 from bot.cases.verification import check_knowledge
@@ -55,6 +56,20 @@ def test_sample_cases_load_once_cover_every_status_and_demo_cases_verify(session
     assert categories["SP/10011/26"] == "stalking" and categories["SP/10001/26"] is None
     message = case_update_message(session, case_id=by_dob.case_id, victim_id=by_dob.victim_id)
     assert "POLICE ONLY" not in message and "Mill Lane" not in message
+
+
+def test_sensitive_sample_victims_have_a_pin_and_the_demo_abuse_case_takes_only_it(session):
+    load_sample_cases(session, get_settings().sample_cases_file)
+    session.commit()
+    sensitive = [victim for case in session.scalars(select(Case)) for victim in case.victims
+                 if is_sensitive(case, victim)]
+    assert len(sensitive) >= 5 and all(victim.pin_hash for victim in sensitive)
+    now = datetime(2026, 11, 24, 12, 0)
+    by_dob = check_knowledge(session, reference="SP/10020/26", sender_key="telegram:700120", now=now,
+                             answer=VerificationAnswer(dob=date(1991, 9, 3), postcode="SX132XY"))
+    by_pin = check_knowledge(session, reference="SP/10020/26", sender_key="telegram:700120",
+                             now=now + timedelta(minutes=5), answer=VerificationAnswer(pin="615808"))
+    assert not by_dob.verified and by_pin.verified
 
 
 def test_refresh_updates_fields_of_existing_cases(session, tmp_path):

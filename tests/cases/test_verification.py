@@ -6,13 +6,22 @@ from sqlalchemy import select
 
 from bot.cases.answers import VerificationAnswer, parse_verification_answer
 from bot.cases.lockout import clear_lock, locked_references
-from bot.cases.two_factor_texts import ACCESS_WARNING
-from bot.cases.verification import CODE_SENT, GRANTED, LOCKED, WAIT, WRONG, access_refused, check_knowledge
+from bot.cases.verification import (
+    CODE_SENT,
+    GRANTED,
+    LOCKED,
+    WAIT,
+    WRONG,
+    CheckOutcome,
+    access_refused,
+    check_knowledge,
+)
 from bot.models.cases import Victim
 from bot.models.messaging import OutboxMessage
 from bot.models.security import StaffAlert, VerificationAttempt
 from bot.models.staff import Staff
 from bot.models.verification import DisclosureGrant, VerificationLockClear
+from bot.wording import response_text
 from tests.cases.factories import CONTACT_NUMBER, make_case
 
 NOW = datetime(2026, 11, 24, 12, 0)
@@ -102,7 +111,9 @@ def test_a_lock_alerts_staff_once_and_warns_the_victim_in_neutral_words(session)
     assert alert.kind == "verification_locked"
     assert alert.detail == {"reference": REF, "failures": 3, "senders": 3, "locked_until": "2026-11-24T12:40"}
     warning = _warnings(session)
-    assert [(w.channel, w.recipient, w.payload["text"]) for w in warning] == [("sms", CONTACT_NUMBER, ACCESS_WARNING)]
+    access_warning = response_text("utter_contact_access_warning", "sms")
+    assert access_warning.startswith("Someone has just tried several times to get into your information")
+    assert [(w.channel, w.recipient, w.payload["text"]) for w in warning] == [("sms", CONTACT_NUMBER, access_warning)]
 
 
 def test_unknown_reference_locks_the_same_way_and_warns_nobody(session):
@@ -247,3 +258,26 @@ def test_one_open_alert_per_reference_and_a_new_one_once_it_is_acknowledged(sess
     clear_lock(session, reference=REF, staff_id=None, now=NOW + timedelta(hours=3))
     lock(NOW + timedelta(hours=4))
     assert len(mine()) == 2
+
+
+def test_a_domestic_abuse_case_takes_only_the_pin_and_its_right_date_of_birth_reads_as_wrong(session):
+    make_case(session, category="domestic_abuse", pin="482913")
+    by_dob = _check(session, answer=RIGHT, sender="rest:knows-them")
+    unknown = _check(session, reference="SP/99999/26", answer=RIGHT, sender="rest:guesser")
+    assert by_dob == unknown == CheckOutcome(WRONG, attempts_left=2)
+    assert session.scalars(select(DisclosureGrant)).all() == []
+    assert session.scalars(select(OutboxMessage)).all() == []  # no code went to the victim's phone
+    assert _check(session, answer=parse_verification_answer("482913"), now=NOW + LATER).status == GRANTED
+
+
+def test_an_enhanced_entitlement_victim_also_needs_the_pin(session):
+    make_case(session, enhanced=True, pin="482913")
+    assert _check(session).status == WRONG
+    assert _check(session, answer=parse_verification_answer("01/02/1980 SX1 2AB 482913"), now=NOW + LATER).verified
+
+
+def test_a_case_that_is_not_sensitive_still_takes_date_of_birth_and_postcode(session):
+    make_case(session, category=None, offence="Theft of a bicycle")
+    assert _check(session).status == GRANTED
+    grant = session.scalars(select(DisclosureGrant)).one()
+    assert grant.knowledge == "dob_postcode"

@@ -14,6 +14,7 @@ from bot.handoff import wording
 from bot.models.handoff import Handoff, HandoffNote
 from bot.models.messaging import OutboxMessage
 from bot.models.staff import AuditEntry, Staff
+from bot.wording import response_text
 from tests.handoff.factories import make_handoff, make_staff
 
 SENDER = "sms:+447700900123"
@@ -111,7 +112,7 @@ async def test_claim_reply_note_and_hand_back(console, http, session, jo, paused
     staff_reply, handback = events[-2:]  # the transcript; nothing else in Rasa mirrors the hand-off
     assert (staff_reply.text, staff_reply.metadata) == ("Are you safe right now?", {"staff": "Jo Bloggs"})
     assert isinstance(staff_reply, BotUttered) and isinstance(handback, BotUttered)
-    assert handback.text == wording.HANDBACK_MESSAGE
+    assert handback.text == response_text(wording.CLOSING["handback"], "sms")
     assert not (await console.agent.tracker_store.retrieve(SENDER)).is_paused()
 
     session.expire_all()
@@ -126,7 +127,7 @@ async def test_claim_reply_note_and_hand_back(console, http, session, jo, paused
     outbox = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
     assert [(m.channel, m.recipient, m.payload["text"], m.origin) for m in outbox] == [
         ("sms", "+447700900123", "Are you safe right now?", "staff"),
-        ("sms", "+447700900123", wording.HANDBACK_MESSAGE, "staff"),
+        ("sms", "+447700900123", response_text(wording.CLOSING["handback"], "sms"), "staff"),
     ]
     audit = session.scalars(select(AuditEntry).where(AuditEntry.staff_id == worker.id).order_by(AuditEntry.id)).all()
     assert [(entry.action, entry.detail["via"]) for entry in audit] == [
@@ -144,7 +145,7 @@ async def test_ending_restarts_the_conversation(console, http, session, jo, paus
     status, _ = await post(http, f"{base}/close", {"outcome": "safeguarding_referral", "resolution": "end"}, jo)
     assert status == 200
     events = await console.events(SENDER)
-    assert events[-3].text == wording.END_MESSAGE
+    assert events[-3].text == response_text(wording.CLOSING["end"], "sms")
     assert isinstance(events[-2], ActionExecuted) and isinstance(events[-1], Restarted)
 
 

@@ -10,6 +10,7 @@ from bot.models.handoff import Handoff
 from bot.models.live import LiveConversation
 from bot.models.messaging import OutboxMessage
 from bot.models.staff import AuditEntry
+from bot.wording import response_text
 from tests.console.conftest import csrf_from, log_in
 from tests.handoff.factories import make_handoff, make_staff
 
@@ -131,10 +132,11 @@ async def test_take_over_hands_to_staff_tells_the_victim_and_the_usual_flow_foll
     tracker = await console.agent.tracker_store.retrieve(CALM)
     assert not tracker.is_paused() and tracker.active_loop_name is None  # the open row keeps the bot quiet
     joined = [e for e in tracker.events if isinstance(e, BotUttered)][-1]
-    assert (joined.text, joined.metadata) == (wording.STAFF_JOINED_MESSAGE, {"staff": "Jo Bloggs"})
+    staff_joined = response_text(wording.STAFF_JOINED, "sms")
+    assert (joined.text, joined.metadata) == (staff_joined, {"staff": "Jo Bloggs"})
     outbox = session.scalars(select(OutboxMessage)).all()
     assert [(m.channel, m.recipient, m.payload["text"], m.origin) for m in outbox] == [
-        ("sms", "+447700900111", wording.STAFF_JOINED_MESSAGE, "staff")
+        ("sms", "+447700900111", staff_joined, "staff")
     ]
     audit = session.scalars(select(AuditEntry).where(AuditEntry.action == "take_over")).one()
     assert (audit.target, audit.detail["handoff_id"], audit.detail["already_open"]) == (CALM, handoff.id, False)

@@ -20,13 +20,12 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select, update
 from twilio.request_validator import RequestValidator
 
-from bot.cases import dialogue_texts as texts
-from bot.cases import two_factor_texts as codes
 from bot.cases.one_time_codes import read_code
 from bot.db import build_engine, session_factory
 from bot.models.security import StaffAlert, VerificationAttempt
 from bot.models.verification import VerificationCode
 from tests.cases.factories import make_case
+from tests.cases.replies import said_in_reply, text_of
 from tests.e2e.stack import PROJECT_ROOT
 from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER
 
@@ -34,6 +33,10 @@ pytestmark = pytest.mark.slow
 
 PIN = "482913"
 CASE_WORDS = ("Burglary", "DC Example Jones", "Latest update", "Alex", "Here is the latest")
+WRONG_ANSWER = text_of("utter_verification_wrong")  # how every wrong-answer reply starts, whatever the tries left
+LOCKED, WAIT, NOT_VERIFIED = (text_of(name) for name in ("utter_verification_locked", "utter_verification_wait",
+                                                          "utter_not_verified"))
+CODE_SENT, ACCESS_WARNING = text_of("utter_code_sent"), text_of("utter_contact_access_warning", "sms")
 
 
 def texts_of(replies: list[dict]) -> str:
@@ -106,7 +109,7 @@ def test_wrong_pin(haven, twilio, case):
     sender = new_sender()
     haven.say(sender, f"any news on {reference}")
     said = texts_of(haven.say(sender, "912345"))
-    assert texts.WRONG_ANSWER in said
+    assert WRONG_ANSWER in said
     assert_nothing_disclosed(said)
     assert twilio.messages_to(number, 1, timeout=1.0) == []  # no code was sent
 
@@ -119,7 +122,7 @@ def test_right_pin_for_another_case(haven, twilio, database, case):
     sender = new_sender()
     haven.say(sender, f"update on {reference} please")
     said = texts_of(haven.say(sender, "735160"))
-    assert texts.WRONG_ANSWER in said
+    assert WRONG_ANSWER in said
     assert_nothing_disclosed(said)
     assert twilio.messages_to(number, 1, timeout=1.0) == []
 
@@ -129,7 +132,7 @@ def test_right_date_of_birth_with_the_wrong_postcode(haven, case):
     sender = new_sender()
     haven.say(sender, f"whats happening with {reference}")
     said = texts_of(haven.say(sender, "01/02/1980 SX9 9ZZ"))
-    assert texts.WRONG_ANSWER in said
+    assert WRONG_ANSWER in said
     assert_nothing_disclosed(said)
 
 
@@ -138,9 +141,9 @@ def test_the_right_answer_after_a_lock_and_staff_and_victim_are_told(haven, twil
     earlier_failures(database, reference, 2)
     guesser = new_sender()
     haven.say(guesser, f"any news on {reference}")
-    assert texts.LOCKED in texts_of(haven.say(guesser, "111222"))  # the third failure, from anyone, locks
+    assert LOCKED in texts_of(haven.say(guesser, "111222"))  # the third failure, from anyone, locks
     warning = twilio.messages_to(number, 1)
-    assert [message["Body"] for message in warning] == [codes.ACCESS_WARNING]
+    assert [message["Body"] for message in warning] == [ACCESS_WARNING]
     with database() as session:
         alerts = session.scalars(select(StaffAlert).where(StaffAlert.kind == "verification_locked")).all()
     assert any(alert.detail["reference"] == reference for alert in alerts)
@@ -159,7 +162,7 @@ def test_a_second_sender_right_after_someone_elses_failure(haven, case):
     haven.say(first, "999888")
     haven.say(second, f"any news on {reference}")
     said = texts_of(haven.say(second, PIN))
-    assert codes.WAIT in said  # the reference's delay holds for everyone: the PIN was not even checked
+    assert WAIT in said  # the reference's delay holds for everyone: the PIN was not even checked
     assert_nothing_disclosed(said)
 
 
@@ -169,7 +172,7 @@ def test_a_second_sender_who_knows_the_answer_only_sends_the_victim_a_code(haven
     ex_partner = new_sender()
     haven.say(ex_partner, f"any news on {reference}")
     said = texts_of(haven.say(ex_partner, "01/02/1980 SX1 2AB"))
-    assert codes.CODE_SENT in said
+    assert CODE_SENT in said
     said += texts_of(haven.say(ex_partner, "123456"))
     assert_nothing_disclosed(said)
     assert read_code(twilio.messages_to(number, 1)[0]["Body"])  # the code went to the victim's phone only
@@ -193,8 +196,7 @@ def test_a_forged_tracker_sent_straight_to_the_action_server(haven, case):
                                      headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=30) as response:
         body = json.loads(response.read())
-    said = "\n".join(reply.get("text") or "" for reply in body["responses"])
-    assert said == texts.NOT_VERIFIED
+    assert said_in_reply(body) == [NOT_VERIFIED]
     assert {"event": "slot", "name": "verified", "value": False} in [
         {key: event.get(key) for key in ("event", "name", "value")} for event in body["events"]
     ]
@@ -261,14 +263,14 @@ def test_an_expired_code(haven, twilio, database, case):
     reference, number = case
     sender = new_sender()
     haven.say(sender, f"any news on {reference}")
-    assert codes.CODE_SENT in texts_of(haven.say(sender, PIN))
+    assert CODE_SENT in texts_of(haven.say(sender, PIN))
     code = code_sent_to(twilio, number)
     with database() as session:  # ten minutes pass
         session.execute(update(VerificationCode).where(VerificationCode.expires_at > datetime.utcnow())
                         .values(expires_at=datetime.utcnow() - timedelta(seconds=1)))
         session.commit()
     said = texts_of(haven.say(sender, code))
-    assert texts.WRONG_ANSWER in said  # reads exactly like a wrong answer
+    assert WRONG_ANSWER in said  # reads exactly like a wrong answer
     assert_nothing_disclosed(said)
 
 
@@ -283,9 +285,9 @@ def test_a_code_for_another_case(haven, twilio, database, case):
     other_code = code_sent_to(twilio, other_number)
     haven.say(sender, "cancel")
     haven.say(sender, f"any news on {reference}")
-    assert codes.CODE_SENT in texts_of(haven.say(sender, PIN))
+    assert CODE_SENT in texts_of(haven.say(sender, PIN))
     said = texts_of(haven.say(sender, other_code))
-    assert texts.WRONG_ANSWER in said
+    assert WRONG_ANSWER in said
     assert_nothing_disclosed(said)
 
 
@@ -306,7 +308,7 @@ def test_rest_with_the_pin_and_the_code_from_the_registered_number_gets_the_upda
     sender = new_sender()
     asked = texts_of(haven.say(sender, f"can I have an update on {reference}"))
     assert_nothing_disclosed(asked)
-    assert texts_of(haven.say(sender, PIN)) == codes.CODE_SENT
+    assert texts_of(haven.say(sender, PIN)) == CODE_SENT
     update_text = texts_of(haven.say(sender, code_sent_to(twilio, number)))
     assert update_text.startswith(f"Thanks, Alex. Here is the latest on {reference}")
 

@@ -19,6 +19,7 @@ from bot.handoff.contact_later import (
 )
 from bot.handoff.queue import add_note, list_notes, open_handoff
 from bot.handoff.waiting_turn import turn_view
+from bot.wording import response_text
 from tests.handoff.factories import make_staff
 
 SENDER = "sms:+447700900321"
@@ -48,9 +49,14 @@ def test_a_reply_that_is_not_an_answer_is_left_for_staff(text):
     assert read_answer(text, "thank") is None
 
 
-def waiting(*after_question: object, question: str = wording.off_duty_message()) -> list[dict]:
-    """A waiting conversation's events (as dicts): the hand-off message asked the question, then the victim spoke."""
-    events = [UserUttered("he hit me"), BotUttered(question), ActionExecuted("action_escalate"), *after_question]
+YES_CONFIRMED = BotUttered(response_text(wording.CONTACT_LATER_REPLIES["yes"], "sms"))
+
+
+def waiting(*after_question: object, on_duty: bool = False) -> list[dict]:
+    """A waiting conversation's events (as dicts): the hand-off messages (asking the question when nobody is on
+    duty), then the victim spoke."""
+    told = wording.texts(wording.handoff_replies(on_duty=on_duty, wait_minutes=3), "sms")
+    events = [UserUttered("he hit me"), *map(BotUttered, told), ActionExecuted("action_escalate"), *after_question]
     return [event.as_dict() for event in events]
 
 
@@ -65,8 +71,15 @@ def answer(events: list[dict]) -> ContactAnswer | None:
 
 def test_only_a_reply_to_the_question_is_taken():
     assert answer(waiting(reply("no", "deny"))) == ContactAnswer("no", "no")
-    assert answer(waiting(reply("no", "deny"), question=wording.joining_message(3))) is None
+    assert answer(waiting(reply("no", "deny"), on_duty=True)) is None
     assert answer(waiting(reply("after 8pm"))) == ContactAnswer("time", "after 8pm")
+
+
+def test_a_reply_to_the_question_asked_at_the_end_of_one_message_is_still_taken():
+    # conversations that waited across the change got the hours and the question as one message
+    question = response_text(wording.ASK_CONTACT_LATER, "sms")
+    asked = BotUttered(f"Nobody from our team is working now. {question}")
+    assert answer([event.as_dict() for event in (asked, reply("after 8pm"))]) == ContactAnswer("time", "after 8pm")
 
 
 def test_a_risky_reply_is_never_taken_as_the_answer():
@@ -75,9 +88,9 @@ def test_a_risky_reply_is_never_taken_as_the_answer():
 
 
 def test_after_yes_a_later_no_still_counts_but_a_later_yes_asks_nothing_new():
-    later = waiting(reply("yes", "affirm"), BotUttered(wording.CONTACT_LATER_YES), reply("no", "deny"))
+    later = waiting(reply("yes", "affirm"), YES_CONFIRMED, reply("no", "deny"))
     assert answer(later) == ContactAnswer("no", "no")
-    again = waiting(reply("yes", "affirm"), BotUttered(wording.CONTACT_LATER_YES), reply("yes", "affirm"))
+    again = waiting(reply("yes", "affirm"), YES_CONFIRMED, reply("yes", "affirm"))
     assert answer(again) is None
 
 
@@ -117,7 +130,7 @@ async def test_the_action_records_the_answer_then_confirms_it(session, db_url):
 
     session.expire_all()
     assert not may_message_later(session, sender_id=SENDER)
-    assert [message["text"] for message in dispatcher.messages] == [wording.CONTACT_LATER_NO]
+    assert [message["response"] for message in dispatcher.messages] == ["utter_handoff_contact_later_no"]
 
 
 async def test_without_a_hand_off_the_action_confirms_nothing(db_url):

@@ -28,6 +28,7 @@ DOMAIN_FILE = Path(__file__).resolve().parents[2] / "domain.yml"
 SENDER = "sms:+447700900321"
 THREAT = {"escalate": True, "level": "high", "category": "threat_to_life", "matched": ["x"]}
 OFF_DUTY_START = "Nobody from our team is working now."
+ASK_CONTACT_LATER = "Is it safe for us to message you here later?"
 NEVER_OPEN = f"{(datetime.now(timezone.utc) + timedelta(days=2)):%a} 09:00-10:00"  # not today: off duty all day
 
 
@@ -90,9 +91,10 @@ async def test_lost_escalation_is_queued_alerted_and_the_victim_told(agent, sess
     assert f"handoff: {item.id}" in alert["detail"] and "threat_to_life" in alert["detail"]
     assert "+447700900321" not in alert["detail"]
     tracker = await agent.tracker_store.retrieve(SENDER)
-    [(channel, recipient, text)] = queued_texts(session)
+    [(channel, recipient, text), (_, _, question)] = queued_texts(session)
     assert (channel, recipient) == ("sms", "+447700900321") and text.startswith(OFF_DUTY_START)
-    assert [event.text for event in tracker.events if isinstance(event, BotUttered)][-1] == text
+    assert question.startswith(ASK_CONTACT_LATER)
+    assert [event.text for event in tracker.events if isinstance(event, BotUttered)][-2:] == [text, question]
 
 
 async def test_a_lost_escalation_after_saying_no_to_are_you_safe_is_recovered_too(agent, session):
@@ -112,7 +114,7 @@ async def test_a_lost_escalation_after_saying_no_to_are_you_safe_is_recovered_to
     assert await reconcile_once(agent) == 1
     [item] = list_queue(session)
     assert (item.reason, item.level, item.category) == ("risk", "high", "stalking")
-    assert len(queued_texts(session)) == 1  # the advice went out before the action failed
+    assert len(queued_texts(session)) == 2  # what to do now and the contact question: the advice went out before
 
 
 async def test_advice_never_sent_because_the_session_start_failed_too_goes_out_first(agent, session):
@@ -124,12 +126,12 @@ async def test_advice_never_sent_because_the_session_start_failed_too_goes_out_f
     ])  # fmt: skip
 
     assert await reconcile_once(agent) == 1
-    [(_, _, advice), (_, _, next_steps)] = queued_texts(session)
+    [(_, _, advice), (_, _, next_steps), (_, _, question)] = queued_texts(session)
     assert advice.startswith("In an emergency call 999") and "Threats to kill or hurt you are a crime." in advice
     assert "Others may read this phone" in advice  # an SMS conversation
-    assert next_steps.startswith(OFF_DUTY_START)
+    assert next_steps.startswith(OFF_DUTY_START) and question.startswith(ASK_CONTACT_LATER)
     tracker = await agent.tracker_store.retrieve(SENDER)
-    assert [event.text for event in tracker.events if isinstance(event, BotUttered)] == [advice, next_steps]
+    assert [event.text for event in tracker.events if isinstance(event, BotUttered)] == [advice, next_steps, question]
 
 
 async def test_running_twice_opens_one_handoff_one_alert_and_tells_once(agent, session):
@@ -140,9 +142,9 @@ async def test_running_twice_opens_one_handoff_one_alert_and_tells_once(agent, s
 
     assert len(list_queue(session)) == 1
     assert len(open_alerts(session)) == 1
-    assert len(queued_texts(session)) == 1
+    assert len(queued_texts(session)) == 2
     tracker = await agent.tracker_store.retrieve_full_tracker(SENDER)
-    assert sum(isinstance(event, BotUttered) for event in tracker.events) == 2  # the advice, then what happens next
+    assert sum(isinstance(event, BotUttered) for event in tracker.events) == 3  # the advice, then what happens next
 
 
 async def test_messages_that_did_not_escalate_are_ignored(agent, session):
@@ -239,7 +241,7 @@ async def test_a_recovery_is_one_step_a_failure_inside_it_leaves_nothing_half_do
 
     monkeypatch.undo()
     assert await reconcile_once(agent, floor) == 1  # the next pass finds it again
-    assert len(list_queue(session)) == 1 and len(open_alerts(session)) == 1 and len(queued_texts(session)) == 1
+    assert len(list_queue(session)) == 1 and len(open_alerts(session)) == 1 and len(queued_texts(session)) == 2
 
 
 async def test_a_database_outage_is_retried_until_it_works(agent, session, monkeypatch, tmp_path, caplog):

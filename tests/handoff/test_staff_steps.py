@@ -3,23 +3,30 @@ commits nothing else is needed for Rasa to follow the row."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import BotUttered
+from rasa.shared.core.events import BotUttered, UserUttered
 from sqlalchemy import select
 
 from bot.handoff import staff_steps, wording
+from bot.handoff.contact_later import ContactAnswer, record_answer
+from bot.handoff.conversation_log import append_events
 from bot.handoff.open_state import OpenHandoffs
+from bot.handoff.queue import NotSafeToMessage
 from bot.models import OutboxMessage
 from bot.models.handoff import Handoff
 from bot.models.staff import AuditEntry
 from bot.tracker_store import HavenTrackerStore
+from bot.wording import response_text
 from tests.handoff.factories import make_handoff, make_staff
 
 DOMAIN = Domain.load(str(Path(__file__).resolve().parents[2] / "domain.yml"))
 SENDER = "sms:+447700900432"
+HANDED_BACK = response_text(wording.CLOSING["handback"], "sms")
+STAFF_JOINED = response_text(wording.STAFF_JOINED, "sms")
 
 
 class Crash(Exception):
@@ -90,8 +97,8 @@ async def test_close_then_crash_leaves_the_conversation_with_staff_or_with_the_b
                            via="api")  # fmt: skip
     # the process dies right after the commit: a new one reads the row, and the conversation is the bot's
     assert OpenHandoffs().read(SENDER) is None
-    assert written(session) == ([wording.HANDBACK_MESSAGE], ["close"], ["closed"])
-    assert await staff_texts(store) == [wording.HANDBACK_MESSAGE]
+    assert written(session) == ([HANDED_BACK], ["close"], ["closed"])
+    assert await staff_texts(store) == [HANDED_BACK]
     assert not (await store.retrieve(SENDER)).is_paused()
 
 
@@ -102,6 +109,49 @@ async def test_take_over_ends_a_form_and_tells_the_victim_in_one_step(session, s
     )
     tracker = await store.retrieve(SENDER)
     assert tracker.active_loop_name is None and tracker.get_slot("requested_slot") is None
-    assert await staff_texts(store) == [wording.STAFF_JOINED_MESSAGE]
-    assert written(session) == ([wording.STAFF_JOINED_MESSAGE], ["take_over"], ["active"])
+    assert await staff_texts(store) == [STAFF_JOINED]
+    assert written(session) == ([STAFF_JOINED], ["take_over"], ["active"])
     assert OpenHandoffs().read(SENDER).id == handoff_id
+
+
+def answered(session, choice: str, words: str) -> float:
+    """The victim answered "is it safe to message you later?" a minute ago; when they did."""
+    at = time.time() - 60
+    append_events(session, sender_id=SENDER, events=[UserUttered(words, timestamp=at)])
+    record_answer(session, sender_id=SENDER, answer=ContactAnswer(choice, words), at=at)
+    session.commit()
+    return at
+
+
+async def test_after_no_a_reply_is_refused_with_the_reason_and_nothing_is_sent(session, store, claimed):
+    handoff, staff = claimed
+    answered(session, "no", "no")
+    with pytest.raises(NotSafeToMessage, match="not safe to message them and have not written since"):
+        staff_steps.reply_step(handoff_id=handoff.id, staff_id=staff.id, text="Are you safe?", via="api")
+    assert written(session) == ([], [], ["active"]) and await staff_texts(store) == []
+
+
+async def test_after_no_their_next_message_is_the_prompt_and_the_reply_goes_out(session, store, claimed):
+    handoff, staff = claimed
+    at = answered(session, "no", "no")
+    append_events(session, sender_id=SENDER, events=[UserUttered("it's safe now, he's gone out", timestamp=at + 30)])
+    session.commit()
+    staff_steps.reply_step(handoff_id=handoff.id, staff_id=staff.id, text="Are you safe?", via="api")
+    assert written(session) == (["Are you safe?"], ["reply"], ["active"])
+
+
+async def test_a_safe_time_does_not_block_a_reply(session, store, claimed):
+    handoff, staff = claimed
+    answered(session, "time", "after 6pm")
+    staff_steps.reply_step(handoff_id=handoff.id, staff_id=staff.id, text="Hello, it's after 6pm.", via="api")
+    assert written(session)[0] == ["Hello, it's after 6pm."]
+
+
+async def test_after_no_closing_sends_nothing_but_still_gives_the_conversation_back(session, store, claimed):
+    handoff, staff = claimed
+    answered(session, "no", "not safe")
+    assert not staff_steps.close_step(
+        handoff_id=handoff.id, staff_id=staff.id, outcome="advice_given", resolution="handback", via="console"
+    )
+    assert written(session) == ([], ["close"], ["closed"]) and await staff_texts(store) == []
+    assert OpenHandoffs().read(SENDER) is None

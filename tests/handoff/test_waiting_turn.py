@@ -24,14 +24,18 @@ def said(text: str, intent: str = "inform", risk: dict | None = None) -> UserUtt
     return UserUttered(text, parse_data={"intent": {"name": intent, "confidence": 0.9}, "risk": risk or {}})
 
 
+def handoff_message(*, on_duty: bool, wait_minutes: int | None = None) -> BotUttered:
+    """The bot's last words when the hand-off opened (the contact question when nobody is on duty)."""
+    return BotUttered(wording.texts(wording.handoff_replies(on_duty=on_duty, wait_minutes=wait_minutes), "sms")[-1])
+
+
 def decide(*events, handoff: WaitingHandoff = NORMAL, active_loop: str | None = None) -> str:
     return next_action(turn_view(event.as_dict() for event in events), handoff, active_loop=active_loop)
 
 
 def test_an_ordinary_message_gets_no_reply():
-    assert decide(BotUttered(wording.joining_message(3)), ActionExecuted(ACTION_LISTEN), said("hello", "greet")) == (
-        ACTION_LISTEN
-    )
+    told = handoff_message(on_duty=True, wait_minutes=3)
+    assert decide(told, ActionExecuted(ACTION_LISTEN), said("hello", "greet")) == ACTION_LISTEN
 
 
 def test_a_more_urgent_risk_gets_the_advice_once_then_the_bot_listens():
@@ -48,7 +52,8 @@ def test_a_risk_no_more_urgent_than_the_hand_off_gets_no_new_advice():
 
 def test_the_turn_that_opened_the_hand_off_ends_with_listening():
     turn = [said("he's here with a knife", "risk_disclosure", KNIFE), ActionExecuted(SAFETY_ADVICE)]
-    assert decide(*turn, ActionExecuted("action_escalate"), BotUttered(wording.joining_message(2))) == ACTION_LISTEN
+    told = handoff_message(on_duty=True, wait_minutes=2)
+    assert decide(*turn, ActionExecuted("action_escalate"), told) == ACTION_LISTEN
     assert decide(said("a person please", "talk_to_human"), ActionExecuted("action_request_human")) == ACTION_LISTEN
 
 
@@ -60,7 +65,7 @@ def test_a_form_left_open_is_closed_first():
 
 
 def test_an_answer_to_the_contact_later_question_is_recorded_by_its_action():
-    asked = BotUttered(wording.off_duty_message())
+    asked = handoff_message(on_duty=False)
     assert decide(asked, ActionExecuted(ACTION_LISTEN), said("no", "deny")) == CONTACT_LATER
     assert decide(asked, said("no", "deny"), ActionExecuted(CONTACT_LATER)) == ACTION_LISTEN
     risky_no = said("no he's back", "deny", {"escalate": True, "level": "medium"})

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.cases.dialogue_texts import wrong_answer_text
 from bot.settings import get_settings
+from tests.cases.replies import said_in_reply, text_of
 from tests.loops.action_server import (
     action_server,
     escalation_call,
     run_actions,
-    texts,
     verification_call,
     wrong_answers,
 )
@@ -41,11 +40,13 @@ def test_an_escalation_is_answered_before_most_of_ten_concurrent_verifications(d
     order = [reply.name for reply in replies]
     escalation = replies[order.index("escalation")]
     assert escalation.status == 200, escalation.body
-    assert any("999" in text for text in texts(escalation.json())), escalation.body
+    assert any("999" in text for text in said_in_reply(escalation.json())), escalation.body
     attempts_left = get_settings().verification_max_failures - 1
+    wrong = text_of("utter_verification_wrong_tries_left", attempts_left=attempts_left)
+    assert attempts_left > 1 and wrong.endswith(f"You can try {attempts_left} more times.")
     for reply in replies:
         if reply.name.startswith("verification"):
             assert reply.status == 200, reply.body
-            assert texts(reply.json()) == [wrong_answer_text(attempts_left)]
+            assert said_in_reply(reply.json()) == [wrong]
     finished_first = order.index("escalation")
     assert finished_first <= MOST, f"the escalation waited behind {finished_first} verifications: {_order(replies)}"

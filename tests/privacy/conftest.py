@@ -10,9 +10,9 @@ from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Even
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import text
 
-from bot.cases import dialogue_texts as texts
 from bot.handoff.event_broker import HavenEventBroker
 from bot.tracker_store import HavenTrackerStore
+from tests.cases.replies import bot_uttered
 
 DOMAIN_FILE = Path(__file__).resolve().parents[2] / "domain.yml"
 REFERENCE = "SP/10002/26"
@@ -45,7 +45,7 @@ def asked_for_verification() -> list[Event]:
         ActiveLoop(FORM),
         SlotSet("crime_ref", REFERENCE),
         SlotSet("requested_slot", "verification_answer"),
-        BotUttered(texts.ASK_VERIFICATION),
+        Event.from_parameters(bot_uttered("utter_ask_verification")),
         ActionExecuted(LISTEN),
     ]
 
@@ -69,7 +69,8 @@ def answered(answer: str, *, verified: bool) -> list[Event]:
             BotUttered(f"{REFERENCE}: Status: reported"),
             ActionExecuted(LISTEN),
         ]
-    return [*events, SlotSet("verification_answer", None), BotUttered(texts.ASK_POSTCODE), ActionExecuted(LISTEN)]
+    return [*events, SlotSet("verification_answer", None), Event.from_parameters(bot_uttered("utter_ask_postcode")),
+            ActionExecuted(LISTEN)]
 
 
 async def save_turn(store: HavenTrackerStore, sender_id: str, events: list[Event]) -> DialogueStateTracker:

@@ -8,7 +8,6 @@ import logging
 import pytest
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, SlotSet
 
-from bot.cases import dialogue_texts as texts
 from bot.privacy.log_scrub import install_log_scrubbing
 from bot.privacy.redaction import (
     PENDING_KEY,
@@ -19,6 +18,7 @@ from bot.privacy.redaction import (
     mask_answer_tokens,
 )
 from bot.privacy.secret_answers import restore_pending, secret_answers, stored_events
+from tests.cases.replies import bot_uttered
 from tests.privacy.conftest import FORM, LISTEN, answered, asked_for_verification, said
 
 
@@ -102,7 +102,7 @@ def test_a_partial_answer_is_kept_for_the_next_turn_only_in_parsed_form():
     events = [*asked_for_verification(), *answered("01/02/1980", verified=False)]
     answer = stored_events(events, 0)[len(asked_for_verification())]
     assert answer["text"] == REDACTED_TEXT and answer["metadata"][PENDING_KEY] == "1980-02-01"
-    restored = restore_pending([{"event": "bot", "text": texts.ASK_VERIFICATION}, answer])
+    restored = restore_pending([bot_uttered("utter_ask_verification"), answer])
     assert restored[1]["text"] == "1980-02-01" and restored[1]["metadata"][PENDING_KEY] is True
 
 

@@ -30,8 +30,10 @@ def sms_segments(payload: dict) -> list[int]:
 
 def test_the_collection_covers_every_kind_of_message():
     sources = " ".join(text.source for text in TEXTS)
-    for kind in ("utter_safety_advice", "off_duty_message", "joining_message", "check_text", "utter_stopped",
-                 "notification_text", "rights overview", "status on_bail", "render.SAFETY_LINE", "dialogue_texts"):
+    for kind in ("utter_safety_advice", "utter_handoff_off_duty", "utter_handoff_joining", "utter_safety_check",
+                 "utter_stopped",
+                 "notification_text", "rights overview", "status on_bail", "render.SAFETY_LINE",
+                 "utter_ask_verification", "utter_contact_code"):
         assert kind in sources, kind
 
 

@@ -8,8 +8,6 @@ from typing import Any
 
 import yaml
 
-from actions.safety_check import check_text
-from bot.cases import dialogue_texts, two_factor_texts
 from bot.cases.notifications import notification_text
 from bot.cases.status_text import entitlement_text, status_text
 from bot.directory import render
@@ -25,11 +23,6 @@ RISK_CATEGORIES = (
     None, "imminent_danger", "threat_to_life", "self_harm", "child_at_risk", "sexual_violence", "strangulation",
     "stalking", "honour_based_abuse", "modern_slavery", "domestic_abuse", "weapons",
 )
-SAFETY_CHECK_BUTTONS = [
-    {"title": "Yes, I'm safe", "payload": "yes I'm safe"},
-    {"title": "No", "payload": "no I'm not safe"},
-    {"title": "Talk to a person", "payload": "I want to talk to a person"},
-]
 
 
 @dataclass(frozen=True)
@@ -76,14 +69,16 @@ def domain_texts() -> Iterator[VictimText]:
 
 
 def handoff_texts() -> Iterator[VictimText]:
-    for wait in (None, 1, 9, 59, 120):
-        yield VictimText(f"joining_message({wait})", {"text": wording.joining_message(wait)})
-    yield VictimText("off_duty_message", {"text": wording.off_duty_message(None)})
-    for name, value in _constants(wording):
-        if name not in {"CONTACT_LATER_QUESTION"}:
-            yield VictimText(f"wording.{name}", {"text": value})
-    for category in RISK_CATEGORIES:
-        yield VictimText(f"check_text({category})", {"text": check_text(category), "buttons": SAFETY_CHECK_BUTTONS})
+    """The hand-off responses with their computed values filled (bot/handoff/wording.py), per channel."""
+    for channel in CHANNELS:
+        for on_duty, wait in ((True, None), (True, 1), (True, 9), (True, 59), (True, 120), (False, None)):
+            for reply in wording.handoff_replies(on_duty=on_duty, wait_minutes=wait):
+                yield VictimText(f"{reply.response}({wait})[{channel}]", {"text": wording.reply_text(reply, channel)},
+                                 (channel,))  # fmt: skip
+        for category in RISK_CATEGORIES:
+            check = wording.safety_check_reply(category, channel)
+            payload = response_message(check.response, channel, slots=check.values)
+            yield VictimText(f"{check.response}({category})[{channel}]", payload, (channel,))
 
 
 def channel_texts() -> Iterator[VictimText]:
@@ -92,11 +87,9 @@ def channel_texts() -> Iterator[VictimText]:
 
 
 def case_texts() -> Iterator[VictimText]:
-    for module in (dialogue_texts, two_factor_texts):
-        for name, value in _constants(module):
-            yield VictimText(f"{module.__name__}.{name}", {"text": value})
-    for attempts in (1, 2):
-        yield VictimText(f"wrong_answer_text({attempts})", {"text": dialogue_texts.wrong_answer_text(attempts)})
+    """Case texts with computed parts (domain_texts has every response as written: "{code}" is as long as a code)."""
+    tries = response_message("utter_verification_wrong_tries_left", slots={"attempts_left": 2}, domain_file=DOMAIN_FILE)
+    yield VictimText("utter_verification_wrong_tries_left(2)", tries)
     for enhanced in (False, True):
         yield VictimText(f"entitlement_text({enhanced})", {"text": entitlement_text(enhanced=enhanced)})
 
