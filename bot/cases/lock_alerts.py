@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.cases.lockout import LockState, senders_since_reset
 from bot.cases.possession import can_receive_code
-from bot.console.alerts import raise_alert
+from bot.console.alerts import acknowledge, raise_alert
 from bot.models.cases import Case
 from bot.models.security import StaffAlert
 from bot.outbox.store import enqueue
@@ -20,11 +20,23 @@ ALERT_KIND = "verification_locked"
 logger = logging.getLogger(__name__)
 
 
-def _open_alert_exists(session: Session, *, reference: str) -> bool:
+def _open_alerts(session: Session, *, reference: str) -> list[StaffAlert]:
     alerts = session.scalars(
         select(StaffAlert).where(StaffAlert.kind == ALERT_KIND, StaffAlert.acknowledged_at.is_(None))
     ).all()
-    return any((alert.detail or {}).get("reference") == reference for alert in alerts)
+    return [alert for alert in alerts if (alert.detail or {}).get("reference") == reference]
+
+
+def _open_alert_exists(session: Session, *, reference: str) -> bool:
+    return bool(_open_alerts(session, reference=reference))
+
+
+def settle_lock_alerts(session: Session, *, reference: str, staff_id: int) -> int:
+    """Acknowledge the reference's open lock alerts (its lock was cleared), so a new lock alerts staff again."""
+    settled = _open_alerts(session, reference=reference)
+    for alert in settled:
+        acknowledge(session, alert_id=alert.id, staff_id=staff_id)
+    return len(settled)
 
 
 def announce_lock(session: Session, *, reference: str, state: LockState, now: datetime) -> None:

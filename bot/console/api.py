@@ -143,7 +143,7 @@ async def close_api(request: Request, caller: ApiCaller, handoff_id: int) -> HTT
         return refused
     body = _body(request)
     try:
-        await operations.close(
+        told_victim = await operations.close(
             request.app.ctx.agent,
             handoff_id=handoff_id,
             staff_id=caller.staff_id,
@@ -153,7 +153,7 @@ async def close_api(request: Request, caller: ApiCaller, handoff_id: int) -> HTT
         )
     except HandoffError as error:
         return _error(error)
-    return response.json({"ok": True})
+    return response.json({"ok": True, "told_victim": told_victim})  # False: they said not to message them
 
 
 @api_access(CONVERSATIONS_READ)

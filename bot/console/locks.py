@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.cases.lock_alerts import settle_lock_alerts
 from bot.cases.lockout import clear_lock, locked_references, reference_state, senders_since_reset
 from bot.cases.verification import normalise_reference
 from bot.console import audit
@@ -86,6 +87,7 @@ def clear(
     if not reference_state(session, reference=reference, now=now).locked:
         raise NotLocked(f"{reference} is not locked now.")
     clear_lock(session, reference=reference, staff_id=staff_id, now=now)
+    settle_lock_alerts(session, reference=reference, staff_id=staff_id)
     audit.record(
         session, staff_id=staff_id, action=CLEARED_ACTION, target=reference, identity_checked_by_phone=True,
         note=note, via=via,

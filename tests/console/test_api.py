@@ -105,7 +105,7 @@ async def test_claim_reply_note_and_hand_back(console, http, session, jo, paused
     assert await post(http, f"{base}/notes", {"body": "Advised 999."}, jo) == (200, {"ok": True})
     assert await post(http, f"{base}/close", {"outcome": "advice_given", "resolution": "handback"}, jo) == (
         200,
-        {"ok": True},
+        {"ok": True, "told_victim": True},
     )
 
     events = await console.events(SENDER)

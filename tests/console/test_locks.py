@@ -8,6 +8,7 @@ from sqlalchemy import select
 from bot.cases.lockout import locked_references
 from bot.cases.verification import GRANTED, LOCKED, check_knowledge
 from bot.models.base import utcnow
+from bot.models.security import StaffAlert
 from bot.models.staff import AuditEntry
 from bot.models.verification import VerificationLockClear
 from tests.cases.factories import CONTACT_NUMBER, make_case
@@ -75,7 +76,16 @@ async def test_a_worker_sees_the_lock_but_cannot_clear_it(console, http, session
     assert _verify_now(session) == LOCKED
 
 
+def _lock_alerts_open(session) -> list[str]:
+    session.expire_all()
+    alerts = session.scalars(
+        select(StaffAlert).where(StaffAlert.kind == "verification_locked", StaffAlert.acknowledged_at.is_(None))
+    )
+    return [alert.detail["reference"] for alert in alerts]
+
+
 async def test_a_supervisor_clears_the_lock_and_the_victim_can_verify_again(console, http, session, staff, locked):
+    assert _lock_alerts_open(session) == [REF]
     await log_in(http, console.base_url, "lee.super")
     url = f"{console.base_url}/console/locks"
     token = await csrf_from(http, url)
@@ -92,6 +102,7 @@ async def test_a_supervisor_clears_the_lock_and_the_victim_can_verify_again(cons
     detail = audited.detail
     assert (audited.target, detail["identity_checked_by_phone"], detail["via"]) == (REF, True, "console")
     assert audited.detail["note"] == CONFIRMED["note"]
+    assert _lock_alerts_open(session) == []  # settled by the clear: a new lock alerts staff again
     assert _verify_now(session) == GRANTED
 
 

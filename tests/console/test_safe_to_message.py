@@ -94,3 +94,13 @@ async def test_a_safe_time_is_shown_before_staff_reply_and_does_not_block(consol
     response = await http.post(f"{url}/reply", data={"csrf_token": token, "text": "Hello"}, allow_redirects=False)
     assert response.headers["Location"].endswith("?notice=sent")
     assert queued(session) == ["Hello"]
+
+
+async def test_an_api_close_after_no_says_the_victim_was_not_told(console, http, session):
+    headers = bearer(session, "jo.worker")
+    handoff_id, _at = await answered(console, session, "NO", "no")
+    base = f"{console.base_url}/console/api/conversations/{handoff_id}"
+    assert await post(http, f"{base}/claim", {}, headers) == (200, {"ok": True})
+    closed = await post(http, f"{base}/close", {"outcome": "no_further_action", "resolution": "handback"}, headers)
+    assert closed == (200, {"ok": True, "told_victim": False})
+    assert queued(session) == []

@@ -139,3 +139,12 @@ def test_importing_the_connectors_reads_no_domain():
     result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True,
                             timeout=120, check=True)
     assert result.stdout.strip() == "0"
+
+
+def test_every_response_the_code_names_is_in_the_domain():
+    """Rasa skips a response its domain lacks without a word: a misspelt name would silently drop advice."""
+    responses = set(raw_variations())
+    for path in [*PROJECT_ROOT.joinpath("actions").rglob("*.py"), *PROJECT_ROOT.joinpath("bot").rglob("*.py"),
+                 *PROJECT_ROOT.joinpath("connectors").rglob("*.py")]:  # fmt: skip
+        named = set(re.findall(r"[\"'](utter_[a-z0-9_]+)[\"']", path.read_text(encoding="utf-8"))) - {"utter_action"}
+        assert named <= responses, f"{path.relative_to(PROJECT_ROOT)} names {named - responses}, not in domain.yml"
