@@ -147,6 +147,14 @@ class Settings:
     # Event loops never block (bot/off_loop.py): bounded thread pools for blocking work, one per lane
     database_threads: int = 8  # short database work (escalations, look-ups, console pages)
     hashing_threads: int = 0  # argon2 checks (CPU-bound, 64 MiB each); 0: one per CPU core
+    # Staff paging (bot/paging): pages by SMS through the outbox, or by email through this SMTP server
+    paging_interval_seconds: int = 15  # how often the worker looks for unclaimed urgent hand-offs; 0: never
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = field(default="", repr=False)
+    smtp_from: str = ""
+    smtp_starttls: bool = True
 
     @property
     def is_development(self) -> bool:
@@ -221,6 +229,14 @@ class Settings:
             "webchat_delivery": _env("HAVEN_WEBCHAT_DELIVERY", "1").lower() not in {"0", "false", "no", "off"},
             "cluster_database_url": _env("HAVEN_CLUSTER_DATABASE_URL", cls.cluster_database_url),
             "cluster_redis_url": _env("HAVEN_CLUSTER_REDIS_URL", cls.cluster_redis_url),
+            # staff paging (bot/paging)
+            "paging_interval_seconds": _env_int("HAVEN_PAGING_INTERVAL_SECONDS", cls.paging_interval_seconds),
+            "smtp_host": _env("HAVEN_SMTP_HOST"),
+            "smtp_port": _env_int("HAVEN_SMTP_PORT", cls.smtp_port),
+            "smtp_user": _env("HAVEN_SMTP_USER"),
+            "smtp_password": _env("HAVEN_SMTP_PASSWORD"),
+            "smtp_from": _env("HAVEN_SMTP_FROM"),
+            "smtp_starttls": _env("HAVEN_SMTP_STARTTLS", "1").lower() not in {"0", "false", "no", "off"},
         }
         if values["database_threads"] < 1 or values["hashing_threads"] < 0:
             raise SettingsError("HAVEN_DATABASE_THREADS must be 1 or more, HAVEN_HASHING_THREADS 0 or more")

@@ -9,7 +9,18 @@ from typing import Any
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, Sanic
 
-from bot.console import api, pages_account, pages_auth, pages_conversation, pages_live, pages_locks, pages_queue
+from bot.console import (
+    api,
+    pages_account,
+    pages_agency,
+    pages_auth,
+    pages_clocks,
+    pages_conversation,
+    pages_dash,
+    pages_live,
+    pages_locks,
+    pages_queue,
+)
 from bot.console.guards import SHARED_CREDENTIAL_RETIRED
 from bot.console.web import CONSOLE_ROOT, PREFIX, add_security_headers
 from bot.settings import get_settings
@@ -33,6 +44,9 @@ def build_blueprint(name: str = "haven_console") -> ConsoleBlueprint:
     pages_live.register(blueprint)
     pages_account.register(blueprint)
     pages_locks.register(blueprint)
+    pages_clocks.register(blueprint)
+    pages_dash.register(blueprint)
+    pages_agency.register(blueprint)
     api.register(blueprint)
     blueprint.static("/static", str(CONSOLE_ROOT / "static"), name="static")
     blueprint.middleware(add_security_headers, "response")

@@ -9,14 +9,29 @@ from typing import Any
 from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from sqlalchemy.orm import Session
 
 from bot.console import api_tokens, audit
 from bot.console.auth import tokens_match
-from bot.console.web import ConsoleUser, csrf_valid, current_user, redirect_to
+from bot.console.web import PREFIX, ConsoleUser, csrf_valid, current_user, redirect_to
+from bot.models.staff import AGENCY_ROLE, Staff
 from bot.off_loop import in_session
 from bot.settings import get_settings
 
 Handler = Callable[..., Awaitable[HTTPResponse]]
+AGENCY_PATHS = ("/referrals", "/logout")  # all an agency account may use (bot/console/pages_agency.py)
+
+
+def agency_refused(request: Request, user: ConsoleUser) -> HTTPResponse | None:
+    """Agency accounts get only their Referrals page: the queue sends them there, any other page is a 403."""
+    if user.role != AGENCY_ROLE:
+        return None
+    path = request.path.removeprefix(PREFIX)
+    if path in ("", "/"):
+        return redirect_to(AGENCY_PATHS[0])
+    if any(path == allowed or path.startswith(f"{allowed}/") for allowed in AGENCY_PATHS):
+        return None
+    return response.text("Agency accounts can only use the Referrals page.", status=403)
 
 
 def staff_page(handler: Handler) -> Handler:
@@ -29,7 +44,7 @@ def staff_page(handler: Handler) -> Handler:
             if request.path.endswith(".json"):
                 return response.json({"error": "not signed in"}, status=401)
             return redirect_to("/login")
-        return await handler(request, user, *args, **kwargs)
+        return agency_refused(request, user) or await handler(request, user, *args, **kwargs)
 
     return guarded
 
@@ -44,7 +59,7 @@ def staff_post(handler: Handler) -> Handler:
             return redirect_to("/login")
         if not csrf_valid(request, user):
             return response.text("The form was out of date. Go back, reload the page and try again.", status=403)
-        return await handler(request, user, *args, **kwargs)
+        return agency_refused(request, user) or await handler(request, user, *args, **kwargs)
 
     return guarded
 
@@ -67,6 +82,11 @@ def _unauthorised(error: str = "unauthorised") -> HTTPResponse:
     return response.json({"error": error}, status=401, headers={"WWW-Authenticate": 'Bearer realm="haven-console"'})
 
 
+def _owned_by_agency(session: Session, *, staff_id: int) -> bool:
+    owner = session.get(Staff, staff_id)
+    return owner is not None and owner.role == AGENCY_ROLE
+
+
 def api_access(scope: str) -> Callable[[Handler], Handler]:
     """The JSON API: a per-staff bearer token whose role allows `scope`; the handler gets who acts (ApiCaller)."""
 
@@ -82,6 +102,8 @@ def api_access(scope: str) -> Callable[[Handler], Handler]:
             caller = await in_session(api_tokens.resolve, secret=given)
             if caller is None:
                 return _unauthorised()
+            if await in_session(_owned_by_agency, staff_id=caller.staff_id):
+                return response.json({"error": "agency accounts cannot use the console API"}, status=403)
             if not caller.may(scope):
                 return response.json({"error": f"this token's role ({caller.role}) does not allow {scope}"}, status=403)
             acting = audit.acting_token.set(caller.token_id)

@@ -9,7 +9,7 @@ from sanic.response import HTTPResponse
 from bot.cases.identities import SenderAddress
 from bot.console import alerts, audit
 from bot.console.guards import staff_page, staff_post, supervisor_only
-from bot.console.web import ConsoleUser, redirect_to, render
+from bot.console.web import ConsoleUser, local_time, redirect_to, render
 from bot.db import session_scope
 from bot.handoff.queue import QueueItem, list_queue
 from bot.handoff.rota import staff_on_duty
@@ -39,6 +39,7 @@ def queue_row(item: QueueItem) -> dict:
         level_label=LEVEL_LABELS.get(item.level, item.level),
         reason_label=REASON_LABELS.get(item.reason, item.reason),
         category_label=(item.category or "").replace("_", " "),
+        morning_label=f"Waiting since {local_time(item.opened_at)}, opened out of hours" if item.opened_out_of_hours else "",
     )
     del row["sender_id"]
     return row

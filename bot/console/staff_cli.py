@@ -1,4 +1,4 @@
-"""`python -m bot staff add|list|disable|token|reset-two-step`: manage gateway staff accounts and their API tokens."""
+"""`python -m bot staff add|add-agency|list|disable|token|reset-two-step|pager`: staff accounts and API tokens."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ import argparse
 import getpass
 import sys
 
+from bot.agencies.accounts import add_agency_user
 from bot.console import api_tokens, audit, totp
 from bot.console.staff_store import StaffError, add_staff, disable_staff, find_staff, list_staff
 from bot.db import session_scope
 from bot.models.staff import ROLES
+from bot.paging.roster import PagerError, set_pager
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -20,6 +22,11 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--role", choices=ROLES, required=True)
     add.add_argument("--name", required=True, help="display name shown to colleagues")
     add.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    agency = commands.add_parser("add-agency", help="create an agency's account: it sees only that agency's referrals")
+    agency.add_argument("username")
+    agency.add_argument("--agency", required=True, help="the agency's slug in the directory")
+    agency.add_argument("--name", required=True, help="display name, e.g. the person at the agency")
+    agency.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
     commands.add_parser("list", help="list accounts")
     disable = commands.add_parser("disable", help="disable an account and end its sessions")
     disable.add_argument("username")
@@ -33,6 +40,12 @@ def _parser() -> argparse.ArgumentParser:
     token.add_argument("--list", action="store_true", help="list the account's tokens instead")
     reset = commands.add_parser("reset-two-step", help="forget an account's authenticator (lost phone)")
     reset.add_argument("username")
+    pager = commands.add_parser("pager", help="set where an account's urgent pages go, and whether it is on call")
+    pager.add_argument("username")
+    pager.add_argument("--contact", help="a mobile number (+447700900123) or an email address; '' clears it")
+    on_call = pager.add_mutually_exclusive_group()
+    on_call.add_argument("--on-call", dest="on_call", action="store_true", default=None, help="page this account")
+    on_call.add_argument("--off-call", dest="on_call", action="store_false", help="stop paging this account")
     return parser
 
 
@@ -53,6 +66,20 @@ def _add(args: argparse.Namespace) -> int:
     with session_scope() as session:
         staff = add_staff(session, username=args.username, display_name=args.name, role=args.role, password=password)
         print(f"Created {staff.role} {staff.username!r} ({staff.display_name}).")
+    return 0
+
+
+def _add_agency(args: argparse.Namespace) -> int:
+    password = _read_password(args.password_stdin)
+    if password is None:
+        print("The passwords didn't match; nothing was created.", file=sys.stderr)
+        return 1
+    with session_scope() as session:
+        staff = add_agency_user(session, username=args.username, display_name=args.name, agency_slug=args.agency,
+                                password=password)
+        audit.record(session, staff_id=None, action="agency_account_added", target=staff.username,
+                     agency=args.agency, via="cli")
+        print(f"Created agency account {staff.username!r} ({staff.display_name}) for {args.agency!r}.")
     return 0
 
 
@@ -109,20 +136,38 @@ def _reset_two_step(args: argparse.Namespace) -> int:
     return 0
 
 
+def _pager(args: argparse.Namespace) -> int:
+    with session_scope() as session:
+        staff = find_staff(session, username=args.username)
+        if staff is None:
+            raise StaffError(f"No staff account called {args.username!r}.")
+        set_pager(staff, contact=args.contact, on_call=args.on_call)
+        audit.record(session, staff_id=None, action="pager_set", target=staff.username, on_call=staff.on_call,
+                     has_contact=bool(staff.pager_contact), via="cli")  # fmt: skip
+        state = "on call" if staff.on_call else "not on call"
+        contact = "a pager contact" if staff.pager_contact else "no pager contact"
+        print(f"{staff.username!r} is {state}, with {contact}.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point for `python -m bot staff ...`; returns the exit status."""
     args = _parser().parse_args(argv)
     try:
         if args.command == "add":
             return _add(args)
+        if args.command == "add-agency":
+            return _add_agency(args)
         if args.command == "disable":
             return _disable(args)
         if args.command == "token":
             return _token(args)
         if args.command == "reset-two-step":
             return _reset_two_step(args)
+        if args.command == "pager":
+            return _pager(args)
         return _list()
-    except (StaffError, api_tokens.TokenError) as error:
+    except (StaffError, api_tokens.TokenError, PagerError) as error:
         print(error, file=sys.stderr)
         return 1
 

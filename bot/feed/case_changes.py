@@ -19,6 +19,7 @@ from bot.feed.schema import (
     Outcome,
     StatusChange,
     Update,
+    VictimInformed,
 )
 from bot.models.cases import Case, CaseUpdate, Victim
 
@@ -91,6 +92,8 @@ def _on_existing_case(case: Case, event: AnyCaseEvent) -> CaseUpdate | None:
         for victim in case.victims:
             _set_preferences(victim, event)
         return None
+    if isinstance(event, VictimInformed):
+        return None  # only recorded in case_events, where the clocks read it
     raise TypeError(f"no change defined for {type(event).__name__}")
 
 

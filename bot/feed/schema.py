@@ -142,8 +142,15 @@ class ContactPreferences(EventBase):
         return values
 
 
+class VictimInformed(EventBase):
+    """The officer told the victim (stops the case's Victims' Code clocks started by then; see bot/clocks)."""
+
+    kind: Literal["victim_informed"]
+
+
 AnyCaseEvent = Union[  # noqa: UP007 (a type alias used at runtime, as pydantic 1.10 reads it)
-    NewCase, StatusChange, OfficerChange, CourtDate, Outcome, Update, EnhancedEntitlement, ContactPreferences
+    NewCase, StatusChange, OfficerChange, CourtDate, Outcome, Update, EnhancedEntitlement, ContactPreferences,
+    VictimInformed,
 ]
 KINDS = tuple(model.__fields__["kind"].type_.__args__[0] for model in AnyCaseEvent.__args__)  # type: ignore[attr-defined]
 

@@ -8,6 +8,7 @@ from bot.models.base import Base, utcnow
 from bot.privacy.sealed_columns import SealedText
 
 ROLES = ("worker", "supervisor")
+AGENCY_ROLE = "agency"  # an agency's own account: sees only its referrals (bot/agencies)
 
 
 class Staff(Base):
@@ -29,6 +30,8 @@ class Staff(Base):
     totp_secret = Column(SealedText(255))  # base32 TOTP secret once two-step sign-in is set up, encrypted
     totp_enrolled_at = Column(DateTime)
     totp_last_counter = Column(Integer)  # the last time-step accepted: a code is never accepted twice
+    on_call = Column(Boolean, nullable=False, default=False, server_default="0")  # paged for urgent hand-offs
+    pager_contact = Column(String(200))  # a mobile number (+44...) or an email address for pages
 
 
 class StaffSession(Base):

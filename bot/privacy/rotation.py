@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import flag_modified
 
+from bot.agencies.models import ReferralDecision
+from bot.dash.models import DashAssessment
 from bot.db import session_scope
 from bot.handoff.escalation_events import EVENTS
 from bot.models import OutboxMessage, Staff
@@ -58,7 +60,8 @@ def rotate_sealed_columns(batch: int = BATCH) -> int:
     """Encrypt again, with the primary key, every outbox payload and staff TOTP secret (rows stored before
     encryption are encrypted for the first time); returns how many rows were rewritten."""
     rewritten = 0
-    for model, column in ((OutboxMessage, "payload"), (Staff, "totp_secret")):
+    sealed = ((OutboxMessage, "payload"), (Staff, "totp_secret"), (DashAssessment, "answers"), (ReferralDecision, "note"))
+    for model, column in sealed:
         after = 0
         while True:
             with session_scope() as session:

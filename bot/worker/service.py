@@ -8,8 +8,10 @@ import signal
 from contextlib import suppress
 from dataclasses import dataclass, field
 
+from bot.clocks.job import clock_loop
 from bot.notify import notification_loop
 from bot.outbox.worker import OutboxWorker
+from bot.paging.schedule import paging_loop
 from bot.privacy.schedule import privacy_loop
 from bot.settings import Settings
 
@@ -25,6 +27,8 @@ class WorkerJobs:
     channels: tuple[str, ...]
     notify: bool = True
     retention: bool = True
+    paging: bool = True
+    clocks: bool = True  # Victims' Code clocks (bot/clocks/job.py)
     tasks: list[asyncio.Task] = field(default_factory=list)
 
 
@@ -46,6 +50,10 @@ async def run_jobs(settings: Settings, jobs: WorkerJobs, stop: asyncio.Event | N
         jobs.tasks.append(asyncio.create_task(notification_loop(stop, float(settings.notify_interval_seconds))))
     if jobs.retention and settings.retention_interval_minutes > 0:
         jobs.tasks.append(asyncio.create_task(privacy_loop(stop, settings.retention_interval_minutes * 60.0)))
+    if jobs.paging and settings.paging_interval_seconds > 0:
+        jobs.tasks.append(asyncio.create_task(paging_loop(stop, float(settings.paging_interval_seconds))))
+    if jobs.clocks:
+        jobs.tasks.append(asyncio.create_task(clock_loop(stop)))
     logger.info(
         "worker started: outbox for %s; notifications %s; retention %s",
         ", ".join(jobs.channels) or "no channel",

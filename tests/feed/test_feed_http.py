@@ -136,7 +136,7 @@ async def test_the_openapi_document_is_served_and_names_every_kind(feed):
     assert {"201", "400", "401", "404", "409", "422"} <= set(operation["responses"])
     body_schema = reply.body["components"]["schemas"]["CaseEventBody"]
     assert set(body_schema["discriminator"]["mapping"]) == set(KINDS)
-    assert len(KINDS) == 8
+    assert len(KINDS) == 9
     status_schema = reply.body["components"]["schemas"]["StatusChange"]["properties"]["status"]
     assert "charged" in status_schema["enum"]
 

@@ -59,6 +59,8 @@ def test_queue_is_ordered_by_priority_then_longest_wait(session):
         "status": "waiting",
         "waiting_seconds": 5,
         "claimed_by": None,
+        "opened_at": (NOW - timedelta(seconds=5)).isoformat(timespec="seconds"),
+        "opened_out_of_hours": False,
     }
 
 

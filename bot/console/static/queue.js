@@ -61,7 +61,14 @@
       badge.textContent = item.level_label;
       cell(row, "").appendChild(badge);
       cell(row, item.contact);
-      cell(row, item.reason_label + (item.category_label ? " · " + item.category_label : ""));
+      var about = cell(row, item.reason_label + (item.category_label ? " · " + item.category_label : ""));
+      if (item.morning_label) {
+        var morning = document.createElement("span");
+        morning.className = "morning-task";
+        morning.textContent = item.morning_label;
+        about.appendChild(document.createElement("br"));
+        about.appendChild(morning);
+      }
       cell(row, Math.floor(item.waiting_seconds / 60) + " min");
       cell(row, item.claimed_by ? "With " + item.claimed_by : "Waiting");
       var link = document.createElement("a");
