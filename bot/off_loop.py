@@ -17,15 +17,18 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import functools
+import logging
 import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from typing import Any, TypeVar
 
 from bot.db import session_scope
 from bot.settings import get_settings
 
+logger = logging.getLogger(__name__)
 DATABASE = "database"
 HASHING = "hashing"
 LANES = (DATABASE, HASHING)
@@ -82,3 +85,22 @@ def shut_down() -> None:
         _pools.clear()
     for executor in executors:
         executor.shutdown(wait=True)
+
+
+async def repeat(stop: asyncio.Event, interval: float, run: Callable[[], Any], name: str) -> None:
+    """`run()` off the loop now and then every `interval` s until `stop` is set (a worker's periodic job).
+
+    A failed pass is retried at the next interval and logged once per run of failures, so a database outage
+    neither ends the job nor floods the log.
+    """
+    failing = False
+    while not stop.is_set():
+        try:
+            await run_blocking(run)
+            failing = False
+        except Exception as error:
+            if not failing:
+                logger.error("%s failed, retrying every %ss: %s", name, interval, type(error).__name__)
+            failing = True
+        with suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=interval)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,7 +18,6 @@ from bot.console.alerts import raise_alert
 from bot.db import session_scope
 from bot.models.base import utcnow
 from bot.models.cases import Case
-from bot.off_loop import run_blocking
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -85,14 +82,3 @@ def run_clock_pass_now() -> PassReport:
     if report.breached:
         logger.info("clocks: %d opened, %d stopped, %d breached", report.opened, report.stopped, report.breached)
     return report
-
-
-async def clock_loop(stop: asyncio.Event, interval: float = CLOCK_PASS_SECONDS) -> None:
-    """Run a pass every `interval` seconds until `stop` is set; a failed pass is retried next time."""
-    while not stop.is_set():
-        try:
-            await run_blocking(run_clock_pass_now)
-        except Exception as error:  # keep the loop alive; the next pass retries
-            logger.error("clock pass failed: %s", type(error).__name__)
-        with suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=interval)

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from contextlib import suppress
 from datetime import datetime
 
 from bot.db import session_scope
 from bot.models.base import utcnow
-from bot.off_loop import run_blocking
 from bot.paging.pages import claim_page, due_pages, record_failures, send_emails
 from bot.settings import Settings, get_settings
 
@@ -38,14 +35,3 @@ def run_paging_round(now: datetime | None = None, settings: Settings | None = No
                 record_failures(session, page, failures)
         logger.info("paged staff for hand-off %s (%s level)", handoff_id, level)
     return sent
-
-
-async def paging_loop(stop: asyncio.Event, interval: float) -> None:
-    """Run a paging round every `interval` seconds until `stop` is set; a failed round is retried next time."""
-    while not stop.is_set():
-        try:
-            await run_blocking(run_paging_round)
-        except Exception as error:  # keep the loop alive; the next round retries
-            logger.error("paging round failed: %s", type(error).__name__)
-        with suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=interval)

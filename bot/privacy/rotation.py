@@ -60,7 +60,12 @@ def rotate_sealed_columns(batch: int = BATCH) -> int:
     """Encrypt again, with the primary key, every outbox payload and staff TOTP secret (rows stored before
     encryption are encrypted for the first time); returns how many rows were rewritten."""
     rewritten = 0
-    sealed = ((OutboxMessage, "payload"), (Staff, "totp_secret"), (DashAssessment, "answers"), (ReferralDecision, "note"))
+    sealed = (
+        (OutboxMessage, "payload"),
+        (Staff, "totp_secret"),
+        (DashAssessment, "answers"),
+        (ReferralDecision, "note"),
+    )
     for model, column in sealed:
         after = 0
         while True:

@@ -8,18 +8,13 @@ SQLite the single writer already serialises them.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Callable
-from contextlib import suppress
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.db import session_scope
-from bot.off_loop import run_blocking
 from bot.privacy.retention import run_retention
 from bot.privacy.stale_answers import scrub_stale_answers
 
@@ -49,18 +44,3 @@ def run_privacy_pass() -> tuple[int, int]:
             report.conversations_deleted, report.conversations_trimmed, report.events_deleted, cleared,
         )  # fmt: skip
     return cleared, report.events_deleted
-
-
-async def privacy_loop(stop: asyncio.Event, interval: float, run: Callable[[], Any] = run_privacy_pass) -> None:
-    """Run a pass every `interval` seconds until `stop` is set; a failed pass is retried next time."""
-    failing = False
-    while not stop.is_set():
-        try:
-            await run_blocking(run)
-            failing = False
-        except Exception as error:  # keep the loop alive; warn once per outage
-            if not failing:
-                logger.warning("retention failed, retrying every %ss: %s", interval, type(error).__name__)
-            failing = True
-        with suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=interval)

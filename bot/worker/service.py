@@ -8,11 +8,12 @@ import signal
 from contextlib import suppress
 from dataclasses import dataclass, field
 
-from bot.clocks.job import clock_loop
+from bot.clocks.job import CLOCK_PASS_SECONDS, run_clock_pass_now
 from bot.notify import notification_loop
+from bot.off_loop import repeat
 from bot.outbox.worker import OutboxWorker
-from bot.paging.schedule import paging_loop
-from bot.privacy.schedule import privacy_loop
+from bot.paging.schedule import run_paging_round
+from bot.privacy.schedule import run_privacy_pass
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -49,11 +50,15 @@ async def run_jobs(settings: Settings, jobs: WorkerJobs, stop: asyncio.Event | N
     if jobs.notify and settings.notify_interval_seconds > 0:
         jobs.tasks.append(asyncio.create_task(notification_loop(stop, float(settings.notify_interval_seconds))))
     if jobs.retention and settings.retention_interval_minutes > 0:
-        jobs.tasks.append(asyncio.create_task(privacy_loop(stop, settings.retention_interval_minutes * 60.0)))
+        jobs.tasks.append(
+            asyncio.create_task(repeat(stop, settings.retention_interval_minutes * 60.0, run_privacy_pass, "retention"))
+        )
     if jobs.paging and settings.paging_interval_seconds > 0:
-        jobs.tasks.append(asyncio.create_task(paging_loop(stop, float(settings.paging_interval_seconds))))
+        jobs.tasks.append(
+            asyncio.create_task(repeat(stop, float(settings.paging_interval_seconds), run_paging_round, "paging"))
+        )
     if jobs.clocks:
-        jobs.tasks.append(asyncio.create_task(clock_loop(stop)))
+        jobs.tasks.append(asyncio.create_task(repeat(stop, CLOCK_PASS_SECONDS, run_clock_pass_now, "clock pass")))
     logger.info(
         "worker started: outbox for %s; notifications %s; retention %s",
         ", ".join(jobs.channels) or "no channel",

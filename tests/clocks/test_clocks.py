@@ -8,9 +8,10 @@ from datetime import date, datetime, timedelta
 
 from bot.cases.grants import record_grant
 from bot.clocks import duties
-from bot.clocks.job import clock_loop
+from bot.clocks.job import run_clock_pass_now
 from bot.clocks.stopping import stop_by_staff
 from bot.models.directory import Agency, Referral
+from bot.off_loop import repeat
 from tests.cases.factories import make_case
 from tests.clocks.conftest import breach_alerts, clock_pass, clocks, send
 from tests.fakes import wait_until
@@ -122,7 +123,7 @@ async def test_the_worker_job_opens_clocks_on_its_own(session):
     make_case(session)
     send(session, "status_change", "e1", FRIDAY_MORNING, status="charged")
     stop = asyncio.Event()
-    job = asyncio.create_task(clock_loop(stop, interval=60.0))
+    job = asyncio.create_task(repeat(stop, 60.0, run_clock_pass_now, "clock pass"))
     try:
         await wait_until(lambda: clocks(session, "charge"), timeout=10.0)
     finally:
