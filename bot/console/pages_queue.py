@@ -31,6 +31,11 @@ def masked_contact(sender_id: str) -> str:
     return f"{channel} …{address[-4:]}" if len(address) > 4 else f"{channel} {address}"
 
 
+def morning_label(item: QueueItem) -> str:
+    """"Waiting since 23:10, opened out of hours" for a morning task (the page and its live feed say the same)."""
+    return f"Waiting since {local_time(item.opened_at)}, opened out of hours" if item.opened_out_of_hours else ""
+
+
 def queue_row(item: QueueItem) -> dict:
     """One queue entry for the page's live feed."""
     row = item.to_dict()
@@ -39,7 +44,7 @@ def queue_row(item: QueueItem) -> dict:
         level_label=LEVEL_LABELS.get(item.level, item.level),
         reason_label=REASON_LABELS.get(item.reason, item.reason),
         category_label=(item.category or "").replace("_", " "),
-        morning_label=f"Waiting since {local_time(item.opened_at)}, opened out of hours" if item.opened_out_of_hours else "",
+        morning_label=morning_label(item),
     )
     del row["sender_id"]
     return row
