@@ -10,7 +10,7 @@ COMMANDS = {
     "seed": ("bot.cli.setup", "seed_main", "load the agency directory and the sample cases"),
     "directory": ("bot.directory.importer", "main", "re-import the agency directory: directory import [FILE]"),
     "risk": ("bot.risk.cli", "main", "screen one message per line from stdin, JSON lines out"),
-    "staff": ("bot.console.staff_cli", "main", "staff add|add-agency|list|disable|token|reset-two-step|pager: staff accounts"),
+    "staff": ("bot.console.staff_cli", "main", "staff add|add-agency|list|disable|token|reset-two-step|pager"),
     "telegram": ("connectors.telegram.cli", "main", "telegram set-webhook: register the webhook"),
     "outbox": ("bot.outbox.cli", "main", "inspect the outbox (no message bodies)"),
     "case": ("bot.cli.case_feed", "main", "case add-update REF --summary ... [--status S]: feed a case event"),
