@@ -10,6 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.handoff import channel_of
 from actions.interruptions import interrupts
 from actions.risk_guard import offer_help_if_risky
 from bot.db import session_scope
@@ -56,7 +57,7 @@ class ValidateSupportForm(FormValidationAction):
     def validate_need(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict:
         key = normalise_need(str(value)) if value else None
         if key is None:
-            dispatcher.utter_message(text=render.unknown_need_text())
+            dispatcher.utter_message(text=render.unknown_need_text(channel_of(tracker)))
         return {"need": key}
 
     async def extract_area(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict:
@@ -78,7 +79,7 @@ class ValidateSupportForm(FormValidationAction):
             return {"area": ANY_AREA}
         area = resolve_area(str(value)) if value else None
         if area is None:
-            dispatcher.utter_message(text=render.unknown_area_text())
+            dispatcher.utter_message(text=render.unknown_area_text(channel_of(tracker)))
             return {"area": None}
         return {"area": area.slot_value}
 
@@ -93,15 +94,17 @@ def _asked_open_now(tracker: Tracker) -> bool:
     return wants_open_now(_text(tracker))
 
 
-def _search_texts(*, need: str, area: Any, open_now: bool, now: datetime) -> tuple[list[str], list[str]]:
+def _search_texts(
+    *, need: str, area: Any, open_now: bool, now: datetime, channel: str
+) -> tuple[list[str], list[str]]:
     """The messages listing the best matches (or Victim Support when none) and their slugs; blocking (database)."""
     with session_scope() as session:
         matches = search(session, need=need, area=area, open_now=open_now, now=now)
         if matches:
-            texts = render.results_messages(matches, need=need, area=area)
+            texts = render.results_messages(matches, need=need, area=area, channel=channel)
         else:
-            fallback = agencies_by_slug(session, slugs=[VICTIM_SUPPORT_SLUG])
-            texts = [render.no_results_text(need=need, area=area, victim_support=(fallback or [None])[0])]
+            fallback = (agencies_by_slug(session, slugs=[VICTIM_SUPPORT_SLUG]) or [None])[0]
+            texts = [render.no_results_text(need=need, area=area, victim_support=fallback, channel=channel)]
         return texts, [match.agency.slug for match in matches]
 
 
@@ -116,7 +119,12 @@ class ActionFindSupport(Action):
         area_value = tracker.get_slot("area")
         area = None if area_value in (None, ANY_AREA) else resolve_area(area_value)
         texts, slugs = await run_blocking(
-            _search_texts, need=need, area=area, open_now=_asked_open_now(tracker), now=_message_time(tracker)
+            _search_texts,
+            need=need,
+            area=area,
+            open_now=_asked_open_now(tracker),
+            now=_message_time(tracker),
+            channel=channel_of(tracker),
         )
         for text in texts:
             dispatcher.utter_message(text=text)
@@ -149,13 +157,12 @@ class ValidateReferralForm(FormValidationAction):
             if offer_help_if_risky(dispatcher, tracker):
                 return {"referral_choice": None}
             numbers = ", ".join(str(number) for number in range(1, len(agencies) + 1)) or "a number"
-            dispatcher.utter_message(text=f"Sorry, which one? Reply with {numbers}, or say no.")
+            dispatcher.utter_message(response="utter_referral_choice_unclear", numbers=numbers)
             return {"referral_choice": None}
         chosen = agencies[index]
         if not chosen.accepts_referrals:
             dispatcher.utter_message(
-                text=f"{chosen.name} doesn't take referrals through Haven, but you can contact them directly: "
-                f"{contact_line(chosen)}. Reply with another number, or say no."
+                response="utter_referral_not_taken", agency_name=chosen.name, contact=contact_line(chosen)
             )
             return {"referral_choice": None}
         return {"referral_choice": chosen.slug}
@@ -175,10 +182,7 @@ class ActionAskReferralConsent(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         chosen = await run_blocking(_agencies, [str(tracker.get_slot("referral_choice"))])
         name = chosen[0].name if chosen else "the service you chose"
-        dispatcher.utter_message(
-            text=render.consent_question(name),
-            buttons=[{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}],
-        )
+        dispatcher.utter_message(**render.consent_message(name, channel_of(tracker)))
         return []
 
 
@@ -190,14 +194,14 @@ def _message_time(tracker: Tracker) -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _refer(*, agency_slug: str, **referral: Any) -> str:
+def _refer(*, agency_slug: str, channel: str, **referral: Any) -> str:
     """Record a consented referral and say what happens next; blocking (database)."""
     try:
         with session_scope() as session:
             record_referral(session, agency_slug=agency_slug, **referral)
-            return render.referral_made_text(agencies_by_slug(session, slugs=[agency_slug])[0])
+            return render.referral_made_text(agencies_by_slug(session, slugs=[agency_slug])[0], channel)
     except ReferralError:
-        return render.no_referral_text()
+        return render.no_referral_text(channel)
 
 
 class ActionMakeReferral(Action):
@@ -208,12 +212,13 @@ class ActionMakeReferral(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         choice = tracker.get_slot("referral_choice")
-        text = render.no_referral_text()
+        text = render.no_referral_text(channel_of(tracker))
         if tracker.get_slot("referral_consent") is True and choice not in (None, "none"):
             area = tracker.get_slot("area")
             text = await run_blocking(
                 _refer,
                 agency_slug=str(choice),
+                channel=channel_of(tracker),
                 sender_id=tracker.sender_id,
                 need=normalise_need(tracker.get_slot("need")) or "general",
                 area=None if area == ANY_AREA else area,

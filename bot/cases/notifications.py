@@ -12,10 +12,9 @@ from bot.handoff.contact_later import may_message_later
 from bot.models.base import utcnow
 from bot.models.cases import Case, CaseUpdate, ContactIdentity, Victim, victim_cases
 from bot.settings import get_settings
+from bot.wording import response_text
 
-NEUTRAL_NOTIFICATION = (
-    "You have a new message from {sender}. Reply UPDATE to read it after a quick check that it's you."
-)
+NUDGE_RESPONSE = "utter_update_nudge"  # domain.yml, block "support and nudge wording"
 
 
 @dataclass(frozen=True)
@@ -29,13 +28,10 @@ class PendingNotification:
     address: str
 
 
-def notification_text(channel: str) -> str:
-    """The nudge for `channel`: no case, crime or "victim" words, because someone else may read the phone.
-
-    It names the sender only as HAVEN_SENDER_NAME says (default "Haven").
-    """
-    del channel  # the same words on every channel; kept as a parameter for channel-specific wording later
-    return NEUTRAL_NOTIFICATION.format(sender=get_settings().sender_name)
+def notification_text(channel: str | None) -> str:
+    """The nudge for `channel` (the domain's utter_update_nudge): no case, crime or "victim" words, because
+    someone else may read the phone. It names the sender only as HAVEN_SENDER_NAME says (default "Haven")."""
+    return response_text(NUDGE_RESPONSE, channel, slots={"sender": get_settings().sender_name})
 
 
 def pending_case_notifications(session: Session) -> list[PendingNotification]:

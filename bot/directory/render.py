@@ -1,35 +1,49 @@
-"""The computed texts of the support finder: numbered results, need examples and the consent question."""
+"""The support finder's texts: the domain's responses (block "support and nudge wording") filled with
+the directory's computed parts, and the numbered results themselves, which are computed here."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from bot.directory.hours import hours_listed
 from bot.directory.needs import need_phrase
 from bot.directory.places import Area
 from bot.directory.search import Match, contact_line
 from bot.models.directory import Agency
+from bot.wording import response_message, response_text
 
-NEED_EXAMPLES = (
-    'domestic abuse, sexual assault, a scam, burglary, hate crime, stalking, a road crash, or "something else"'
-)
-AREA_EXAMPLES = "a town such as Fenchester or Port Wyvern, or the first part of your postcode such as SX4"
-VICTIM_SUPPORT_FALLBACK = "Victim Support, free, 24/7: call 08 08 16 89 111"
+UNKNOWN_NEED = "utter_support_unknown_need"
+UNKNOWN_AREA = "utter_support_unknown_area"
+SAFETY_LINE = "utter_support_safety_first"  # the emergency line and the offer of a person
+EMERGENCY_LINE = "utter_emergency_line"
+RESULTS_HEADING = "utter_support_results"
+NONE_FOUND = "utter_support_none_found"
+CONSENT_QUESTION = "utter_referral_consent_question"
+REFERRAL_MADE = "utter_referral_made"
+NO_REFERRAL = "utter_no_referral"
+# Offered when nothing matched and the directory has no Victim Support entry: its name and number there.
+VICTIM_SUPPORT_NAME = "Victim Support"
+VICTIM_SUPPORT_CONTACT = "call 08 08 16 89 111"
 
 
-def unknown_need_text() -> str:
+def unknown_need_text(channel: str | None = None) -> str:
     """Shown when we could not tell which kind of support was meant."""
-    return f"Sorry, I didn't catch what kind of support you need. You could say, for example: {NEED_EXAMPLES}."
+    return response_text(UNKNOWN_NEED, channel)
 
 
-def unknown_area_text() -> str:
+def unknown_area_text(channel: str | None = None) -> str:
     """Shown when the place is not one we know in Southmoor."""
-    return (
-        f"Sorry, I don't know that place in Southmoor. Please give {AREA_EXAMPLES}. "
-        "If you'd rather not say, or you live outside Southmoor, say \"skip\" and I'll show national services."
-    )
+    return response_text(UNKNOWN_AREA, channel)
 
 
-def _place_phrase(area: Area | None) -> str:
-    return f" in {area.label}" if area else ""
+def safety_line_text(channel: str | None = None) -> str:
+    """The first message for needs where danger is likely: 999, 55 when asked, and how to reach a person."""
+    return response_text(SAFETY_LINE, channel, slots={"emergency_line": response_text(EMERGENCY_LINE, channel)})
+
+
+def _need_and_area(need: str, area: Area | None) -> dict[str, Any]:
+    """The computed parts of "services for {need_phrase}{in_area}"."""
+    return {"need_phrase": need_phrase(need), "in_area": f" in {area.label}" if area else ""}
 
 
 def short_contact(agency: Agency) -> str:
@@ -56,10 +70,6 @@ def format_match(number: int, match: Match) -> str:
 SAFETY_FIRST_NEEDS = frozenset(
     {"domestic_abuse", "sexual_violence", "stalking", "honour_based_abuse", "modern_slavery", "young_people"}
 )
-SAFETY_LINE = (
-    "If you are in danger now, call 999. If you can't speak, press 55 when asked on a mobile, "
-    "or stay on the line on a landline. To talk to our team, say \"talk to a person\"."
-)
 MAX_MESSAGE_CHARS = 306  # two SMS segments of GSM-7 text
 
 
@@ -74,41 +84,42 @@ def _pack(lines: list[str]) -> list[str]:
     return messages
 
 
-def results_messages(matches: list[Match], *, need: str, area: Area | None) -> list[str]:
+def results_messages(
+    matches: list[Match], *, need: str, area: Area | None, channel: str | None = None
+) -> list[str]:
     """The numbered results (after the safety line for needs where danger is likely), as short messages."""
-    heading = f"Here are services for {need_phrase(need)}{_place_phrase(area)}:"
+    heading = response_text(RESULTS_HEADING, channel, slots=_need_and_area(need, area))
     lines = [heading, *(format_match(number, match) for number, match in enumerate(matches, start=1))]
     messages = _pack(lines)
-    return [SAFETY_LINE, *messages] if need in SAFETY_FIRST_NEEDS else messages
+    return [safety_line_text(channel), *messages] if need in SAFETY_FIRST_NEEDS else messages
 
 
-def no_results_text(*, need: str, area: Area | None, victim_support: Agency | None) -> str:
+def no_results_text(
+    *, need: str, area: Area | None, victim_support: Agency | None, channel: str | None = None
+) -> str:
     """Nothing matched: say so and offer Victim Support's national line."""
-    offer = VICTIM_SUPPORT_FALLBACK
+    service, contact = VICTIM_SUPPORT_NAME, VICTIM_SUPPORT_CONTACT
     if victim_support is not None:
-        offer = f"{victim_support.name}, free, 24/7: {short_contact(victim_support)}"
-    return (
-        f"I couldn't find a service for {need_phrase(need)}{_place_phrase(area)}. "
-        f"Victim Support can help after any crime, reported or not. {offer}."
-    )
+        service, contact = victim_support.name, short_contact(victim_support)
+    slots = {**_need_and_area(need, area), "service": service, "contact": contact}
+    return response_text(NONE_FOUND, channel, slots=slots)
 
 
-def consent_question(agency_name: str) -> str:
-    """The explicit consent question asked before any referral."""
-    return (
-        f"To refer you, I'll share your first name and how to contact you on this channel with {agency_name}, "
-        "and they will contact you. Do you agree?"
-    )
+def consent_message(agency_name: str, channel: str | None = None) -> dict[str, Any]:
+    """The explicit consent question asked before any referral, with its Yes and No buttons."""
+    return response_message(CONSENT_QUESTION, channel, slots={"agency_name": agency_name})
 
 
-def referral_made_text(agency: Agency) -> str:
+def consent_question(agency_name: str, channel: str | None = None) -> str:
+    """The words of the consent question."""
+    return str(consent_message(agency_name, channel)["text"])
+
+
+def referral_made_text(agency: Agency, channel: str | None = None) -> str:
     """What happens next after a referral was recorded."""
-    return (
-        f"Thank you. I've passed your referral to {agency.name}, and they will contact you on this channel. "
-        f"If you need them sooner, you can contact them yourself: {contact_line(agency)}."
-    )
+    return response_text(REFERRAL_MADE, channel, slots={"agency_name": agency.name, "contact": contact_line(agency)})
 
 
-def no_referral_text() -> str:
+def no_referral_text(channel: str | None = None) -> str:
     """No referral was made (declined or no consent)."""
-    return "That's fine, no referral has been made. You can contact them yourself whenever you like."
+    return response_text(NO_REFERRAL, channel)

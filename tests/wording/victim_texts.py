@@ -114,12 +114,10 @@ def rights_texts() -> Iterator[VictimText]:
 
 
 def directory_texts() -> Iterator[VictimText]:
-    yield VictimText("render.SAFETY_LINE", {"text": render.SAFETY_LINE})
-    yield VictimText("render.unknown_need_text", {"text": render.unknown_need_text()})
-    yield VictimText("render.unknown_area_text", {"text": render.unknown_area_text()})
+    """The support finder's responses with their computed parts (domain_texts has each as written)."""
+    yield VictimText("render.SAFETY_LINE", {"text": render.safety_line_text()})
     yield VictimText("render.no_results_text", {"text": render.no_results_text(need="lgbt", area=None,
                                                                                 victim_support=None)})
-    yield VictimText("render.no_referral_text", {"text": render.no_referral_text()})
 
 
 def canned_texts() -> Iterator[VictimText]:
