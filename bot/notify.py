@@ -2,63 +2,47 @@
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
 import logging
-from contextlib import suppress
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.cases.notifications import mark_notified, notification_text, pending_case_notifications
+from bot.cases.notifications import mark_notified, pending_case_notifications
+from bot.contact.fallback import follow_up_nudges
+from bot.contact.nudges import QUEUED, notification_key, start
 from bot.db import session_scope
-from bot.off_loop import run_blocking
-from bot.outbox.store import enqueue
+from bot.models.base import utcnow
 
+__all__ = ["notification_key", "queue_case_notifications", "run_notification_round"]
 logger = logging.getLogger(__name__)
-POLL_SECONDS = 30.0
 
 
-def notification_key(update_id: int, channel: str, address: str) -> str:
-    """The outbox idempotency key of one nudge: the same update to the same identity is queued once,
-    however many workers look at once (the address is hashed: keys are not where personal data goes)."""
-    identity = hashlib.sha256(f"{channel}:{address}".encode()).hexdigest()[:32]
-    return f"notify:{update_id}:{identity}"
+def queue_case_notifications(session: Session, *, now: datetime | None = None) -> int:
+    """Queue one neutral nudge per victim for each new shareable update, and follow up failed ones; returns
+    how many were queued (some wait in the outbox for a time the victim allows).
 
-
-def queue_case_notifications(session: Session) -> int:
-    """Queue one neutral nudge per verified identity for each new shareable update; returns how many.
-
-    The nudge never carries case details (someone else may read the phone): the victim replies
-    UPDATE and verifies as usual. Each update is marked notified in the same transaction.
+    The nudge never carries case details (someone else may read the phone): the victim replies UPDATE and
+    verifies as usual. It goes on one channel at a time, as their safe-contact preferences allow
+    (bot/contact/nudges.py); a failed one moves to the next channel, then to staff (bot/contact/fallback.py).
+    Each update is marked notified in the same transaction.
     """
+    now = now or utcnow()
     pending = pending_case_notifications(session)
-    for item in pending:
-        enqueue(
-            session,
-            channel=item.channel,
-            recipient=item.address,
-            payload={"text": notification_text(item.channel)},
-            origin="notification",
-            idempotency_key=notification_key(item.update_id, item.channel, item.address),
-        )
+    victims = dict.fromkeys((item.update_id, item.case_id, item.victim_id) for item in pending)
+    queued = sum(
+        start(session, update_id=update_id, case_id=case_id, victim_id=victim_id, now=now) == QUEUED
+        for update_id, case_id, victim_id in victims
+    )
     for update_id in sorted({item.update_id for item in pending}):
         mark_notified(session, update_id=update_id)
-    return len(pending)
+    follow_up_nudges(session, now=now)
+    return queued
 
 
-def _queue_in_own_session() -> int:
+def run_notification_round() -> int:
+    """One round in its own transaction (the worker's periodic job); says how many nudges it queued."""
     with session_scope() as session:
-        return queue_case_notifications(session)
-
-
-async def notification_loop(stop: asyncio.Event, interval: float = POLL_SECONDS) -> None:
-    """Look for new updates every `interval` seconds until `stop` is set (DB work off the event loop)."""
-    while not stop.is_set():
-        try:
-            queued = await run_blocking(_queue_in_own_session)
-            if queued:
-                logger.info("queued %d case-update notifications", queued)
-        except Exception as error:  # keep the loop alive; the next round retries
-            logger.error("case-update notification round failed: %s", type(error).__name__)
-        with suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=interval)
+        queued = queue_case_notifications(session)
+    if queued:
+        logger.info("queued %d case-update notifications", queued)
+    return queued

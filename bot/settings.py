@@ -263,3 +263,18 @@ class Settings:
 def get_settings() -> Settings:
     """The process-wide settings, read once on first use."""
     return Settings.from_env()
+
+
+_QUIET_HOURS = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
+
+
+def quiet_hours() -> str:
+    """HAVEN_QUIET_HOURS: local times when no unprompted message goes out, "21:00-08:00" by default ("off": none).
+
+    Read here like every setting; bot/contact reads it on each round, so a change needs no restart."""
+    value = _env("HAVEN_QUIET_HOURS", "21:00-08:00")
+    if value.lower() in {"off", "none", "0"}:
+        return ""
+    if not _QUIET_HOURS.match(value) or value[:5] == value[6:]:
+        raise SettingsError('HAVEN_QUIET_HOURS must look like "21:00-08:00" (or "off")')
+    return value

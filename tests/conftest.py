@@ -20,8 +20,11 @@ BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """The suite runs with HAVEN_ENV=test: production is Haven's default, and tests of it set it themselves."""
+    """The suite runs with HAVEN_ENV=test: production is Haven's default, and tests of it set it themselves.
+    Quiet hours are off (the real clock runs in most tests, and CI may run at night); tests/contact checks them
+    with a fixed clock."""
     os.environ["HAVEN_ENV"] = "test"
+    os.environ["HAVEN_QUIET_HOURS"] = "off"
     get_settings.cache_clear()
 
 

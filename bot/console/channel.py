@@ -19,6 +19,7 @@ from bot.console import (
     pages_dash,
     pages_live,
     pages_locks,
+    pages_preferences,
     pages_queue,
 )
 from bot.console.guards import SHARED_CREDENTIAL_RETIRED
@@ -47,6 +48,7 @@ def build_blueprint(name: str = "haven_console") -> ConsoleBlueprint:
     pages_clocks.register(blueprint)
     pages_dash.register(blueprint)
     pages_agency.register(blueprint)
+    pages_preferences.register(blueprint)
     api.register(blueprint)
     blueprint.static("/static", str(CONSOLE_ROOT / "static"), name="static")
     blueprint.middleware(add_security_headers, "response")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from bot.cases.answers import normalise_postcode
 from bot.cases.hashing import dob_postcode_secret, hash_secret
 from bot.cases.status_text import status_text
+from bot.contact.preferences import prefer_channel
 from bot.feed import problems
 from bot.feed.schema import (
     AnyCaseEvent,
@@ -91,6 +92,8 @@ def _on_existing_case(case: Case, event: AnyCaseEvent) -> CaseUpdate | None:
     if isinstance(event, ContactPreferences):
         for victim in case.victims:
             _set_preferences(victim, event)
+            if event.preferred_channel is not None:  # also first in their safe-contact channels (bot/contact)
+                prefer_channel(object_session(case), victim.id, event.preferred_channel, updated_by="feed")
         return None
     if isinstance(event, VictimInformed):
         return None  # only recorded in case_events, where the clocks read it

@@ -9,7 +9,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 
 from bot.clocks.job import CLOCK_PASS_SECONDS, run_clock_pass_now
-from bot.notify import notification_loop
+from bot.notify import run_notification_round
 from bot.off_loop import repeat
 from bot.outbox.worker import OutboxWorker
 from bot.paging.schedule import run_paging_round
@@ -47,18 +47,15 @@ async def run_jobs(settings: Settings, jobs: WorkerJobs, stop: asyncio.Event | N
         _on_stop_signals(stop)
     outbox = OutboxWorker.from_settings(settings, jobs.channels)
     await outbox.start()
-    if jobs.notify and settings.notify_interval_seconds > 0:
-        jobs.tasks.append(asyncio.create_task(notification_loop(stop, float(settings.notify_interval_seconds))))
-    if jobs.retention and settings.retention_interval_minutes > 0:
-        jobs.tasks.append(
-            asyncio.create_task(repeat(stop, settings.retention_interval_minutes * 60.0, run_privacy_pass, "retention"))
-        )
-    if jobs.paging and settings.paging_interval_seconds > 0:
-        jobs.tasks.append(
-            asyncio.create_task(repeat(stop, float(settings.paging_interval_seconds), run_paging_round, "paging"))
-        )
-    if jobs.clocks:
-        jobs.tasks.append(asyncio.create_task(repeat(stop, CLOCK_PASS_SECONDS, run_clock_pass_now, "clock pass")))
+    periodic = (  # (wanted, every so many seconds, the blocking pass, its name in logs); 0 s: off
+        (jobs.notify, float(settings.notify_interval_seconds), run_notification_round, "notifications"),
+        (jobs.retention, settings.retention_interval_minutes * 60.0, run_privacy_pass, "retention"),
+        (jobs.paging, float(settings.paging_interval_seconds), run_paging_round, "paging"),
+        (jobs.clocks, CLOCK_PASS_SECONDS, run_clock_pass_now, "clock pass"),
+    )
+    for wanted, interval, run, name in periodic:
+        if wanted and interval > 0:
+            jobs.tasks.append(asyncio.create_task(repeat(stop, interval, run, name), name=f"haven-{name}"))
     logger.info(
         "worker started: outbox for %s; notifications %s; retention %s",
         ", ".join(jobs.channels) or "no channel",
