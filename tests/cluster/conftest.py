@@ -13,14 +13,17 @@ from sqlalchemy import create_engine, text
 
 from bot.cli.cluster import Cluster, nginx_binary, prepare_database, redis_answers, start_cluster
 from bot.settings import Settings
+from tests.cluster.talk import add_staff
 from tests.conftest import _fresh_postgres_schema
 from tests.e2e.conftest import ThreadedTwilio
 from tests.e2e.stack import PROJECT_ROOT, free_port
+from tests.e2e.tokens import issue_token
 from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "").strip() or "postgresql://postgres@127.0.0.1:5432/test"
 REDIS_URL = os.environ.get("TEST_CLUSTER_REDIS_URL", "redis://127.0.0.1:6379/14")  # a database of its own
 MODEL = PROJECT_ROOT / "models" / "haven.tar.gz"
+STAFF_USERNAME = "cluster.worker"
 START_TIMEOUT = 420.0  # two Rasa servers loading the model at once on a shared 2-core machine
 
 
@@ -138,3 +141,16 @@ def wait_for(condition, timeout: float, what: str):
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.1)
     return result
+
+
+@pytest.fixture(scope="module")
+def staff(cluster) -> str:
+    """A console worker's username (password: tests.handoff.factories.PASSWORD)."""
+    add_staff(cluster, STAFF_USERNAME)
+    return STAFF_USERNAME
+
+
+@pytest.fixture(scope="module")
+def console_headers(cluster, staff) -> dict:
+    """Bearer auth for the console JSON API, as the worker (`python -m bot staff token`)."""
+    return {"Authorization": f"Bearer {issue_token(cluster, staff)}"}

@@ -1,68 +1,27 @@
-"""Two Rasa instances behind nginx on PostgreSQL and Redis: state, once-only handling, web chat, an instance lost."""
+"""Two Rasa instances behind nginx on PostgreSQL and Redis: state, once-only handling, web chat, the console,
+an instance lost."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import signal
-import urllib.error
-import urllib.parse
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+import aiohttp
 import socketio
-from sqlalchemy import create_engine, text
-from twilio.request_validator import RequestValidator
 
 from bot.cases.one_time_codes import read_code
+from bot.console.pages_queue import masked_contact
+from connectors.webchat.session import session_of
 from tests.cluster.conftest import port_open, upstreams_in_log, wait_for
-from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER
+from tests.cluster.socket_client import WebSocketChat
+from tests.cluster.talk import REST_PATH, inbox, phone_number, post_json, queue_entry, rows, say, text_in
+from tests.console.conftest import log_in
 
-SMS_PATH = "/webhooks/twilio_sms/webhook"
-REST_PATH = "/webhooks/rest/webhook"
-
-
-def _post(url: str, data: bytes, headers: dict) -> tuple[int, bytes]:
-    request = urllib.request.Request(url, data=data, method="POST", headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=90) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
-
-
-def say(base_url: str, sender: str, message: str) -> str:
-    """One REST turn at `base_url` (an instance or the load balancer); the replies' text, joined."""
-    status, body = _post(
-        base_url + REST_PATH,
-        json.dumps({"sender": sender, "message": message}).encode(),
-        {"Content-Type": "application/json"},
-    )
-    assert status == 200, body
-    return "\n".join(reply.get("text", "") for reply in json.loads(body))
-
-
-def text_in(base_url: str, public_url: str, number: str, body: str, sid: str) -> int:
-    """A signed Twilio webhook POSTed to `base_url` (signed for the public URL, as Twilio signs); the status."""
-    params = {"MessageSid": sid, "AccountSid": ACCOUNT_SID, "From": number, "To": FROM_NUMBER, "Body": body}
-    signature = RequestValidator(AUTH_TOKEN).compute_signature(public_url + SMS_PATH, params)
-    headers = {"X-Twilio-Signature": signature, "Content-Type": "application/x-www-form-urlencoded"}
-    return _post(base_url + SMS_PATH, urllib.parse.urlencode(params).encode(), headers)[0]
-
-
-def _rows(cluster, query: str, **params) -> list:
-    engine = create_engine(cluster.env["DATABASE_URL"])
-    try:
-        with engine.connect() as connection:
-            return connection.execute(text(query), params).all()
-    finally:
-        engine.dispose()
-
-
-def _number() -> str:
-    return f"+447700{uuid.uuid4().int % 900000 + 100000}"
+QUESTION, ANSWERED = "what are my rights", "Victims"  # a question and a word of its answer
 
 
 def test_a_conversation_alternating_between_instances_keeps_its_state(cluster, twilio):
@@ -85,7 +44,7 @@ def test_the_load_balancer_spreads_rest_turns_over_both_instances(cluster):
 
 
 def test_an_sms_retried_to_the_other_instance_is_handled_once(cluster, twilio):
-    number, sid = _number(), "SM" + uuid.uuid4().hex
+    number, sid = phone_number(), "SM" + uuid.uuid4().hex
     with ThreadPoolExecutor(2) as pool:  # Twilio's retry reaches the other instance while the first is in flight
         sends = [pool.submit(text_in, url, cluster.public_url, number, "hi", sid) for url in cluster.instance_urls]
         statuses = [send.result() for send in sends]
@@ -94,9 +53,9 @@ def test_an_sms_retried_to_the_other_instance_is_handled_once(cluster, twilio):
     assert replies
     stored = wait_for(
         lambda: (
-            (rows := _rows(cluster, "SELECT status FROM inbox WHERE provider_id = :sid", sid=sid))
-            and rows[0].status == "handled"
-            and rows
+            (found := rows(cluster, "SELECT status FROM inbox WHERE provider_id = :sid", sid=sid))
+            and found[0].status == "handled"
+            and found
         ),
         60,
         "the message to be handled",
@@ -104,9 +63,9 @@ def test_an_sms_retried_to_the_other_instance_is_handled_once(cluster, twilio):
     assert len(stored) == 1
     queued = wait_for(
         lambda: (
-            (rows := _rows(cluster, "SELECT status FROM outbox WHERE recipient LIKE :n", n=f"%{number}%"))
-            and all(row.status == "sent" for row in rows)
-            and rows
+            (found := rows(cluster, "SELECT status FROM outbox WHERE recipient LIKE :n", n=f"%{number}%"))
+            and all(row.status == "sent" for row in found)
+            and found
         ),
         30,
         "the replies to be sent",
@@ -146,35 +105,136 @@ def test_web_chat_works_through_the_load_balancer(cluster):
     assert any("Victims" in reply.get("text", "") for reply in replies)
 
 
-def _inbox(cluster, sid: str) -> list:
-    return _rows(cluster, "SELECT status, attempts FROM inbox WHERE provider_id = :sid", sid=sid)
+def test_web_chat_on_the_websocket_transport_alone_works_through_the_load_balancer(cluster):
+    async def conversation() -> list[str]:
+        chat = WebSocketChat(cluster.public_url, origin=cluster.public_url)
+        await chat.connect()  # fails unless nginx passes the Upgrade
+        try:
+            token = await chat.start_session()
+            await chat.say(token, QUESTION)
+            return await chat.texts_until(ANSWERED)
+        finally:
+            await chat.close()
+
+    assert ANSWERED in asyncio.run(conversation())[-1]
 
 
-def test_killing_an_instance_mid_turn_loses_nothing(cluster, twilio):
-    number, sid = _number(), "SM" + uuid.uuid4().hex
-    actions = cluster.processes[0]
+def test_a_staff_reply_from_one_instance_reaches_a_victims_socket_on_the_other(cluster, console_headers):
+    # The socket is on instance 1, which does not deliver web chat; staff use instance 2's console API.
+    on_socket, on_console = cluster.instance_urls
+    staff_text = "I'm here. Are you somewhere safe?"
+
+    async def scenario() -> list[str]:
+        chat = WebSocketChat(on_socket, origin=cluster.public_url)
+        await chat.connect()
+        try:
+            token = await chat.start_session()
+            await chat.say(token, "can I talk to a real person please")
+            sender_id = f"webchat:{session_of(token, cluster.env['HAVEN_SECRET_KEY'])}"
+            entry = await asyncio.to_thread(
+                wait_for, lambda: queue_entry(on_console, console_headers, sender_id), 60, "the hand-off"
+            )
+            base = f"{on_console}/console/api/conversations/{entry['id']}"
+            assert await asyncio.to_thread(post_json, f"{base}/claim", {}, console_headers) == 200
+            assert await asyncio.to_thread(post_json, f"{base}/reply", {"text": staff_text}, console_headers) == 200
+            return await chat.texts_until("somewhere safe", timeout=30)
+        finally:
+            await chat.close()
+
+    assert "Are you somewhere safe?" in asyncio.run(scenario())[-1]
+
+
+def test_the_live_view_on_one_instance_shows_a_message_handled_on_the_other(cluster, staff):
+    watching, handling = cluster.instance_urls
+    sender = f"live-{uuid.uuid4().hex[:12]}"
+
+    async def scenario() -> dict:
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as console:
+            signed_in = await log_in(console, watching, staff)
+            assert signed_in.status == 303, await signed_in.text()
+            await asyncio.to_thread(say, handling, sender, QUESTION)
+            deadline = asyncio.get_running_loop().time() + 30
+            while asyncio.get_running_loop().time() < deadline:  # the page polls live.json the same way
+                async with console.get(f"{watching}/console/live.json?sort=recent") as feed:
+                    items = (await feed.json())["items"]
+                shown = [item for item in items if item["contact"] == masked_contact(f"rest:{sender}")]
+                if shown:
+                    return shown[0]
+                await asyncio.sleep(0.5)
+        raise AssertionError("the message never showed in the other instance's live view")
+
+    row = asyncio.run(scenario())
+    assert (row["channel"], row["message_count"], row["state"]) == ("rest", 1, "bot")
+
+
+def socket_instance(cluster) -> int:
+    """The instance nginx pins this machine's sockets to (ip_hash): where a polling handshake lands."""
+    with urllib.request.urlopen(f"{cluster.public_url}/socket.io/?EIO=4&transport=polling", timeout=30):
+        pass
+    took = wait_for(lambda: upstreams_in_log(cluster, "/socket.io/")[-1:], 10, "nginx's access log")[0]
+    return next(i for i, url in enumerate(cluster.instance_urls) if url.endswith(took))
+
+
+def kill_mid_sms_turn(cluster, victim: int, number: str, sid: str) -> None:
+    """Send an SMS to instance `victim` and kill it (-9) while the turn waits for the (stopped) action server."""
+    actions, other = cluster.processes[0], cluster.rasa(1 - victim)
     os.kill(actions.pid, signal.SIGSTOP)  # a new sender's session start (a custom action) now hangs: mid-turn
     try:
-        assert text_in(cluster.public_url, cluster.public_url, number, "hi", sid) == 200
-        took = wait_for(lambda: upstreams_in_log(cluster, SMS_PATH)[-1:], 10, "nginx's access log")[0]
-        wait_for(lambda: _inbox(cluster, sid)[0].status == "processing", 30, "the turn to start")
-        victim = next(i for i, url in enumerate(cluster.instance_urls) if url.endswith(took))
-        cluster.rasa(victim).kill()  # the instance that received (and at once claimed) the message
+        os.kill(other.pid, signal.SIGSTOP)  # so that the victim, not the other's inbox poller, claims the message
+        try:
+            assert text_in(cluster.instance_urls[victim], cluster.public_url, number, "hi", sid) == 200
+            wait_for(lambda: inbox(cluster, sid)[0].status == "processing", 30, "the turn to start")
+        finally:
+            os.kill(other.pid, signal.SIGCONT)
+        cluster.rasa(victim).kill()
         cluster.rasa(victim).wait(timeout=20)
     finally:
         os.kill(actions.pid, signal.SIGCONT)
-    assert not port_open(int(took.rsplit(":", 1)[1]))
-    wait_for(lambda: _inbox(cluster, sid)[0].status == "handled", 120, "the other instance to re-drive the message")
-    assert _inbox(cluster, sid)[0].attempts == 2  # claimed by the killed instance, then by the survivor
+
+
+async def browser_through_a_kill(cluster, number: str, sid: str) -> tuple[str, str, list[str]]:
+    """A browser on the load balancer talks, its instance is killed mid-SMS-turn, and it comes back through the load
+    balancer with its session token: (the token before, the token confirmed after, the texts after)."""
+    chat = WebSocketChat(cluster.public_url, origin=cluster.public_url)
+    await chat.connect()
+    try:
+        token = await chat.start_session()
+        await chat.say(token, QUESTION)
+        await chat.texts_until(ANSWERED)
+        victim = await asyncio.to_thread(socket_instance, cluster)
+        await asyncio.to_thread(kill_mid_sms_turn, cluster, victim, number, sid)
+        assert not port_open(int(cluster.instance_urls[victim].rsplit(":", 1)[1]))
+        await chat.wait_closed(timeout=30)
+    finally:
+        await chat.close()
+    again = WebSocketChat(cluster.public_url, origin=cluster.public_url)  # as the page reconnects, resuming
+    await again.connect()
+    try:
+        resumed = await again.start_session(token)
+        await again.say(resumed, QUESTION)
+        return token, resumed, await again.texts_until(ANSWERED, timeout=90)
+    finally:
+        await again.close()
+
+
+def test_killing_an_instance_mid_turn_loses_nothing(cluster, twilio):
+    number, sid = phone_number(), "SM" + uuid.uuid4().hex
+    token, resumed, after = asyncio.run(browser_through_a_kill(cluster, number, sid))
+    assert resumed == token and ANSWERED in after[-1]  # the same session, and the conversation goes on
+    session_id = session_of(token, cluster.env["HAVEN_SECRET_KEY"])
+    web_turns = rows(cluster, "SELECT status FROM inbox WHERE provider = 'webchat' AND address = :a", a=session_id)
+    assert [row.status for row in web_turns] == ["handled", "handled"]  # each message stored and handled once
+    wait_for(lambda: inbox(cluster, sid)[0].status == "handled", 120, "the other instance to re-drive the message")
+    assert inbox(cluster, sid)[0].attempts == 2  # claimed by the killed instance, then by the survivor
     queued = wait_for(
         lambda: (
-            (rows := _rows(cluster, "SELECT status FROM outbox WHERE recipient LIKE :n", n=f"%{number}%"))
-            and all(row.status == "sent" for row in rows)
-            and rows
+            (found := rows(cluster, "SELECT status FROM outbox WHERE recipient LIKE :n", n=f"%{number}%"))
+            and all(row.status == "sent" for row in found)
+            and found
         ),
         30,
         "the replies to be sent",
     )
     assert len(twilio.messages_to(number, len(queued) + 1, timeout=2)) == len(queued) > 0  # one set of replies
     for turn in range(3):  # the load balancer now sends everything to the survivor
-        assert say(cluster.public_url, f"after-kill-{turn}-{uuid.uuid4().hex[:6]}", "what are my rights")
+        assert say(cluster.public_url, f"after-kill-{turn}-{uuid.uuid4().hex[:6]}", QUESTION)
