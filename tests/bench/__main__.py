@@ -1,33 +1,40 @@
-"""`python -m tests.bench [--only nlu,risk,...,inbox,load,profile,cost,train] [--quick]`: the report (STEPS below)."""
+"""`python -m tests.bench [--only nlu,risk,...,load,profile,cost,train] [--quick]`: the report (STEPS below)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import shutil
 import sys
 import time
 import traceback
 from pathlib import Path
 
+from bot.settings import get_settings
 from tests.bench import (
+    clocks,
     cost,
     encoder,
     escalation,
+    feed,
     inbox,
     load,
     load_report,
     loops,
     nlu,
+    paging,
     profile,
     reading,
     risk,
     targets,
+    turn_cpu,
 )
 from tests.bench.harness import running_stack
 from tests.bench.report import ROOT, Section, write_report
 
-STEPS = ("nlu", "risk", "encoder", "escalation", "loops", "inbox", "load", "profile", "cost", "train")
+STEPS = ("nlu", "risk", "encoder", "escalation", "loops", "inbox", "feed", "clocks", "paging", "load", "profile",
+         "turn_cpu", "cost", "train")
 STACK_STEPS = {"escalation", "load", "profile", "cost"}
 
 
@@ -40,6 +47,18 @@ def guarded(title: str, build, *args, **kwargs) -> Section:
         failed = Section(title)
         failed.text(f"Not measured in this run: {type(error).__name__}: {error}")
         return failed
+
+
+def in_own_environment(build, *args, **kwargs):
+    """`build(...)`, then the environment and settings as they were (feed and paging point them at their own
+    databases)."""
+    saved = dict(os.environ)
+    try:
+        return build(*args, **kwargs)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        get_settings.cache_clear()
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -108,6 +127,16 @@ def main(argv: list[str] | None = None) -> int:
     if "inbox" in args.steps:
         sections.append(guarded("4c. Durable inbox", lambda: inbox.section(
             inbox.measure(args.out / "inbox", senders=3 if args.quick else 5))))
+    if "feed" in args.steps:
+        sections.append(guarded("4e. Case feed throughput (issue 13)", in_own_environment, lambda: feed.section(
+            asyncio.run(feed.measure(200 if args.quick else 1000, 8)), 8)))
+    if "clocks" in args.steps:
+        cases = 1000 if args.quick else 10_000
+        sections.append(guarded("4f. Victims' Code clocks (issue 13)", lambda: clocks.section(
+            cases, clocks.measure_in_temporary_database(cases))))
+    if "paging" in args.steps:
+        sections.append(guarded("4g. Paging (issue 13)", in_own_environment, lambda: paging.section(
+            *asyncio.run(paging.measure(3 if args.quick else 10)))))
     ready_seconds, memory = None, {}
     if STACK_STEPS & set(args.steps):
         stack_results, ready_seconds, memory = asyncio.run(stack_sections(args, figures))
@@ -120,6 +149,10 @@ def main(argv: list[str] | None = None) -> int:
             except Exception:
                 traceback.print_exc()
         sections.append(cost.section(train=train, cold_start_s=ready_seconds, memory=memory))
+    if "turn_cpu" in args.steps:  # two stacks of its own, one per jsonschema version
+        turns = 50 if args.quick else 200
+        sections.append(guarded("6b. CPU per turn (issue 12)", lambda: turn_cpu.section(
+            asyncio.run(turn_cpu.measure(args.out, turns, turn_cpu.JSONSCHEMA4_DIR)))))
     sections.append(guarded("0. Targets", targets.section, **figures))
     sections.sort(key=lambda section: section.title)
     write_report(sections, args.report, command=f"python -m tests.bench --only {','.join(args.steps)}"

@@ -20,6 +20,7 @@ from bot.clocks.job import run_clock_pass
 from bot.db import build_engine, session_factory
 from bot.feed.models import CaseEvent
 from bot.models.cases import Case
+from tests.bench.report import Section
 
 ZONE = "Europe/London"
 NOW = datetime(2026, 12, 1, 12, 0)
@@ -59,15 +60,30 @@ def measure(cases: int, database_url: str) -> list[tuple[str, float, object]]:
         engine.dispose()
 
 
+def measure_in_temporary_database(cases: int) -> list[tuple[str, float, object]]:
+    """`measure` on a fresh SQLite file that is removed afterwards."""
+    with tempfile.TemporaryDirectory() as folder:
+        return measure(cases, f"sqlite:///{Path(folder) / 'clocks-bench.db'}")
+
+
+def section(cases: int, timings: list[tuple[str, float, object]]) -> Section:
+    part = Section("4f. Victims' Code clocks (issue 13): one clock pass over many open cases")
+    part.text(f"{cases} cases under investigation, each with one charge event from the feed and no clock yet "
+              "(fresh SQLite file); the worker's clock pass, run twice.")
+    part.table(["pass", "seconds", "what it did"], [[name, f"{seconds:.2f}", str(report)]
+                                                     for name, seconds, report in timings])
+    part.commands(f"python -m tests.bench.clocks --cases {cases}")
+    return part
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.bench.clocks", description=__doc__)
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--database-url", default=None, help="an empty database (default: a temporary SQLite file)")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as folder:
-        url = args.database_url or f"sqlite:///{Path(folder) / 'clocks-bench.db'}"
-        for name, seconds, report in measure(args.cases, url):
-            print(f"{args.cases} open cases, {name}: {seconds:.2f} s ({report})")
+    url = args.database_url
+    timings = measure(args.cases, url) if url else measure_in_temporary_database(args.cases)
+    print(section(args.cases, timings).render())
 
 
 if __name__ == "__main__":

@@ -71,7 +71,7 @@ async def measure(samples: int) -> tuple[list[float], float]:
 
 
 def section(delays: list[float], interval: float) -> Section:
-    part = Section("Paging: unclaimed high-risk hand-off to the on-call worker's SMS")
+    part = Section("4g. Paging (issue 13): unclaimed high-risk hand-off to the on-call worker's SMS")
     threshold = PAGE_AFTER[ON_CALL_LEVEL].total_seconds()
     part.text(
         f"{len(delays)} hand-offs, each unclaimed for the 2-minute threshold at a random moment of the "
