@@ -81,14 +81,15 @@ def _told_in_time(clock: CodeClock, zone: str) -> bool:
 
 def weekly_compliance(session: Session, *, now: datetime, zone: str, weeks: int = 8) -> list[WeekCompliance]:
     """For each of the last `weeks` weeks (Monday first, this week last): clocks due that week, and how many
-    were told in time. Clocks that ended without a duty (a progress clock whose case moved on) are left out."""
+    were told in time. Clocks that ended without a duty (a progress clock whose case moved on), and open clocks
+    due today (there is still time), are left out."""
     today = local_date(now, zone)
     first = today - timedelta(days=today.weekday(), weeks=weeks - 1)
     counts = {first + timedelta(weeks=n): [0, 0] for n in range(weeks)}
     query = select(CodeClock).where(CodeClock.due_on >= first, CodeClock.due_on <= today)
     for clock in session.scalars(query):
-        if clock.stopped_by == duties.NO_LONGER_DUE:
-            continue
+        if clock.stopped_by == duties.NO_LONGER_DUE or (clock.stopped_at is None and clock.due_on >= today):
+            continue  # ended without a duty, or still open with time left today: not decided yet
         week = counts[clock.due_on - timedelta(days=clock.due_on.weekday())]
         week[0] += 1
         week[1] += int(clock.stopped_at is not None and _told_in_time(clock, zone))

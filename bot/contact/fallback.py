@@ -8,6 +8,7 @@ the callback path. A nudge still waiting for its time is withdrawn if its addres
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -21,12 +22,29 @@ from bot.outbox.delivery import PROBLEM_DELIVERY
 
 logger = logging.getLogger(__name__)
 FOLLOW_UP_DAYS = 7  # status callbacks come within hours; older nudges are no longer watched
-FAILED, WITHDRAWN = "failed", "withdrawn"
+FAILED, WITHDRAWN, DELIVERED = "failed", "withdrawn", "delivered"
 
 
-def _outbox_rows(session: Session, nudge: ContactNudge) -> list[OutboxMessage]:
-    query = select(OutboxMessage).where(OutboxMessage.idempotency_key.like(f"{nudge.outbox_key}#%"))
-    return list(session.scalars(query))
+def _rows_by_key(session: Session, nudges: list[ContactNudge], since: datetime) -> dict[str, list[OutboxMessage]]:
+    """Each watched nudge's outbox rows (keys "<outbox_key>#<part>"), read in one query, not one scan a nudge."""
+    keys = {nudge.outbox_key for nudge in nudges if nudge.outbox_key}
+    rows: dict[str, list[OutboxMessage]] = defaultdict(list)
+    if not keys:
+        return rows
+    recent = select(OutboxMessage).where(OutboxMessage.origin == "notification", OutboxMessage.created_at >= since)
+    for row in session.scalars(recent):
+        key = (row.idempotency_key or "").rpartition("#")[0]
+        if key in keys:
+            rows[key].append(row)
+    return rows
+
+
+def _delivered(rows: list[OutboxMessage]) -> bool:
+    """Every part went, and no failure can follow: the provider confirmed it, or the channel reports no later
+    outcome (only SMS has delivery receipts)."""
+    return bool(rows) and all(
+        row.status == "sent" and (row.delivery_status == "delivered" or row.channel != "sms") for row in rows
+    )
 
 
 def _failed(rows: list[OutboxMessage]) -> bool:
@@ -55,14 +73,16 @@ def _settle(session: Session, nudge: ContactNudge, status: str, now: datetime) -
 
 def follow_up_nudges(session: Session, *, now: datetime) -> int:
     """Try the next channel (or raise a staff task) for each failed nudge; returns how many moved on."""
-    watched = session.scalars(
-        select(ContactNudge)
-        .where(ContactNudge.status == QUEUED, ContactNudge.created_at >= now - timedelta(days=FOLLOW_UP_DAYS))
-        .order_by(ContactNudge.id)
-    ).all()
+    since = now - timedelta(days=FOLLOW_UP_DAYS)
+    watching = select(ContactNudge).where(ContactNudge.status == QUEUED, ContactNudge.created_at >= since)
+    watched = session.scalars(watching.order_by(ContactNudge.id)).all()
+    rows_of = _rows_by_key(session, list(watched), since - timedelta(days=1))
     moved = 0
     for nudge in watched:
-        rows = _outbox_rows(session, nudge)
+        rows = rows_of.get(nudge.outbox_key or "", [])
+        if _delivered(rows):
+            _settle(session, nudge, DELIVERED, now)  # no longer watched: each round stays short
+            continue
         if _failed(rows):
             status = FAILED
         elif _no_longer_reachable(session, nudge, rows):

@@ -32,7 +32,7 @@ class ContactNudge(Base):
     victim_id = Column(ForeignKey("victims.id", ondelete="CASCADE"), nullable=False, index=True)
     case_id = Column(ForeignKey("cases.id", ondelete="CASCADE"), nullable=False)
     channel = Column(String(20), nullable=False)
-    status = Column(String(20), nullable=False, index=True)  # queued | failed | withdrawn | staff_task
+    status = Column(String(20), nullable=False, index=True)  # queued | delivered | failed | withdrawn | staff_task
     outbox_key = Column(String(190))  # the outbox idempotency key of the message, when one was queued
     due_at = Column(DateTime)  # when the message may go (the outbox row's first next_attempt_at)
     created_at = Column(DateTime, nullable=False, default=utcnow)

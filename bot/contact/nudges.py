@@ -113,8 +113,12 @@ def _queue(
 ) -> str:
     key = notification_key(update_id, route.channel, route.address)
     rows = enqueue_all(
-        session, channel=route.channel, recipient=route.address, payload={"text": notification_text(route.channel)},
-        origin="notification", idempotency_key=key,
+        session,
+        channel=route.channel,
+        recipient=route.address,
+        payload={"text": notification_text(route.channel)},
+        origin="notification",
+        idempotency_key=key,
     )
     if route.channel in _tried(session, update_id, victim_id):
         return ALREADY  # another round queued it first (the enqueue above waited for it and stored nothing)
@@ -123,8 +127,15 @@ def _queue(
             row.next_attempt_at = due  # deferred to the first permitted time: the outbox holds it until then
     session.add(
         ContactNudge(
-            update_id=update_id, victim_id=victim_id, case_id=case_id, channel=route.channel, status=QUEUED,
-            outbox_key=key, due_at=due, created_at=now, updated_at=now,
+            update_id=update_id,
+            victim_id=victim_id,
+            case_id=case_id,
+            channel=route.channel,
+            status=QUEUED,
+            outbox_key=key,
+            due_at=due,
+            created_at=now,
+            updated_at=now,
         )
     )
     session.flush()
@@ -139,8 +150,13 @@ def _staff_task(
     """Record the staff task (once per update and victim) and raise it: it names the case reference, no person."""
     session.add(
         ContactNudge(
-            update_id=update_id, victim_id=victim_id, case_id=case_id, channel=STAFF_TASK, status=STAFF_TASKED,
-            created_at=now, updated_at=now,
+            update_id=update_id,
+            victim_id=victim_id,
+            case_id=case_id,
+            channel=STAFF_TASK,
+            status=STAFF_TASKED,
+            created_at=now,
+            updated_at=now,
         )
     )
     session.flush()

@@ -48,8 +48,10 @@ def load(session: Session, victim_id: int) -> Preferences:
     if row is None:
         return Preferences()
     return Preferences(
-        channels=_channels_of(row.channels), window=parse_window(row.window),
-        no_weekends=row.no_weekends, ask_first=row.ask_first,
+        channels=_channels_of(row.channels),
+        window=parse_window(row.window),
+        no_weekends=row.no_weekends,
+        ask_first=row.ask_first,
     )
 
 
@@ -59,7 +61,9 @@ def from_form(*, channels: list[str], window: str, no_weekends: bool, ask_first:
     if unknown:
         raise ValueError("choose channels from the list")
     return Preferences(
-        channels=tuple(dict.fromkeys(channels)), window=parse_window(window), no_weekends=no_weekends,
+        channels=tuple(dict.fromkeys(channels)),
+        window=parse_window(window),
+        no_weekends=no_weekends,
         ask_first=ask_first,
     )
 

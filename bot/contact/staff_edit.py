@@ -46,16 +46,20 @@ def view_preferences(session: Session, *, handoff_id: int, staff_id: int) -> Pre
     return PreferencesView(handoff_id, True, preferences.load(session, victim_id).as_form())
 
 
-def save_preferences(
-    session: Session, *, handoff_id: int, staff_id: int, wanted: preferences.Preferences
-) -> bool:
+def save_preferences(session: Session, *, handoff_id: int, staff_id: int, wanted: preferences.Preferences) -> bool:
     """Store what staff set for this conversation's victim (audited, without personal data); False if unverified."""
     victim_id = _victim_of(session, handoff_id)
     if victim_id is None:
         return False
     preferences.save(session, victim_id, wanted, updated_by=f"staff:{staff_id}")
     audit.record(
-        session, staff_id=staff_id, action=SAVED, target=str(handoff_id), channels=",".join(wanted.channels) or "any",
-        window=str(wanted.window or "any"), no_weekends=wanted.no_weekends, ask_first=wanted.ask_first,
+        session,
+        staff_id=staff_id,
+        action=SAVED,
+        target=str(handoff_id),
+        channels=",".join(wanted.channels) or "any",
+        window=str(wanted.window or "any"),
+        no_weekends=wanted.no_weekends,
+        ask_first=wanted.ask_first,
     )
     return True

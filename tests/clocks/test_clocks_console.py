@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
 from bot.clocks import duties
-from bot.clocks.dashboard import CSV_COLUMNS
+from bot.clocks.dashboard import CSV_COLUMNS, weekly_compliance
+from bot.clocks.models import CodeClock
 from bot.models.base import utcnow
 from bot.models.staff import AuditEntry
 from tests.cases.factories import make_case
@@ -73,3 +74,13 @@ async def test_workers_cannot_export(console, http, session):
     await log_in(http, console.base_url, "jo.worker")
     async with http.get(f"{console.base_url}/console/clocks.csv", allow_redirects=False) as response:
         assert response.status == 403
+
+
+def test_an_open_clock_due_today_does_not_count_against_this_week_yet(session):
+    make_case(session)
+    now = datetime(2026, 12, 1, 10, 0)  # a Tuesday
+    for key, due_on in (("today", date(2026, 12, 1)), ("yesterday", date(2026, 11, 30))):
+        session.add(CodeClock(key=key, duty="charge", started_at=now, recorded_at=now, due_on=due_on))
+    session.commit()
+    this_week = weekly_compliance(session, now=now, zone="Europe/London")[-1]
+    assert (this_week.week_starting, this_week.due, this_week.told_in_time) == (date(2026, 11, 30), 1, 0)

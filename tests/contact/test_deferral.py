@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
+
 from bot.cases.identities import opt_out
 from bot.contact import preferences
+from bot.contact.models import ContactNudge
 from bot.contact.preferences import Preferences
 from bot.contact.timing import parse_window
 from bot.notify import queue_case_notifications
@@ -83,3 +86,16 @@ def test_repeated_rounds_queue_one_nudge_per_update(session, default_quiet_hours
     for _ in range(3):
         queue_case_notifications(session, now=SATURDAY_11_00)
     assert [nudge.channel for nudge in nudges(session)] == ["sms"]  # one channel at a time, the preferred first
+
+
+def test_a_delivered_nudge_is_settled_and_no_longer_watched(session, default_quiet_hours):
+    victim_with_an_update(session)
+    queue_case_notifications(session, now=SATURDAY_11_00)
+    [row] = nudges(session)
+    row.status, row.delivery_status = "sent", "delivered"  # the worker sent it; Twilio confirmed delivery
+    session.commit()
+    queue_case_notifications(session, now=SATURDAY_11_00)
+    session.commit()
+    [tried] = session.scalars(select(ContactNudge)).all()
+    assert tried.status == "delivered"
+    assert [nudge.channel for nudge in nudges(session)] == ["sms"]  # nothing more was sent
