@@ -12,6 +12,7 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from sqlalchemy.exc import DBAPIError
 
 from bot.feed import problems
 from bot.feed.apply import apply_in_own_transaction
@@ -24,6 +25,7 @@ logger = logging.getLogger(__name__)
 PREFIX = "/api/v1"
 MAX_BODY_BYTES = 64 * 1024
 REPLAY_HEADER = "Idempotent-Replayed"
+RETRY_AFTER_SECONDS = 5
 
 
 class FeedBlueprint(Blueprint):
@@ -62,7 +64,20 @@ def parse_body(body: bytes) -> Any:
 
 
 async def receive_event(request: Request) -> HTTPResponse:
-    """Check the token, validate, apply once (in one transaction) and answer; a repeat gets the first answer."""
+    """Check the token, validate, apply once (in one transaction) and answer; a repeat gets the first answer.
+    While the database is unavailable or too busy, the answer is 503 with Retry-After: nothing was stored."""
+    try:
+        return await _receive_event(request)
+    except DBAPIError as error:
+        logger.warning("case event not stored, database unavailable: %s", type(error.orig).__name__)
+        body = {
+            "error": "the case store is unavailable or busy; nothing was stored: send the event again",
+            "errors": [],
+        }
+        return response.json(body, status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
+async def _receive_event(request: Request) -> HTTPResponse:
     integration = await _caller(request)
     if integration is None:
         return _refused(problems.Refusal(401, "a valid 'Authorization: Bearer <token>' header is required"))

@@ -13,7 +13,9 @@ from bot.feed.models import CaseEvent
 from bot.feed.schema import KINDS
 from bot.models.cases import CaseUpdate
 from bot.models.messaging import OutboxMessage
+from bot.settings import get_settings
 from tests.cases.factories import make_case
+from tests.e2e.stack import free_port  # a port nothing listens on
 from tests.feed.conftest import event
 
 VERIFIED_NUMBER = "+447700900123"
@@ -147,3 +149,12 @@ async def test_one_event_delivered_twice_at_once_is_stored_once(feed, session):
     first, second = await asyncio.gather(feed.post(body), feed.post(body))
     assert (first.status, second.status) == (201, 201) and first.body == second.body
     assert (count(session, CaseEvent), count(session, CaseUpdate), count(session, OutboxMessage)) == (1, 1, 1)
+
+
+async def test_with_the_database_gone_the_feed_answers_503_and_asks_for_a_retry(feed, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"postgresql://postgres@127.0.0.1:{free_port()}/gone")
+    get_settings.cache_clear()
+    reply = await feed.post(event("update", summary="The suspect was interviewed.", victim_may_be_told=True))
+    get_settings.cache_clear()
+    assert reply.status == 503 and reply.headers["Retry-After"] == "5"
+    assert "nothing was stored" in reply.body["error"]
