@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from bot import migrate
@@ -39,25 +41,53 @@ def _fresh_postgres_schema(base_url: str) -> tuple[str, str]:
     return f"{base_url}{separator}options=-csearch_path%3D{schema}", schema
 
 
+def _postgres_admin(statement: str) -> None:
+    """Run one statement that cannot run in a transaction (CREATE / DROP DATABASE) on the test server."""
+    engine = build_engine(POSTGRES_URL)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text(statement))
+    engine.dispose()
+
+
+def _postgres_database_url(name: str) -> str:
+    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """Each backend migrated once per run, by Haven's own migrations; every test gets a copy of that (a file
+    copy on SQLite, a database cloned from the template on PostgreSQL) instead of migrating again."""
+    sqlite_template = tmp_path_factory.mktemp("migrated") / "haven-template.db"
+    migrate.upgrade(f"sqlite:///{sqlite_template}")
+    templates = {"sqlite": str(sqlite_template)}
+    if POSTGRES_URL:
+        templates["postgresql"] = f"haven_template_{uuid.uuid4().hex[:12]}"
+        _postgres_admin(f'CREATE DATABASE "{templates["postgresql"]}"')
+        migrate.upgrade(_postgres_database_url(templates["postgresql"]))
+    yield templates
+    if POSTGRES_URL:
+        _postgres_admin(f'DROP DATABASE IF EXISTS "{templates["postgresql"]}" WITH (FORCE)')
+
+
 @pytest.fixture(params=BACKENDS)
-def db_url(request: pytest.FixtureRequest, tmp_path, monkeypatch) -> Iterator[str]:
-    """A migrated, empty database; DATABASE_URL points at it and settings are re-read."""
-    schema = None
+def db_url(request: pytest.FixtureRequest, migrated_templates, tmp_path, monkeypatch) -> Iterator[str]:
+    """A migrated, empty database of its own; DATABASE_URL points at it and settings are re-read."""
+    database = None
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'haven-test.db'}"
+        path = tmp_path / "haven-test.db"
+        shutil.copyfile(migrated_templates["sqlite"], path)
+        url = f"sqlite:///{path}"
     else:
-        url, schema = _fresh_postgres_schema(POSTGRES_URL)
-    migrate.upgrade(url)
+        database = f"haven_test_{uuid.uuid4().hex[:12]}"
+        _postgres_admin(f'CREATE DATABASE "{database}" TEMPLATE "{migrated_templates["postgresql"]}"')
+        url = _postgres_database_url(database)
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("HAVEN_ENV", "test")
     get_settings.cache_clear()
     yield url
     get_settings.cache_clear()
-    if schema:
-        engine = build_engine(POSTGRES_URL)
-        with engine.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
+    if database:
+        _postgres_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')  # ends connections a test left open
 
 
 @pytest.fixture
