@@ -2,7 +2,7 @@
 
 The HTTP API, the CSV import and `python -m bot case add-update` all come through `apply_event`, inside the
 caller's transaction, so an event is stored whole or not at all. A new shareable timeline entry is announced
-by `queue_case_notifications` (a neutral nudge, only to verified, consenting victims who have not opted out
+by `queue_new_nudges` (a neutral nudge, only to verified, consenting victims who have not opted out
 and said it is safe to message them later) in the same transaction.
 """
 
@@ -23,7 +23,7 @@ from bot.feed.case_changes import change_case
 from bot.feed.models import CaseEvent
 from bot.feed.schema import SECRET_FIELDS, AnyCaseEvent, EventAccepted
 from bot.models.base import utcnow
-from bot.notify import queue_case_notifications
+from bot.notify import queue_new_nudges
 
 ACCEPTED = 201
 
@@ -78,7 +78,7 @@ def apply_event(session: Session, event: AnyCaseEvent, *, source: str) -> Applie
         )
     )
     session.flush()
-    queued = queue_case_notifications(session)
+    queued = queue_new_nudges(session)  # following up failed nudges is the worker's round, not each event's
     return Applied(status=ACCEPTED, answer=answer, replayed=False, notifications_queued=queued)
 
 
