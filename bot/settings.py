@@ -2,79 +2,28 @@
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from bot.settings_values import (  # noqa: F401  (SettingsError and SECOND_FACTOR_POLICIES are re-exported)
+    SECOND_FACTOR_POLICIES,
+    SettingsError,
+    env_choice,
+    env_flag,
+    env_int,
+    env_quota,
+    env_text,
+    rest_token_pairs,
+    second_factor_policy,
+)
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "var" / "haven.db"
-SECOND_FACTOR_POLICIES = ("always", "sensitive-only")
 PLACEHOLDERS = {"", "changeme", "change-me", "secret", "password"}
 DEVELOPMENT_ENVIRONMENTS = frozenset({"development", "test"})
-_INTEGRATION_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
-_QUOTA = re.compile(r"^\d+\s*/\s*[smhd]$")
-
-
-class SettingsError(RuntimeError):
-    """Raised when the environment holds an unusable setting."""
-
-
-def _env(name: str, default: str = "") -> str:
-    return os.environ.get(name, default).strip()
-
-
-def _env_int(name: str, default: int) -> int:
-    raw = _env(name)
-    if not raw:
-        return default
-    try:
-        return int(raw)
-    except ValueError as error:
-        raise SettingsError(f"{name} must be a whole number") from error
-
-
-def _env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
-    value = _env(name, default).lower()
-    if value not in choices:
-        raise SettingsError(f"{name} must be one of: {', '.join(choices)}")
-    return value
-
-
-def _env_flag(name: str) -> bool:
-    return _env(name).lower() in {"1", "true", "yes", "on"}
-
-
-def _env_quota(name: str, default: str) -> str:
-    value = _env(name, default)
-    if not _QUOTA.match(value):
-        raise SettingsError(f"{name} must read like 20/m (a whole number per s, m, h or d)")
-    return value
-
-
-def _rest_tokens(listed: str, single: str) -> tuple[tuple[str, str], ...]:
-    """(integration, token) pairs from HAVEN_REST_TOKENS="name:token,..." (or the older HAVEN_REST_TOKEN,
-    which becomes the integration "default")."""
-    if listed and single:
-        raise SettingsError("set HAVEN_REST_TOKENS only (HAVEN_REST_TOKEN=T means HAVEN_REST_TOKENS=default:T)")
-    pairs = [("default", single)] if single else []
-    for item in filter(None, (part.strip() for part in listed.split(","))):
-        name, _, token = item.partition(":")
-        if not _INTEGRATION_NAME.match(name.strip()) or not token.strip():
-            raise SettingsError("HAVEN_REST_TOKENS must read name:token,name2:token2 (names: a-z, 0-9, - and _)")
-        pairs.append((name.strip(), token.strip()))
-    names, tokens = [name for name, _ in pairs], [token for _, token in pairs]
-    if len(set(names)) != len(names) or len(set(tokens)) != len(tokens):
-        raise SettingsError("HAVEN_REST_TOKENS: each integration needs its own name and its own token")
-    return tuple(pairs)
-
-
-def _second_factor(value: str) -> str:
-    if value not in SECOND_FACTOR_POLICIES:
-        raise SettingsError(f"HAVEN_VERIFY_SECOND_FACTOR must be one of {', '.join(SECOND_FACTOR_POLICIES)}")
-    return value
 
 
 @dataclass(frozen=True)
@@ -163,80 +112,80 @@ class Settings:
     @classmethod
     def from_env(cls) -> Settings:
         """Read settings from environment variables (see the README's table)."""
-        environment = _env("HAVEN_ENV", cls.environment)  # production unless told otherwise
-        secret_key = _env("HAVEN_SECRET_KEY")  # required to serve outside development: bot/serving_checks.py
+        environment = env_text("HAVEN_ENV", cls.environment)  # production unless told otherwise
+        secret_key = env_text("HAVEN_SECRET_KEY")  # required to serve outside development: bot/serving_checks.py
         values: dict = {
             "environment": environment,
-            "database_url": _env("DATABASE_URL") or cls.database_url,
-            "timezone": _env("HAVEN_TIMEZONE", cls.timezone),
-            "rasa_url": _env("HAVEN_RASA_URL", cls.rasa_url),
-            "rasa_api_token": _env("HAVEN_RASA_API_TOKEN"),
-            "rasa_api_enabled": _env_flag("HAVEN_RASA_API_ENABLED"),
-            "bind_host": _env("HAVEN_BIND_HOST", cls.bind_host),
-            "action_server_url": _env("HAVEN_ACTION_SERVER_URL", cls.action_server_url),
-            "public_base_url": _env("HAVEN_PUBLIC_BASE_URL", cls.public_base_url).rstrip("/"),
-            "console_api_token": _env("HAVEN_CONSOLE_API_TOKEN"),
-            "totp_workers": _env_choice("HAVEN_TOTP_WORKERS", cls.totp_workers, ("required", "optional")),
-            "twilio_account_sid": _env("TWILIO_ACCOUNT_SID"),
-            "twilio_auth_token": _env("TWILIO_AUTH_TOKEN"),
-            "twilio_from_number": _env("TWILIO_FROM_NUMBER"),
-            "twilio_api_base_url": _env("TWILIO_API_BASE_URL", cls.twilio_api_base_url).rstrip("/"),
-            "telegram_bot_token": _env("TELEGRAM_BOT_TOKEN"),
-            "telegram_secret_token": _env("TELEGRAM_SECRET_TOKEN"),
-            "telegram_api_base_url": _env("TELEGRAM_API_BASE_URL", cls.telegram_api_base_url),
-            "gateway_hours": _env("HAVEN_GATEWAY_HOURS", cls.gateway_hours),
-            "rest_callback_url": _env("HAVEN_REST_CALLBACK_URL"),
-            "rest_tokens": _rest_tokens(_env("HAVEN_REST_TOKENS"), _env("HAVEN_REST_TOKEN")),
-            "rate_limit_sender": _env_quota("HAVEN_RATE_LIMIT_SENDER", cls.rate_limit_sender),
-            "rate_limit_address": _env_quota("HAVEN_RATE_LIMIT_ADDRESS", cls.rate_limit_address),
-            "redis_url": _env("REDIS_URL"),
-            "quick_exit_url": _env("HAVEN_QUICK_EXIT_URL", cls.quick_exit_url),
-            "sender_name": _env("HAVEN_SENDER_NAME", cls.sender_name),
-            "directory_max_age_months": _env_int("HAVEN_DIRECTORY_MAX_AGE_MONTHS", cls.directory_max_age_months),
-            "verification_max_failures": _env_int("HAVEN_VERIFY_MAX_FAILURES", cls.verification_max_failures),
-            "verification_lock_minutes": _env_int("HAVEN_VERIFY_LOCK_MINUTES", cls.verification_lock_minutes),
-            "verification_delay_seconds": _env_int("HAVEN_VERIFY_DELAY_SECONDS", cls.verification_delay_seconds),
-            "verification_sender_max_failures": _env_int(
+            "database_url": env_text("DATABASE_URL") or cls.database_url,
+            "timezone": env_text("HAVEN_TIMEZONE", cls.timezone),
+            "rasa_url": env_text("HAVEN_RASA_URL", cls.rasa_url),
+            "rasa_api_token": env_text("HAVEN_RASA_API_TOKEN"),
+            "rasa_api_enabled": env_flag("HAVEN_RASA_API_ENABLED"),
+            "bind_host": env_text("HAVEN_BIND_HOST", cls.bind_host),
+            "action_server_url": env_text("HAVEN_ACTION_SERVER_URL", cls.action_server_url),
+            "public_base_url": env_text("HAVEN_PUBLIC_BASE_URL", cls.public_base_url).rstrip("/"),
+            "console_api_token": env_text("HAVEN_CONSOLE_API_TOKEN"),
+            "totp_workers": env_choice("HAVEN_TOTP_WORKERS", cls.totp_workers, ("required", "optional")),
+            "twilio_account_sid": env_text("TWILIO_ACCOUNT_SID"),
+            "twilio_auth_token": env_text("TWILIO_AUTH_TOKEN"),
+            "twilio_from_number": env_text("TWILIO_FROM_NUMBER"),
+            "twilio_api_base_url": env_text("TWILIO_API_BASE_URL", cls.twilio_api_base_url).rstrip("/"),
+            "telegram_bot_token": env_text("TELEGRAM_BOT_TOKEN"),
+            "telegram_secret_token": env_text("TELEGRAM_SECRET_TOKEN"),
+            "telegram_api_base_url": env_text("TELEGRAM_API_BASE_URL", cls.telegram_api_base_url),
+            "gateway_hours": env_text("HAVEN_GATEWAY_HOURS", cls.gateway_hours),
+            "rest_callback_url": env_text("HAVEN_REST_CALLBACK_URL"),
+            "rest_tokens": rest_token_pairs(env_text("HAVEN_REST_TOKENS"), env_text("HAVEN_REST_TOKEN")),
+            "rate_limit_sender": env_quota("HAVEN_RATE_LIMIT_SENDER", cls.rate_limit_sender),
+            "rate_limit_address": env_quota("HAVEN_RATE_LIMIT_ADDRESS", cls.rate_limit_address),
+            "redis_url": env_text("REDIS_URL"),
+            "quick_exit_url": env_text("HAVEN_QUICK_EXIT_URL", cls.quick_exit_url),
+            "sender_name": env_text("HAVEN_SENDER_NAME", cls.sender_name),
+            "directory_max_age_months": env_int("HAVEN_DIRECTORY_MAX_AGE_MONTHS", cls.directory_max_age_months),
+            "verification_max_failures": env_int("HAVEN_VERIFY_MAX_FAILURES", cls.verification_max_failures),
+            "verification_lock_minutes": env_int("HAVEN_VERIFY_LOCK_MINUTES", cls.verification_lock_minutes),
+            "verification_delay_seconds": env_int("HAVEN_VERIFY_DELAY_SECONDS", cls.verification_delay_seconds),
+            "verification_sender_max_failures": env_int(
                 "HAVEN_VERIFY_SENDER_MAX_FAILURES", cls.verification_sender_max_failures
             ),
-            "verification_second_factor": _second_factor(_env("HAVEN_VERIFY_SECOND_FACTOR", "always")),
-            "handoff_recovery_seconds": _env_int("HAVEN_HANDOFF_RECOVERY_SECONDS", cls.handoff_recovery_seconds),
-            "data_keys": tuple(filter(None, (key.strip() for key in _env("HAVEN_DATA_KEYS").split(",")))),
-            "retention_days": _env_int("HAVEN_RETENTION_DAYS", cls.retention_days),
-            "retention_interval_minutes": _env_int("HAVEN_RETENTION_INTERVAL_MINUTES", cls.retention_interval_minutes),
+            "verification_second_factor": second_factor_policy(env_text("HAVEN_VERIFY_SECOND_FACTOR", "always")),
+            "handoff_recovery_seconds": env_int("HAVEN_HANDOFF_RECOVERY_SECONDS", cls.handoff_recovery_seconds),
+            "data_keys": tuple(filter(None, (key.strip() for key in env_text("HAVEN_DATA_KEYS").split(",")))),
+            "retention_days": env_int("HAVEN_RETENTION_DAYS", cls.retention_days),
+            "retention_interval_minutes": env_int("HAVEN_RETENTION_INTERVAL_MINUTES", cls.retention_interval_minutes),
             # the durable inbox (bot/inbox)
-            "inbox_lease_seconds": _env_int("HAVEN_INBOX_LEASE_SECONDS", cls.inbox_lease_seconds),
-            "inbox_poll_ms": _env_int("HAVEN_INBOX_POLL_MS", cls.inbox_poll_ms),
-            "inbox_max_attempts": _env_int("HAVEN_INBOX_MAX_ATTEMPTS", cls.inbox_max_attempts),
+            "inbox_lease_seconds": env_int("HAVEN_INBOX_LEASE_SECONDS", cls.inbox_lease_seconds),
+            "inbox_poll_ms": env_int("HAVEN_INBOX_POLL_MS", cls.inbox_poll_ms),
+            "inbox_max_attempts": env_int("HAVEN_INBOX_MAX_ATTEMPTS", cls.inbox_max_attempts),
             # event loops never block (bot/off_loop.py)
-            "database_threads": _env_int("HAVEN_DATABASE_THREADS", cls.database_threads),
-            "hashing_threads": _env_int("HAVEN_HASHING_THREADS", cls.hashing_threads),
+            "database_threads": env_int("HAVEN_DATABASE_THREADS", cls.database_threads),
+            "hashing_threads": env_int("HAVEN_HASHING_THREADS", cls.hashing_threads),
             # the worker process (bot/worker)
             "worker_channels": tuple(
-                filter(None, (part.strip() for part in _env("HAVEN_WORKER_CHANNELS", "sms,telegram,rest").split(",")))
+                filter(None, map(str.strip, env_text("HAVEN_WORKER_CHANNELS", "sms,telegram,rest").split(",")))
             ),
-            "outbox_lease_seconds": _env_int("HAVEN_OUTBOX_LEASE_SECONDS", cls.outbox_lease_seconds),
-            "outbox_send_timeout_seconds": _env_int(
+            "outbox_lease_seconds": env_int("HAVEN_OUTBOX_LEASE_SECONDS", cls.outbox_lease_seconds),
+            "outbox_send_timeout_seconds": env_int(
                 "HAVEN_OUTBOX_SEND_TIMEOUT_SECONDS", cls.outbox_send_timeout_seconds
             ),
-            "outbox_poll_ms": _env_int("HAVEN_OUTBOX_POLL_MS", cls.outbox_poll_ms),
+            "outbox_poll_ms": env_int("HAVEN_OUTBOX_POLL_MS", cls.outbox_poll_ms),
             # outbox retry back-off (provider outages, bot/outbox/policy.py)
-            "outbox_retry_base_seconds": _env_int("HAVEN_OUTBOX_RETRY_BASE_SECONDS", cls.outbox_retry_base_seconds),
-            "outbox_retry_cap_seconds": _env_int("HAVEN_OUTBOX_RETRY_CAP_SECONDS", cls.outbox_retry_cap_seconds),
-            "outbox_max_attempts": _env_int("HAVEN_OUTBOX_MAX_ATTEMPTS", cls.outbox_max_attempts),
-            "notify_interval_seconds": _env_int("HAVEN_NOTIFY_INTERVAL_SECONDS", cls.notify_interval_seconds),
+            "outbox_retry_base_seconds": env_int("HAVEN_OUTBOX_RETRY_BASE_SECONDS", cls.outbox_retry_base_seconds),
+            "outbox_retry_cap_seconds": env_int("HAVEN_OUTBOX_RETRY_CAP_SECONDS", cls.outbox_retry_cap_seconds),
+            "outbox_max_attempts": env_int("HAVEN_OUTBOX_MAX_ATTEMPTS", cls.outbox_max_attempts),
+            "notify_interval_seconds": env_int("HAVEN_NOTIFY_INTERVAL_SECONDS", cls.notify_interval_seconds),
             # scale-out (bot/cli/cluster.py)
-            "webchat_delivery": _env("HAVEN_WEBCHAT_DELIVERY", "1").lower() not in {"0", "false", "no", "off"},
-            "cluster_database_url": _env("HAVEN_CLUSTER_DATABASE_URL", cls.cluster_database_url),
-            "cluster_redis_url": _env("HAVEN_CLUSTER_REDIS_URL", cls.cluster_redis_url),
+            "webchat_delivery": env_text("HAVEN_WEBCHAT_DELIVERY", "1").lower() not in {"0", "false", "no", "off"},
+            "cluster_database_url": env_text("HAVEN_CLUSTER_DATABASE_URL", cls.cluster_database_url),
+            "cluster_redis_url": env_text("HAVEN_CLUSTER_REDIS_URL", cls.cluster_redis_url),
             # staff paging (bot/paging)
-            "paging_interval_seconds": _env_int("HAVEN_PAGING_INTERVAL_SECONDS", cls.paging_interval_seconds),
-            "smtp_host": _env("HAVEN_SMTP_HOST"),
-            "smtp_port": _env_int("HAVEN_SMTP_PORT", cls.smtp_port),
-            "smtp_user": _env("HAVEN_SMTP_USER"),
-            "smtp_password": _env("HAVEN_SMTP_PASSWORD"),
-            "smtp_from": _env("HAVEN_SMTP_FROM"),
-            "smtp_starttls": _env("HAVEN_SMTP_STARTTLS", "1").lower() not in {"0", "false", "no", "off"},
+            "paging_interval_seconds": env_int("HAVEN_PAGING_INTERVAL_SECONDS", cls.paging_interval_seconds),
+            "smtp_host": env_text("HAVEN_SMTP_HOST"),
+            "smtp_port": env_int("HAVEN_SMTP_PORT", cls.smtp_port),
+            "smtp_user": env_text("HAVEN_SMTP_USER"),
+            "smtp_password": env_text("HAVEN_SMTP_PASSWORD"),
+            "smtp_from": env_text("HAVEN_SMTP_FROM"),
+            "smtp_starttls": env_text("HAVEN_SMTP_STARTTLS", "1").lower() not in {"0", "false", "no", "off"},
         }
         if values["database_threads"] < 1 or values["hashing_threads"] < 0:
             raise SettingsError("HAVEN_DATABASE_THREADS must be 1 or more, HAVEN_HASHING_THREADS 0 or more")
@@ -244,18 +193,18 @@ class Settings:
             raise SettingsError("HAVEN_RETENTION_DAYS must be 1 or more, HAVEN_RETENTION_INTERVAL_MINUTES 0 or more")
         if secret_key:
             values["secret_key"], values["secret_key_set"] = secret_key, True
-        if _env("HAVEN_RISK_PATTERNS_DIR"):
-            values["risk_patterns_dir"] = Path(_env("HAVEN_RISK_PATTERNS_DIR"))
-        if _env("HAVEN_DIRECTORY_FILE"):
-            values["directory_file"] = Path(_env("HAVEN_DIRECTORY_FILE"))
+        if env_text("HAVEN_RISK_PATTERNS_DIR"):
+            values["risk_patterns_dir"] = Path(env_text("HAVEN_RISK_PATTERNS_DIR"))
+        if env_text("HAVEN_DIRECTORY_FILE"):
+            values["directory_file"] = Path(env_text("HAVEN_DIRECTORY_FILE"))
         for name, variable in (
             ("encoder_dir", "HAVEN_ENCODER_DIR"),
             ("risk_model_dir", "HAVEN_RISK_MODEL_DIR"),
             ("risk_corpus_dir", "HAVEN_RISK_CORPUS_DIR"),
             ("domain_file", "HAVEN_DOMAIN_FILE"),
         ):
-            if _env(variable):
-                values[name] = Path(_env(variable))
+            if env_text(variable):
+                values[name] = Path(env_text(variable))
         return cls(**values)
 
 
@@ -272,7 +221,7 @@ def quiet_hours() -> str:
     """HAVEN_QUIET_HOURS: local times when no unprompted message goes out, "21:00-08:00" by default ("off": none).
 
     Read here like every setting; bot/contact reads it on each round, so a change needs no restart."""
-    value = _env("HAVEN_QUIET_HOURS", "21:00-08:00")
+    value = env_text("HAVEN_QUIET_HOURS", "21:00-08:00")
     if value.lower() in {"off", "none", "0"}:
         return ""
     if not _QUIET_HOURS.match(value) or value[:5] == value[6:]:
