@@ -24,6 +24,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "var" / "haven.db"
 PLACEHOLDERS = {"", "changeme", "change-me", "secret", "password"}
 DEVELOPMENT_ENVIRONMENTS = frozenset({"development", "test"})
+ARGON2_PROFILES = ("rfc9106-low-memory", "cheapest")
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ class Settings:
     # Event loops never block (bot/off_loop.py): bounded thread pools for blocking work, one per lane
     database_threads: int = 8  # short database work (escalations, look-ups, console pages)
     hashing_threads: int = 0  # argon2 checks (CPU-bound, 64 MiB each); 0: one per CPU core
+    argon2_profile: str = "rfc9106-low-memory"  # "cheapest" (argon2-cffi's test profile): development/test only
     # Staff paging (bot/paging): pages by SMS through the outbox, or by email through this SMTP server
     paging_interval_seconds: int = 15  # how often the worker looks for unclaimed urgent hand-offs; 0: never
     smtp_host: str = ""
@@ -160,6 +162,7 @@ class Settings:
             # event loops never block (bot/off_loop.py)
             "database_threads": env_int("HAVEN_DATABASE_THREADS", cls.database_threads),
             "hashing_threads": env_int("HAVEN_HASHING_THREADS", cls.hashing_threads),
+            "argon2_profile": env_choice("HAVEN_ARGON2_PROFILE", cls.argon2_profile, ARGON2_PROFILES),
             # the worker process (bot/worker)
             "worker_channels": tuple(
                 filter(None, map(str.strip, env_text("HAVEN_WORKER_CHANNELS", "sms,telegram,rest").split(",")))
@@ -189,6 +192,8 @@ class Settings:
         }
         if values["database_threads"] < 1 or values["hashing_threads"] < 0:
             raise SettingsError("HAVEN_DATABASE_THREADS must be 1 or more, HAVEN_HASHING_THREADS 0 or more")
+        if values["argon2_profile"] == "cheapest" and values["environment"] not in DEVELOPMENT_ENVIRONMENTS:
+            raise SettingsError("HAVEN_ARGON2_PROFILE=cheapest is for tests and development only")
         if values["retention_days"] < 1 or values["retention_interval_minutes"] < 0:
             raise SettingsError("HAVEN_RETENTION_DAYS must be 1 or more, HAVEN_RETENTION_INTERVAL_MINUTES 0 or more")
         if secret_key:

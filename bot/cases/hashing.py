@@ -5,14 +5,22 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from bot.settings import get_settings
+
+_PROFILES = {"rfc9106-low-memory": profiles.RFC_9106_LOW_MEMORY, "cheapest": profiles.CHEAPEST}
 
 
 @lru_cache(maxsize=1)
 def password_hasher() -> PasswordHasher:
-    """argon2-cffi's hasher with its recommended (RFC 9106 low-memory) parameters."""
-    return PasswordHasher()
+    """argon2-cffi's hasher for every secret Haven stores (verification answers, staff passwords).
+
+    RFC 9106's low-memory profile, the library's recommendation; HAVEN_ARGON2_PROFILE=cheapest (the library's
+    own test profile, refused outside development and tests) keeps the test suite and mutation runs fast.
+    Hashes carry their parameters, so either profile verifies hashes made with the other."""
+    return PasswordHasher.from_parameters(_PROFILES[get_settings().argon2_profile])
 
 
 @lru_cache(maxsize=1)

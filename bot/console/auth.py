@@ -11,22 +11,16 @@ import secrets
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from bot.cases.hashing import password_hasher
 from bot.models.base import utcnow
 from bot.models.staff import Staff, StaffSession
 
 SESSION_LIFETIME = timedelta(hours=12)
 MIN_PASSWORD_LENGTH = 12
-
-
-@lru_cache(maxsize=1)
-def password_hasher() -> PasswordHasher:
-    """argon2id with the library's recommended parameters."""
-    return PasswordHasher()
 
 
 @lru_cache(maxsize=1)
