@@ -9,19 +9,24 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.agencies.models import ReferralDecision
 from bot.cases.identities import SenderAddress
+from bot.clocks.duties import REFERRAL, working_days_for
+from bot.clocks.working_days import add_working_days, local_date
 from bot.console import audit
+from bot.contact.retry_times import next_permitted_time
 from bot.directory.needs import need_label
 from bot.handoff.contact_later import may_message_later
 from bot.models.base import utcnow
 from bot.models.cases import Victim
 from bot.models.directory import Referral
 from bot.outbox.store import enqueue
+from bot.settings import get_settings
 from bot.wording import response_text
 
 logger = logging.getLogger(__name__)
@@ -48,20 +53,39 @@ class ReferralCard:
     consent_given_at: str
     decision: str | None
     note: str | None
+    respond_by: date | None = None  # the Victims' Code referral clock's last day, while undecided
+    overdue: bool = False  # undecided after that day
+
+    @property
+    def respond_by_text(self) -> str:
+        """ "Tuesday 29 December" (empty once answered)."""
+        return f"{self.respond_by:%A} {self.respond_by.day} {self.respond_by:%B}" if self.respond_by else ""
 
 
-def _card(referral: Referral, first_name: str | None, decision: ReferralDecision | None) -> ReferralCard:
+def respond_by(created_at: datetime, *, zone: str) -> date:
+    """The last day to answer a referral: the referral clock's 2 working days (bot/clocks), from its local date."""
+    return add_working_days(local_date(created_at, zone), working_days_for(REFERRAL, enhanced=False))
+
+
+def _card(
+    referral: Referral, first_name: str | None, decision: ReferralDecision | None, *, today: date, zone: str
+) -> ReferralCard:
     channel, contact = SenderAddress.parse(referral.sender_id)
+    due = None if decision else respond_by(referral.created_at, zone=zone)
     return ReferralCard(
         id=referral.id, first_name=first_name, channel=channel or referral.channel, contact=contact,
         need=need_label(referral.need), area=referral.area, contact_preference=referral.contact_preference,
         consent_given_at=referral.consent_given_at.isoformat(),
         decision=decision.decision if decision else None, note=decision.note if decision else None,
+        respond_by=due, overdue=due is not None and today > due,
     )
 
 
-def referrals_for(session: Session, *, agency_id: int, staff_id: int) -> list[ReferralCard]:
-    """The agency's referrals, undecided first then newest; the view is audited."""
+def referrals_for(
+    session: Session, *, agency_id: int, staff_id: int, now: datetime | None = None
+) -> list[ReferralCard]:
+    """The agency's referrals, undecided first then newest, each undecided one with the day to answer by (and
+    whether that day has passed, in local time); the view is audited."""
     rows = session.execute(
         select(Referral, Victim.first_name, ReferralDecision)
         .outerjoin(Victim, Victim.id == Referral.victim_id)
@@ -71,7 +95,9 @@ def referrals_for(session: Session, *, agency_id: int, staff_id: int) -> list[Re
     ).all()
     audit.record(session, staff_id=staff_id, action="referrals_viewed", target=f"agency:{agency_id}",
                  referrals=[row[0].id for row in rows])
-    return [_card(referral, first_name, decision) for referral, first_name, decision in rows]
+    zone = get_settings().timezone
+    today = local_date(now or utcnow(), zone)
+    return [_card(referral, first_name, decision, today=today, zone=zone) for referral, first_name, decision in rows]
 
 
 def decide(session: Session, *, agency_id: int, staff_id: int, referral_id: int, decision: str, note: str) -> bool:
@@ -98,7 +124,8 @@ def decide(session: Session, *, agency_id: int, staff_id: int, referral_id: int,
 def _tell_victim(session: Session, referral: Referral) -> bool:
     """Queue the neutral "the service has replied" message unless they said it is not safe to message them.
 
-    The outbox stores it as "suppressed" when the address opted out (origin "notification").
+    The outbox stores it as "suppressed" when the address opted out (origin "notification"). Like a nudge, it
+    waits for a time the person allows (quiet hours, their window, weekends); its retries do too.
     """
     if not may_message_later(session, sender_id=referral.sender_id):
         return False
@@ -108,4 +135,8 @@ def _tell_victim(session: Session, referral: Referral) -> bool:
         payload={"text": response_text(ACCEPTED_MESSAGE, channel or referral.channel)},
         origin="notification", idempotency_key=f"referral-accepted:{referral.id}",
     )
+    if row.status == "pending":
+        due = next_permitted_time(session, row.channel, row.recipient, row.next_attempt_at)
+        if due is not None and due > row.next_attempt_at:
+            row.next_attempt_at = due
     return row.status != "suppressed"

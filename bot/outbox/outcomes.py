@@ -1,20 +1,25 @@
-"""Recording what became of a claimed outbox message: in its own transaction, through a database outage."""
+"""Recording what became of a claimed outbox message: in its own transaction, through a database outage.
+
+A failed attempt is rescheduled with back-off, then held to its origin's permitted times (bot/outbox/holds.py),
+both in one transaction, so a retry of an unprompted message never goes out in quiet hours.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 from tenacity import Retrying, retry_if_exception_type, stop_after_delay, wait_exponential
 
 from bot.db import session_scope
 from bot.models.base import utcnow
-from bot.outbox import claims, senders
+from bot.outbox import claims, holds, senders
 from bot.outbox.policy import RetryPolicy
 
 logger = logging.getLogger(__name__)
@@ -75,24 +80,38 @@ def release_claim(message: claims.ClaimedMessage, engine: Engine | None) -> bool
     return while_leased(claims.release, message, engine)
 
 
-def record_outcome(outcome: Outcome, engine: Engine | None, policy: RetryPolicy) -> None:
+def fail_attempt(session: Session, message: claims.ClaimedMessage, **attempt: Any) -> str | None:
+    """`claims.mark_failed_attempt` (same keywords), then hold a scheduled retry to its origin's permitted
+    times; returns the final status, None if the lease was lost."""
+    status = claims.mark_failed_attempt(session, message, **attempt)
+    if status == "pending":
+        status = holds.hold_retry(session, message.id) or status
+    return status
+
+
+def record_outcome(
+    outcome: Outcome, engine: Engine | None, policy: RetryPolicy, *, now: datetime | None = None
+) -> None:
     """Store sent / retry / failed for the current lease holder; a lost lease is logged, never overwritten."""
     message = outcome.message
     if outcome.error is None:
-        recorded = while_leased(claims.mark_sent, message, engine, provider_message_id=outcome.provider_id or "")
+        recorded = while_leased(
+            claims.mark_sent, message, engine, provider_message_id=outcome.provider_id or "", now=now
+        )
         if recorded:
             logger.debug("outbox message %s sent on %s", message.id, message.channel)
         else:
             logger.warning("outbox message %s sent after its lease was taken over: it may arrive twice", message.id)
         return
     status = while_leased(
-        claims.mark_failed_attempt,
+        fail_attempt,
         message,
         engine,
         error=outcome.error,
         permanent=outcome.permanent,
         policy=policy,
         not_before_seconds=outcome.retry_after or 0.0,
+        now=now,
     )
     if status is None:
         logger.warning("outbox message %s attempt failed after its lease was taken over", message.id)

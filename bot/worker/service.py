@@ -9,6 +9,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 
 from bot.clocks.job import CLOCK_PASS_SECONDS, run_clock_pass_now
+from bot.contact.retry_times import install_retry_holds
 from bot.notify import run_notification_round
 from bot.off_loop import repeat
 from bot.outbox.worker import OutboxWorker
@@ -45,6 +46,7 @@ async def run_jobs(settings: Settings, jobs: WorkerJobs, stop: asyncio.Event | N
     if stop is None:
         stop = asyncio.Event()
         _on_stop_signals(stop)
+    install_retry_holds()  # retries of unprompted messages wait for a permitted time
     outbox = OutboxWorker.from_settings(settings, jobs.channels)
     await outbox.start()
     periodic = (  # (wanted, every so many seconds, the blocking pass, its name in logs); 0 s: off

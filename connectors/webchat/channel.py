@@ -16,6 +16,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncRedisManager, AsyncServer
 
 from bot.cases.identities import SenderAddress
+from bot.contact.retry_times import install_retry_holds
 from bot.inbox.store import ClaimedInbound
 from bot.outbox.senders import register_sender
 from bot.outbox.worker import attach_worker
@@ -117,6 +118,7 @@ class WebChatInput(InputChannel):
         # HAVEN_WEBCHAT_DELIVERY=0 leaves the delivery to the other instances.
         register_sender(CHANNEL, make_outbox_sender(sio, presence))
         if settings.webchat_delivery:
+            install_retry_holds()  # retries of unprompted messages wait for a permitted time
             attach_worker(webchat, channels=[CHANNEL])
         return webchat
 
