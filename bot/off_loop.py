@@ -9,7 +9,8 @@ work goes through `run_blocking` (or `in_session`) instead, in one of two lanes:
 
 Separate lanes mean a burst of verifications fills only the hashing pool, so an escalation's database
 work never queues behind them. Both pools are bounded (HAVEN_DATABASE_THREADS, HAVEN_HASHING_THREADS) and
-created on first use in the process that uses them.
+created on first use in the process that uses them; a forked child (a pre-forking server, mutmut's workers)
+gets pools of its own, since threads do not survive a fork and a copied pool would never run its work.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ HASHING = "hashing"
 LANES = (DATABASE, HASHING)
 Result = TypeVar("Result")
 
-_pools: dict[str, ThreadPoolExecutor] = {}
+_pools: dict[tuple[int, str], ThreadPoolExecutor] = {}  # (process id, lane)
 _pools_lock = threading.Lock()
 
 
@@ -50,10 +51,11 @@ def pool(lane: str) -> ThreadPoolExecutor:
     """The lane's thread pool, created on first use."""
     if lane not in LANES:
         raise ValueError(f"unknown lane {lane!r}; use one of {', '.join(LANES)}")
+    key = (os.getpid(), lane)
     with _pools_lock:
-        if lane not in _pools:
-            _pools[lane] = ThreadPoolExecutor(max_workers=lane_size(lane), thread_name_prefix=f"haven-{lane}")
-        return _pools[lane]
+        if key not in _pools:
+            _pools[key] = ThreadPoolExecutor(max_workers=lane_size(lane), thread_name_prefix=f"haven-{lane}")
+        return _pools[key]
 
 
 async def run_blocking(function: Callable[..., Result], /, *args: Any, lane: str = DATABASE, **kwargs: Any) -> Result:

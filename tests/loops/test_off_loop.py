@@ -78,3 +78,20 @@ async def test_in_session_commits_its_own_session(db_url) -> None:
     await off_loop.in_session(insert)
     count = await off_loop.in_session(lambda session: session.scalar(text("SELECT count(*) FROM loops_probe")))
     assert count == 1
+
+
+def _run_blocking_work_in_this_process() -> None:
+    """In a forked child: blocking work must still run (exit code 0), not wait forever on the parent's threads."""
+    answer = asyncio.run(asyncio.wait_for(off_loop.run_blocking(lambda: 42), WAIT))
+    raise SystemExit(0 if answer == 42 else 1)
+
+
+async def test_a_forked_child_gets_pools_of_its_own() -> None:
+    import multiprocessing
+
+    assert await off_loop.run_blocking(lambda: 41) == 41  # the parent's pool exists, with a live thread
+    child = multiprocessing.get_context("fork").Process(target=_run_blocking_work_in_this_process)
+    child.start()
+    child.join(WAIT + 5)
+
+    assert child.exitcode == 0, f"the child's blocking work did not run (exit code {child.exitcode})"
