@@ -18,7 +18,7 @@ class ContactPreference(Base):
     window = Column(String(11))  # "18:00-21:00", local time; empty: any time outside quiet hours
     no_weekends = Column(Boolean, nullable=False, default=False)
     ask_first = Column(Boolean, nullable=False, default=False)  # staff ask before any unprompted message
-    updated_by = Column(String(40), nullable=False)  # "staff:<id>" or "feed"
+    updated_by = Column(String(40), nullable=False)  # "staff:<id>", "feed" or "victim"
     updated_at = Column(DateTime, nullable=False, default=utcnow)
 
 

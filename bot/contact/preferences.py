@@ -1,4 +1,4 @@
-"""A victim's safe-contact preferences: read them, check them, and save them (from the console or the case feed)."""
+"""A victim's safe-contact preferences: read them, check them, and save them (console, case feed, conversation)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from bot.contact.timing import ContactTimes, DailyWindow, parse_window
 from bot.models.base import utcnow
 
 CHANNEL_CHOICES = ("sms", "telegram")  # the channels a nudge can go to unasked
+BY_VICTIM = "victim"  # `updated_by` when the victim set them in the conversation (staff: "staff:<id>"; "feed")
 
 
 @dataclass(frozen=True)
