@@ -19,7 +19,7 @@ from bot.cases.identities import SenderAddress
 from bot.clocks.duties import REFERRAL, working_days_for
 from bot.clocks.working_days import add_working_days, local_date
 from bot.console import audit
-from bot.contact.retry_times import next_permitted_time
+from bot.contact.retry_times import hold_until_permitted
 from bot.directory.needs import need_label
 from bot.handoff.contact_later import may_message_later
 from bot.models.base import utcnow
@@ -135,8 +135,5 @@ def _tell_victim(session: Session, referral: Referral) -> bool:
         payload={"text": response_text(ACCEPTED_MESSAGE, channel or referral.channel)},
         origin="notification", idempotency_key=f"referral-accepted:{referral.id}",
     )
-    if row.status == "pending":
-        due = next_permitted_time(session, row.channel, row.recipient, row.next_attempt_at)
-        if due is not None and due > row.next_attempt_at:
-            row.next_attempt_at = due
+    hold_until_permitted(session, row)
     return row.status != "suppressed"

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from bot.cases.lockout import LockState, senders_since_reset
 from bot.cases.possession import can_receive_code
 from bot.console.alerts import acknowledge, raise_alert
+from bot.contact.retry_times import hold_until_permitted
 from bot.models.cases import Case
 from bot.models.security import StaffAlert
 from bot.outbox.store import enqueue
@@ -40,7 +41,8 @@ def settle_lock_alerts(session: Session, *, reference: str, staff_id: int) -> in
 
 
 def announce_lock(session: Session, *, reference: str, state: LockState, now: datetime) -> None:
-    """Raise one open staff alert per reference, and warn each victim of the case on their registered contact.
+    """Raise one open staff alert per reference at once, and warn each victim of the case on their registered
+    contact at the first time they allow (quiet hours, their window, weekends).
 
     An unknown reference gets the alert (someone is guessing) but has nobody to warn.
     """
@@ -58,11 +60,12 @@ def announce_lock(session: Session, *, reference: str, state: LockState, now: da
     case = session.scalar(select(Case).where(Case.reference == reference).options(selectinload(Case.victims)))
     for victim in case.victims if case else []:
         if can_receive_code(victim):
-            enqueue(
+            warning = enqueue(
                 session,
                 channel=victim.contact_channel,
                 recipient=victim.contact_address,
                 payload={"text": response_text("utter_contact_access_warning", victim.contact_channel)},
                 origin="notification",
             )
+            hold_until_permitted(session, warning, now=now)  # unprompted: never at night or outside their chosen times
     logger.warning("verification locked for a reference after %d failures", state.failures)

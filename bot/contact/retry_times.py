@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.contact import preferences
 from bot.contact.timing import ContactTimes, parse_window
+from bot.models import OutboxMessage
 from bot.models.cases import ContactIdentity
 from bot.outbox.holds import register_hold
 from bot.settings import get_settings, quiet_hours
@@ -53,6 +54,20 @@ def next_permitted_time(session: Session, channel: str, recipient: str, proposed
             return later
         moment = later
     return None
+
+
+def hold_until_permitted(session: Session, row: OutboxMessage, *, now: datetime | None = None) -> None:
+    """Defer a just-queued unprompted message to its recipient's first permitted time from `now` (naive UTC;
+    the row's due time by default); the caller commits.
+
+    With no permitted time within a week it stays due now: the retry rule then gives it up, so its sender's
+    fallback (a staff task) takes over rather than a message sitting unseen."""
+    if row.status != "pending":
+        return
+    start = now or row.next_attempt_at
+    due = next_permitted_time(session, row.channel, row.recipient, start)
+    if due is not None and due > start:
+        row.next_attempt_at = due
 
 
 def install_retry_holds() -> None:
