@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import inspect, text
 
 from bot import migrate
+from bot.contact import models as contact_models  # noqa: F401 (registers contact_nudges: its outbox_key column)
 from bot.db import build_engine
 
 
