@@ -18,7 +18,7 @@ from bot.cases.crime_ref import is_valid_reference
 from bot.cases.grants import granted_victim
 from bot.cases.verification import normalise_reference
 from bot.contact import preferences
-from bot.contact.victim_choices import TOPICS, Choice, apply, read_choice
+from bot.contact.victim_choices import CHANNELS, TOPICS, Choice, apply, read_choice
 from bot.db import session_scope
 from bot.models.base import utcnow
 from bot.off_loop import run_blocking
@@ -66,16 +66,21 @@ def current_for(sender_id: str, reference: str) -> preferences.Preferences | Non
         return preferences.load(session, victim_id) if victim_id is not None else None
 
 
-def save_choice(sender_id: str, reference: str, choice: Choice) -> preferences.Preferences | None:
-    """Apply `choice` and store it as the victim's own (None without a grant; ValueError if it makes no sense)."""
+def save_choice(
+    sender_id: str, reference: str, choice: Choice
+) -> tuple[preferences.Preferences, list[str]] | None:
+    """Apply `choice` and store it as the victim's own; returns the saved preferences and the chosen channels we
+    cannot reach them on yet (no address checked there). None without a grant; ValueError if it makes no sense."""
     with session_scope() as session:
         victim_id = _victim_id(session, sender_id, reference)
         if victim_id is None:
             return None
         wanted = apply(preferences.load(session, victim_id), choice)
         preferences.save(session, victim_id, wanted, updated_by=preferences.BY_VICTIM)
+        changed_channels = any(field == CHANNELS for field, _ in choice.changes)
+        unreachable = preferences.unreachable_channels(session, victim_id, wanted) if changed_channels else []
     logger.info("contact preferences changed in the conversation (%s)", ",".join(field for field, _ in choice.changes))
-    return wanted
+    return wanted, unreachable
 
 
 def _reference(tracker: Tracker) -> str | None:
@@ -96,9 +101,13 @@ async def _save(dispatcher: CollectingDispatcher, tracker: Tracker, choice: Choi
     except ValueError:
         dispatcher.utter_message(response=BAD_TIMES)
         return False
-    if saved is not None:
-        dispatcher.utter_message(response=SAVED, **summary_values(saved, channel_of(tracker)))
-    return None if saved is None else True
+    if saved is None:
+        return None
+    wanted, unreachable = saved
+    dispatcher.utter_message(response=SAVED, **summary_values(wanted, channel_of(tracker)))
+    for missing in unreachable:  # their choice stands; news waits for our team until they message us there
+        dispatcher.utter_message(response=f"utter_contact_prefs_not_reachable_{missing}")
+    return True
 
 
 def check_started_here(events: list[dict[str, Any]]) -> bool:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.contact.models import ContactPreference
 from bot.contact.timing import ContactTimes, DailyWindow, parse_window
 from bot.models.base import utcnow
+from bot.models.cases import ContactIdentity
 
 CHANNEL_CHOICES = ("sms", "telegram")  # the channels a nudge can go to unasked
 BY_VICTIM = "victim"  # `updated_by` when the victim set them in the conversation (staff: "staff:<id>"; "feed")
@@ -86,3 +88,15 @@ def prefer_channel(session: Session, victim_id: int, channel: str, *, updated_by
     if current.channels:
         current = replace(current, channels=(channel, *(kept for kept in current.channels if kept != channel)))
     save(session, victim_id, current, updated_by=updated_by)
+
+
+def unreachable_channels(session: Session, victim_id: int, wanted: Preferences) -> list[str]:
+    """The channels in `wanted` with no address checked for this victim (a nudge there would become a staff task)."""
+    checked = set(
+        session.scalars(
+            select(ContactIdentity.channel).where(
+                ContactIdentity.victim_id == victim_id, ContactIdentity.verified_at.is_not(None)
+            )
+        )
+    )
+    return [channel for channel in wanted.channels if channel not in checked]

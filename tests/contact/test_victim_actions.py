@@ -17,6 +17,7 @@ from actions.contact_preferences import (
     ValidateContactPreferencesForm,
 )
 from bot.cases.grants import record_grant
+from bot.cases.identities import link_verified
 from bot.contact import preferences
 from bot.contact.models import ContactPreference
 from bot.contact.timing import parse_window
@@ -214,3 +215,18 @@ def test_buttons_carry_plain_words_that_read_back_as_the_choice():
         for button in DOMAIN["responses"][name][0]["buttons"]:
             assert not button["payload"].startswith("/")
             assert read_choice(button["payload"], topic=topic).understood, (name, button)
+
+
+@pytest.mark.parametrize("telegram_checked", [False, True])
+async def test_choosing_a_channel_we_cannot_reach_them_on_yet_is_saved_and_explained(session, telegram_checked):
+    victim_id = victim(session, stored=None)
+    if telegram_checked:
+        link_verified(session, channel="telegram", address="5150", victim_id=victim_id)
+        session.commit()
+
+    _events, messages = await run(ActionContactPreferences(), tracker("please only use telegram"))
+
+    assert said(messages)[0].startswith("Saved. We may now message you on Telegram only")
+    note = text_of("utter_contact_prefs_not_reachable_telegram")
+    assert (note in said(messages)) is not telegram_checked
+    assert stored(session, victim_id) == (preferences.Preferences(channels=("telegram",)), "victim")
