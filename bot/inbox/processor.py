@@ -40,19 +40,28 @@ class InboxProcessor:
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
         self._in_hand: set[asyncio.Task] = set()
+        self._stopping = False
 
     async def start(self) -> None:
         """Start in the running loop; messages left unhandled by an earlier run are taken first."""
         if self._task is None:
+            self._stopping = False
             self._task = asyncio.create_task(self._run(), name="haven-inbox")
 
     async def stop(self, grace_seconds: float = 10.0) -> None:
         """Stop claiming, let turns in hand finish (up to `grace_seconds`); an unfinished one is re-driven later."""
         task, self._task = self._task, None
         if task is not None:
-            task.cancel()
-            with suppress(asyncio.CancelledError):
-                await task
+            # A flag, not task.cancel(): Python 3.10's asyncio.wait_for swallows a cancellation that arrives as
+            # the wake-up it waits for is set (a turn finishing at that moment), and the loop then ran forever.
+            self._stopping = True
+            self._wake.set()
+            try:
+                await asyncio.wait_for(asyncio.shield(task), timeout=grace_seconds)
+            except asyncio.TimeoutError:  # a claim stuck on the database: interrupt it (the flag ends the loop)
+                task.cancel()
+                with suppress(asyncio.CancelledError):
+                    await task
         if self._in_hand:
             await asyncio.wait(list(self._in_hand), timeout=grace_seconds)
 
@@ -75,7 +84,7 @@ class InboxProcessor:
 
     async def _run(self) -> None:
         failing = False
-        while True:
+        while not self._stopping:
             self._wake.clear()
             try:
                 await self.run_once()

@@ -74,3 +74,21 @@ async def test_a_failing_turn_is_retried_and_then_set_aside_with_a_staff_alert(d
         [alert] = session.scalars(select(StaffAlert)).all()
         assert alert.kind == "inbound_message_failed" and alert.detail["attempts"] == 2
         assert "first" not in str(alert.detail)  # never the message text
+
+
+async def test_stopping_ends_the_loop_even_when_a_turn_finishes_at_that_moment(db_url) -> None:
+    """A turn finishing wakes the loop; a stop at that same moment used to be swallowed (Python 3.10's
+    asyncio.wait_for), leaving the processor claiming forever and its server unable to shut down."""
+    handled: list[str] = []
+
+    async def handle(claim: ClaimedInbound) -> str:
+        handled.append(claim.provider_id)
+        return "replied"
+
+    processor = InboxProcessor({"sms": handle}, lease_seconds=15, poll_ms=60_000, max_attempts=3)
+    for round_number in range(20):
+        _store(f"SM-stop-{round_number}", "+1", "hello")
+        await processor.start()
+        await wait_until(lambda: f"SM-stop-{round_number}" in handled, timeout=20)  # noqa: B023
+        processor.wake()  # what a finishing turn does, just as the server stops
+        await asyncio.wait_for(processor.stop(grace_seconds=30), timeout=20)
