@@ -90,5 +90,11 @@ async def test_stopping_ends_the_loop_even_when_a_turn_finishes_at_that_moment(d
         _store(f"SM-stop-{round_number}", "+1", "hello")
         await processor.start()
         await wait_until(lambda: f"SM-stop-{round_number}" in handled, timeout=20)  # noqa: B023
+        loop_task = next(task for task in asyncio.all_tasks() if task.get_name() == "haven-inbox")
         processor.wake()  # what a finishing turn does, just as the server stops
-        await asyncio.wait_for(processor.stop(grace_seconds=30), timeout=20)
+        stopped, _ = await asyncio.wait({asyncio.ensure_future(processor.stop(grace_seconds=30))}, timeout=20)
+        if not stopped:  # end the runaway loop so the failure is reported instead of hanging the run
+            while not loop_task.done():
+                loop_task.cancel()
+                await asyncio.wait({loop_task}, timeout=1)
+        assert stopped, f"round {round_number}: the processor did not stop"
