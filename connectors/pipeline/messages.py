@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
@@ -13,7 +11,7 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 from bot.cases.identities import SenderAddress
 from bot.db import session_scope
 from bot.off_loop import run_blocking
-from bot.outbox.store import enqueue_all
+from bot.outbox.store import enqueue
 from connectors.pipeline.inbound_text import cut_notice, prepare_typed_text
 from connectors.pipeline.inbound_text import empty_reply as empty_reply_for
 
@@ -81,29 +79,14 @@ def outbox_payload(message: dict[str, Any]) -> dict[str, Any]:
     return {key: message[key] for key in PAYLOAD_KEYS if message.get(key) not in (None, "", [], {})}
 
 
-@dataclass(frozen=True)
-class QueuedMessage:
-    """One message for the outbox: its recipient's address, payload and idempotency key (None: none)."""
-
-    recipient: str
-    payload: dict[str, Any]
-    key: str | None
-
-
 class OutboxOutputChannel(OutputChannel):
-    """Rasa output that stores every bot message in the outbox; the worker delivers it in order.
-
-    With a `reply_key` ("reply:<inbox id>", an inbound message's replies), message n is keyed
-    "<reply_key>:<n>" and queued once however often the message is re-driven. Inside `one_transaction()`
-    (a turn) messages are collected and written together when the block ends; elsewhere each is written at once.
-    """
+    """Rasa output that stores every bot message in the outbox; the worker delivers it in order."""
 
     def __init__(self, channel: str, *, origin: str = "bot", reply_key: str | None = None) -> None:
         self.channel = channel
         self.origin = origin
-        self.reply_key = reply_key
+        self.reply_key = reply_key  # "reply:<inbox id>": each message gets "<reply_key>:<n>", queued once
         self._queued = 0
-        self._collected: list[QueuedMessage] | None = None  # a list while a turn's replies are being collected
 
     def name(self) -> str:  # type: ignore[override]  # instance-level: Rasa picks channel variations by it
         return self.channel
@@ -137,40 +120,16 @@ class OutboxOutputChannel(OutputChannel):
         await self.enqueue(recipient_id, {"elements": list(elements)})
 
     async def enqueue(self, recipient_id: str, payload: dict[str, Any]) -> None:
-        """Store `payload` for `recipient_id` (a Rasa sender id or a bare address): collected during a turn,
-        else at once, in a worker thread."""
+        """Store `payload` for `recipient_id` (a Rasa sender id or a bare address) in a worker thread."""
         if not payload:
             return
         recipient = SenderAddress.on(self.channel, recipient_id).id
         self._queued += 1
         key = f"{self.reply_key}:{self._queued}" if self.reply_key else None
-        message = QueuedMessage(recipient, payload, key)
-        if self._collected is not None:
-            self._collected.append(message)
-            return
-        await run_blocking(_enqueue_now, self.channel, self.origin, [message])
-
-    @asynccontextmanager
-    async def one_transaction(self) -> AsyncIterator[None]:
-        """Collect what is sent inside the block and write it in one transaction as the block ends (also when
-        it fails: what was said before the failure still goes out, as it would have one by one). Only with a
-        `reply_key`: the keys make a write repeated after a crash store nothing twice."""
-        if not self.reply_key or self._collected is not None:
-            yield
-            return
-        self._collected = []
-        try:
-            yield
-        finally:
-            collected, self._collected = self._collected, None
-            if collected:
-                await run_blocking(_enqueue_now, self.channel, self.origin, collected)
+        await run_blocking(_enqueue_now, self.channel, recipient, payload, self.origin, key)
 
 
-def _enqueue_now(channel: str, origin: str, messages: list[QueuedMessage]) -> None:
-    """Store `messages` in order, in one transaction."""
+def _enqueue_now(channel: str, recipient: str, payload: dict[str, Any], origin: str, key: str | None) -> None:
     with session_scope() as session:
-        for message in messages:
-            enqueue_all(session, channel=channel, recipient=message.recipient, payload=message.payload,
-                        origin=origin, idempotency_key=message.key)
-    logger.debug("queued %d %s message(s) for delivery", len(messages), channel)
+        enqueue(session, channel=channel, recipient=recipient, payload=payload, origin=origin, idempotency_key=key)
+    logger.debug("queued a %s message for delivery", channel)
