@@ -1,30 +1,23 @@
 """One-time codes as the victim meets them: a newer code voids older ones, three tries each, a per-case hourly cap."""
 
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
-from bot.cases.answers import VerificationAnswer
 from bot.cases.grants import granted_victim
 from bot.cases.one_time_codes import read_code
-from bot.cases.verification import CODE_NOT_RESENT, CODE_SENT, GRANTED, WRONG, check_code, check_knowledge
+from bot.cases.verification import CODE_NOT_RESENT, CODE_SENT, GRANTED, WRONG, check_code
 from bot.models.messaging import OutboxMessage
 from bot.models.verification import VerificationCode
 from bot.settings import get_settings
 from tests.cases.factories import CONTACT_NUMBER, make_case
-
-NOW = datetime(2026, 11, 24, 12, 0)
-REF, OTHER_REF = "SP/20001/26", "SP/20002/26"
-WEB = "webchat:3f9a2c"
-RIGHT = VerificationAnswer(dob=date(1980, 2, 1), postcode="SX12AB")
-LATER = timedelta(minutes=2)
+from tests.cases.test_one_time_codes import LATER, NOW, OTHER_REF, REF, RIGHT, WEB  # noqa: F401 (one scenario)
+from tests.cases.test_one_time_codes import _knowledge as _knowledge_outcome
 
 
 def _knowledge(session, reference=REF, sender=WEB, now=NOW):
-    outcome = check_knowledge(session, reference=reference, sender_key=sender, answer=RIGHT, now=now)
-    session.commit()
-    return outcome.status
+    return _knowledge_outcome(session, reference=reference, sender=sender, now=now).status
 
 
 def _code(session, code, reference=REF, sender=WEB, now=NOW + timedelta(minutes=1)):
