@@ -30,12 +30,15 @@ def channel_of(tracker: Tracker) -> str:
     return channel or tracker.get_latest_input_channel() or "unknown"
 
 
-def _open_and_word(sender_id: str, channel: str, reason: str, level: str, category: str | None) -> list[Reply]:
+def _open_and_word(
+    sender_id: str, channel: str, reason: str, level: str, category: str | None, opened_for: str | None
+) -> list[Reply]:
     """Open the hand-off (one transaction: from then on the hand-off policy holds the conversation); its replies."""
     with session_scope() as session:
         handoff = open_handoff(
-            session, sender_id=sender_id, channel=channel, reason=reason, level=level, category=category
-        )
+            session, sender_id=sender_id, channel=channel, reason=reason, level=level, category=category,
+            opened_for=opened_for,
+        )  # fmt: skip
         on_duty = staff_on_duty(session)
         wait = expected_wait_minutes(session) if on_duty else None
         handoff_id = handoff.id
@@ -50,7 +53,10 @@ async def hand_to_person(
 
     Nothing pauses the conversation: the open hand-off row is what makes the bot listen (bot/handoff/policy.py).
     """
-    replies = await run_blocking(_open_and_word, tracker.sender_id, channel_of(tracker), reason, level, category)
+    opened_for = turn_view(tracker.events).message_id  # a re-run of this turn may then finish these words
+    replies = await run_blocking(
+        _open_and_word, tracker.sender_id, channel_of(tracker), reason, level, category, opened_for
+    )
     for reply in replies:
         dispatcher.utter_message(response=reply.response, **reply.values)
     if tracker.active_loop_name:

@@ -33,7 +33,7 @@ class OpenHandoffs:
         try:
             with session_scope() as session:
                 row = active_handoff(session, sender_id=sender_id)
-                state = WaitingHandoff(id=row.id, priority=row.priority) if row is not None else None
+                state = WaitingHandoff(row.id, row.priority, row.opened_for) if row is not None else None
         except Exception as error:  # database down (or misconfigured): never fail Rasa's turn over it
             if not self._failing:
                 logger.warning("hand-off state unreadable, using the last known: %s", type(error).__name__)

@@ -83,6 +83,8 @@ class HandoffPolicy(Policy):
         if handoff is None:
             return self._prediction(self._default_predictions(domain))
         action = next_action(turn, handoff, active_loop=tracker.active_loop_name)
+        if action is None:  # the turn that opened it, re-run after a crash: the other policies decide
+            return self._prediction(self._default_predictions(domain))
         if action not in domain.action_names_or_texts:
             logger.error("hand-off policy: %s is not in the domain; listening instead", action)
             action = ACTION_LISTEN

@@ -83,9 +83,20 @@ def active_handoff(session: Session, *, sender_id: str) -> Handoff | None:
 
 
 def open_handoff(
-    session: Session, *, sender_id: str, channel: str, reason: str, level: str = "normal", category: str | None = None
+    session: Session,
+    *,
+    sender_id: str,
+    channel: str,
+    reason: str,
+    level: str = "normal",
+    category: str | None = None,
+    opened_for: str | None = None,
 ) -> Handoff:
-    """Open a hand-off, or return the open one (its level, category and reason updated if `level` is more urgent)."""
+    """Open a hand-off, or return the open one (its level, category and reason updated if `level` is more urgent).
+
+    `opened_for` is the message id of the victim message whose turn opens it: a re-run of that same turn (its
+    first run lost with a crashed Rasa server) may then finish telling the victim who helps next.
+    """
     level = level if level in LEVEL_PRIORITY else "normal"
     existing = active_handoff(session, sender_id=sender_id)
     if existing is not None:
@@ -105,6 +116,7 @@ def open_handoff(
         priority=priority_for(level),
         status="waiting",
         created_at=utcnow(),
+        opened_for=opened_for[:80] if opened_for else None,
     )
     session.add(handoff)
     session.flush()

@@ -28,6 +28,7 @@ class Handoff(Base):
     closed_at = Column(DateTime)
     outcome = Column(String(40))
     resolution = Column(String(20))  # handback | end
+    opened_for = Column(String(80))  # the message id of the victim message whose turn opened it, if a turn did
 
 
 class HandoffNote(Base):

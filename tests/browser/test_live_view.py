@@ -108,6 +108,8 @@ async def test_worker_sees_every_conversation_highest_risk_first_live_and_can_ta
     await page.get_by_label("State", exact=True).select_option("bot")
     await expect(rows).to_have_count(3)
     await page.get_by_label("State", exact=True).select_option("")
+    await expect(rows).to_have_count(7)  # the full list is back before a row is opened
+    await expect(rows.first).to_contain_text("0.97")
 
     await rows.first.get_by_role("link", name="Open").click()
     await expect(page.locator(".msg-user")).to_contain_text("he says he will kill me tonight")

@@ -1,5 +1,6 @@
 """End to end: with the action server down, a risk message still gets its advice, and the hand-off is recovered;
-kill -9 of the Rasa server mid-escalation or right after a hand-back leaves one hand-off, or none, never a half."""
+kill -9 of the Rasa server mid-escalation (before or after the hand-off row was written) or right after a hand-back
+leaves one hand-off, or none, never a half, and the victim is told who helps next."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy import text
 
 from bot.console.alerts import open_alerts
 from bot.db import build_engine, session_scope
+from bot.handoff.queue import open_handoff
 from tests.e2e.conftest import MODEL, ThreadedTwilio
 from tests.e2e.sms_probe import inbox_status, settled_bodies, text_in, wait_for
 from tests.e2e.stack import E2E_WORKER, HavenStack, start_stack
@@ -134,30 +136,58 @@ def open_handoffs_of(stack: HavenStack, sender_id: str) -> list[tuple[str, str |
         engine.dispose()
 
 
-def test_kill_9_between_the_risk_verdict_and_the_handoff_row_gives_one_handoff_and_the_advice(crashing):
+def inbox_id(stack: HavenStack, sid: str) -> int:
+    """The stored id of the inbound message Twilio sent as `sid`."""
+    engine = build_engine(stack.env["DATABASE_URL"])
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text("SELECT id FROM inbox WHERE provider_id = :s"), {"s": sid}).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def open_as_the_lost_action_did(stack: HavenStack, sender_id: str, message_sid: str) -> None:
+    """Open the hand-off as action_escalate's first run did before the Rasa server died with its reply."""
+    engine = build_engine(stack.env["DATABASE_URL"])
+    try:
+        with session_scope(engine) as session:
+            open_handoff(session, sender_id=sender_id, channel="sms", reason="risk", level="high",
+                         category="threat_to_life", opened_for=f"inbox-{inbox_id(stack, message_sid)}")  # fmt: skip
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("the_action_opened_the_row", [False, True], ids=["before-the-row", "after-the-row"])
+def test_kill_9_mid_escalation_gives_one_handoff_the_advice_once_and_who_helps_next(
+    crashing, the_action_opened_the_row
+):
     stack, twilio, _headers = crashing
-    number = "+447700900611"
-    assert text_in(stack, number, "hello", "SMhc-1") == 200
-    wait_for(lambda: inbox_status(stack, "SMhc-1") == "handled", 90, "the greeting")
+    number, sid = ("+447700900613", "SMhr") if the_action_opened_the_row else ("+447700900611", "SMhc")
+    assert text_in(stack, number, "hello", f"{sid}-1") == 200
+    wait_for(lambda: inbox_status(stack, f"{sid}-1") == "handled", 90, "the greeting")
     greeting = settled_bodies(twilio, number, 1)
     action_server = stack.processes[0]
-    action_server.send_signal(signal.SIGSTOP)  # action_escalate, after the advice, now hangs: no row yet
+    action_server.send_signal(signal.SIGSTOP)  # action_escalate, called after the advice, now hangs
     try:
-        assert text_in(stack, number, "he said he will kill me tonight", "SMhc-2") == 200
-        wait_for(lambda: inbox_status(stack, "SMhc-2") == "processing", 30, "the risk turn to start")
+        assert text_in(stack, number, "he said he will kill me tonight", f"{sid}-2") == 200
+        advice = twilio.messages_to(number, len(greeting) + 1, timeout=90)[len(greeting) :]
+        assert advice and "Threats to kill or hurt you are a crime." in advice[0]["Body"]  # Rasa sent it itself
         stack.kill_rasa_server()
     finally:
-        action_server.send_signal(signal.SIGCONT)
+        action_server.kill()  # the call it never answered dies with it: nothing of that turn runs late
+        action_server.wait(timeout=20)
+    if the_action_opened_the_row:  # the action had committed the hand-off; only its reply died with Rasa
+        open_as_the_lost_action_did(stack, f"sms:{number}", f"{sid}-2")
+    stack.start_action_server()
     stack.start_rasa_server()
-    assert text_in(stack, number, "he said he will kill me tonight", "SMhc-2") == 200  # Twilio's retry
-    wait_for(lambda: inbox_status(stack, "SMhc-2") == "handled", 90, "the re-driven risk turn")
-    wait_for(lambda: open_handoffs_of(stack, f"sms:{number}") != [], 30, "the hand-off row")
+    assert text_in(stack, number, "he said he will kill me tonight", f"{sid}-2") == 200  # Twilio's retry
+    wait_for(lambda: inbox_status(stack, f"{sid}-2") == "handled", 90, "the re-driven risk turn")
     assert open_handoffs_of(stack, f"sms:{number}") == [("high", "threat_to_life")]  # one, whatever re-ran
     told = settled_bodies(twilio, number, len(greeting) + 2)[len(greeting) :]
     assert sum("Threats to kill or hurt you are a crime." in body for body in told) == 1  # the advice, once
-    assert any("our team" in body for body in told)  # and who helps next
-    assert text_in(stack, number, "are you there?", "SMhc-3") == 200
-    wait_for(lambda: inbox_status(stack, "SMhc-3") == "handled", 60, "the waiting message")
+    assert sum("our team" in body for body in told) == 1  # and who helps next, once
+    assert text_in(stack, number, "are you there?", f"{sid}-3") == 200
+    wait_for(lambda: inbox_status(stack, f"{sid}-3") == "handled", 60, "the waiting message")
     assert settled_bodies(twilio, number, len(greeting) + len(told)) == [*greeting, *told]  # the bot stays quiet
 
 

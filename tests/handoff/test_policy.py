@@ -93,3 +93,19 @@ def test_the_row_is_read_once_per_turn_and_again_after_a_custom_action(policy, s
     make_handoff(session, SENDER, level="imminent", reason="risk")  # what action_escalate does
     escalated = tracker(message, ActionExecuted("utter_safety_advice"), ActionExecuted("action_escalate"))
     assert chosen(policy, escalated) == ("action_listen", True) and len(reads) == 2
+
+
+def test_a_re_run_of_the_turn_whose_action_opened_the_row_is_left_to_the_bot_until_that_action_runs(
+    policy, session
+):
+    queue.open_handoff(session, sender_id=SENDER, channel="sms", reason="risk", level="imminent",
+                       opened_for="inbox-9")  # fmt: skip  # its first run died before the reply went out
+    session.commit()
+    again = UserUttered("he's here with a knife", parse_data={"intent": {"name": "risk_disclosure"}, "risk": KNIFE},
+                        message_id="inbox-9")  # fmt: skip
+    assert chosen(policy, tracker(again)) == (None, False)  # the rules decide: advice, then action_escalate
+    assert chosen(policy, tracker(again, ActionExecuted("utter_safety_advice"))) == (None, False)
+    finished = tracker(again, ActionExecuted("utter_safety_advice"), ActionExecuted("action_escalate"))
+    assert chosen(policy, finished) == ("action_listen", True)
+    later = UserUttered("are you there?", parse_data={"intent": {"name": "inform"}}, message_id="inbox-10")
+    assert chosen(policy, tracker(later)) == ("action_listen", True)  # any later message waits for staff

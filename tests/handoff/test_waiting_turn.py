@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 
 from bot.handoff import wording
@@ -9,6 +11,7 @@ from bot.handoff.waiting_turn import (
     ACTION_LISTEN,
     CONTACT_LATER,
     DEACTIVATE_LOOP,
+    OPENING_ACTIONS,
     SAFETY_ADVICE,
     WaitingHandoff,
     next_action,
@@ -20,8 +23,9 @@ IMMINENT = WaitingHandoff(id=1, priority=0)
 KNIFE = {"escalate": True, "level": "imminent", "category": "imminent_danger"}
 
 
-def said(text: str, intent: str = "inform", risk: dict | None = None) -> UserUttered:
-    return UserUttered(text, parse_data={"intent": {"name": intent, "confidence": 0.9}, "risk": risk or {}})
+def said(text: str, intent: str = "inform", risk: dict | None = None, message_id: str | None = None) -> UserUttered:
+    parse_data = {"intent": {"name": intent, "confidence": 0.9}, "risk": risk or {}}
+    return UserUttered(text, parse_data=parse_data, message_id=message_id)
 
 
 def handoff_message(*, on_duty: bool, wait_minutes: int | None = None) -> BotUttered:
@@ -57,6 +61,25 @@ def test_the_turn_that_opened_the_hand_off_ends_with_listening():
     assert decide(said("a person please", "talk_to_human"), ActionExecuted("action_request_human")) == ACTION_LISTEN
 
 
+def test_a_re_run_of_the_turn_that_opened_the_hand_off_lets_the_bot_finish_it():
+    opened_by_inbox_7 = WaitingHandoff(id=1, priority=1, opened_for="inbox-7")  # its first run died after opening
+    again = said("he said he will kill me tonight", "risk_disclosure", KNIFE, message_id="inbox-7")
+    assert decide(again, handoff=opened_by_inbox_7) is None  # the other policies decide, as on the first run
+    assert decide(again, ActionExecuted(SAFETY_ADVICE), handoff=opened_by_inbox_7) is None
+    told = handoff_message(on_duty=True, wait_minutes=2)
+    finished = [again, ActionExecuted(SAFETY_ADVICE), ActionExecuted("action_escalate"), told]
+    assert decide(*finished, handoff=opened_by_inbox_7) == ACTION_LISTEN  # who helps next was said: listen
+
+
+def test_a_later_message_while_that_hand_off_is_open_gets_no_reply():
+    opened_by_inbox_7 = WaitingHandoff(id=1, priority=1, opened_for="inbox-7")
+    later = said("are you there?", "inform", message_id="inbox-8")
+    assert decide(handoff_message(on_duty=True), ActionExecuted(ACTION_LISTEN), later, handoff=opened_by_inbox_7) == (
+        ACTION_LISTEN
+    )
+    assert decide(said("hello", "greet"), handoff=WaitingHandoff(id=2, priority=3)) == ACTION_LISTEN  # none recorded
+
+
 def test_a_form_left_open_is_closed_first():
     turn = [said("my date of birth is 01/02/1980")]
     assert decide(*turn, active_loop="case_update_form") == DEACTIVATE_LOOP
@@ -78,4 +101,9 @@ def test_the_view_reads_the_newest_message_and_what_was_asked_before_it():
         for event in [BotUttered("Question?"), ActionExecuted(ACTION_LISTEN), said("after 6pm"), ActionExecuted("x")]
     )
     assert (view.text, view.intent, view.asked, view.done) == ("after 6pm", "inform", "Question?", ("x",))
+
+
+def test_each_action_that_opens_a_hand_off_is_in_the_domain():
+    domain_text = (Path(__file__).resolve().parents[2] / "domain.yml").read_text()
+    assert all(f"- {name}\n" in domain_text for name in OPENING_ACTIONS)
     assert not turn_view([]).has_message
