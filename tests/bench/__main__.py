@@ -1,4 +1,4 @@
-"""`python -m tests.bench [--only nlu,risk,...,load,profile,cost,train] [--quick]`: the report (STEPS below)."""
+"""`python -m tests.bench [--only nlu,risk,...,load,profile,cluster,cost,train] [--quick]`: the report (STEPS below)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from pathlib import Path
 from bot.settings import get_settings
 from tests.bench import (
     clocks,
+    cluster_scaling,
     cost,
     encoder,
     escalation,
@@ -34,7 +35,7 @@ from tests.bench.harness import running_stack
 from tests.bench.report import ROOT, Section, write_report
 
 STEPS = ("nlu", "risk", "encoder", "escalation", "loops", "inbox", "feed", "clocks", "paging", "load", "profile",
-         "turn_cpu", "cost", "train")
+         "turn_cpu", "cluster", "cost", "train")
 STACK_STEPS = {"escalation", "load", "profile", "cost"}
 
 
@@ -81,7 +82,7 @@ async def stack_sections(args: argparse.Namespace, figures: dict) -> tuple[list[
     sections: list[Section] = []
     workdir = args.out / "stack"
     shutil.rmtree(workdir, ignore_errors=True)  # trackers from an earlier run would change the dialogue
-    levels = {1: 4, 10: 20, 50: 50} if args.quick else {1: 12, 10: 60, 50: 150}
+    levels = load.levels(args.quick)
     async with running_stack(workdir, rasa_command=profile.LAUNCHER, extra_env=profile.launcher_env(args.out)) as stack:
         print(f"stack ready in {stack.haven.ready_seconds:.1f} s", flush=True)
         expected: load.Expected | None = None
@@ -153,6 +154,9 @@ def main(argv: list[str] | None = None) -> int:
         turns = 50 if args.quick else 200
         sections.append(guarded("6b. CPU per turn (issue 12)", lambda: turn_cpu.section(
             asyncio.run(turn_cpu.measure(args.out, turns, turn_cpu.JSONSCHEMA4_DIR)))))
+    if "cluster" in args.steps:  # clusters of its own, on PostgreSQL and Redis
+        sections.append(guarded("6c. One and two Rasa instances behind nginx (issue 12)", in_own_environment,
+                                lambda: cluster_scaling.section(cluster_scaling.measure(load.levels(args.quick)))))
     sections.append(guarded("0. Targets", targets.section, **figures))
     sections.sort(key=lambda section: section.title)
     write_report(sections, args.report, command=f"python -m tests.bench --only {','.join(args.steps)}"

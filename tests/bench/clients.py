@@ -6,8 +6,8 @@ Where a turn ends (the latency clock stops):
   sends is learnt once per run by calibration (each script alone, a turn ending after 1.5 s of silence);
   in the timed runs the turn ends at the arrival of the n-th SMS, n being that count;
 - web chat (socket.io over HTTP long-polling, see WebChatConversation.open): the client has received
-  `bot_typing {"typing": false}`, which Haven's channel emits after
-  Rasa has finished the message and every `bot_uttered` of the turn has been emitted.
+  `bot_typing {"typing": false}`, which Haven's channel emits once Rasa has finished the message, and every
+  reply the turn sends (the count learnt by calibration; through a cluster a reply may come after the indicator).
 A reply missing at the hard turn timeout counts as lost.
 """
 
@@ -128,11 +128,20 @@ class SmsConversation:
 class WebChatConversation:
     """A python-socketio client speaking rasa-webchat's protocol to Haven's channel."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, source_address: str | None = None) -> None:
         self.base_url = base_url
-        self.client = socketio.AsyncClient(reconnection=False)
+        # Its own loopback source address when given: a load balancer that keeps each client address on one
+        # instance (nginx's ip_hash, by the first three octets) then spreads these sockets as it would real ones.
+        self._http = (
+            aiohttp.ClientSession(connector=aiohttp.TCPConnector(local_addr=(source_address, 0)))
+            if source_address
+            else None
+        )
+        self.client = socketio.AsyncClient(reconnection=False, http_session=self._http)
         self.session_id: str | None = None
         self.replies: list[str] = []
+        self._arrived: list[float] = []  # when each reply arrived
+        self._replied = asyncio.Event()
         self._confirmed = asyncio.Event()
         self._done = asyncio.Event()
         self._ended_at = 0.0
@@ -146,6 +155,8 @@ class WebChatConversation:
 
     async def _on_bot(self, message: dict) -> None:
         self.replies.append(str((message or {}).get("text") or ""))
+        self._arrived.append(time.perf_counter())
+        self._replied.set()
 
     async def _on_typing(self, data: dict) -> None:
         if not (data or {}).get("typing"):
@@ -167,16 +178,39 @@ class WebChatConversation:
         try:
             await self.client.emit("user_uttered", {"message": text, "session_id": self.session_id})
             await asyncio.wait_for(self._done.wait(), timeout)
+            remaining = max(0.0, started + timeout - time.perf_counter())
+            if expected is None:  # calibration: every reply, however late, belongs to this turn
+                await self._until_quiet(started + timeout)
+            else:
+                await asyncio.wait_for(self._replies(before + expected), remaining)
         except (asyncio.TimeoutError, socketio.exceptions.SocketIOError) as error:
             got = len(self.replies) - before
             return TurnResult(error=type(error).__name__, lost=max(0, (expected or 0) - got))
         replies = self.replies[before:]
-        return TurnResult(latency=self._ended_at - started, replies=replies,
-                          lost=max(0, (expected or 0) - len(replies)))
+        last_reply = self._arrived[before + expected - 1] if expected else 0.0
+        return TurnResult(latency=max(self._ended_at, last_reply) - started, replies=replies)
+
+    async def _until_quiet(self, deadline: float) -> None:
+        """Until no reply has come for QUIET_SECONDS (or `deadline`)."""
+        while time.perf_counter() < deadline:
+            self._replied.clear()
+            try:
+                await asyncio.wait_for(self._replied.wait(), min(QUIET_SECONDS, deadline - time.perf_counter()))
+            except asyncio.TimeoutError:
+                return
+
+    async def _replies(self, count: int) -> None:
+        """Until `count` replies have arrived in all (a reply delivered through the outbox by another instance
+        may come after the typing indicator went off)."""
+        while len(self.replies) < count:
+            self._replied.clear()
+            await self._replied.wait()
 
     async def close(self) -> None:
         # abort: a graceful close waits for the pending long-poll (up to the 25 s ping interval)
         await self.client.eio.disconnect(abort=True)
+        if self._http is not None:
+            await self._http.close()
 
 
 class Path:
@@ -190,7 +224,7 @@ class Path:
             return RestConversation(self.http, self.stack.base_url, f"rest:{conversation_id}")
         if self.name == "SMS webhook (Haven)":
             return SmsConversation(self.http, self.stack)
-        chat = WebChatConversation(self.stack.base_url)
+        chat = WebChatConversation(self.stack.base_url, self.stack.client_address(conversation_id))
         await chat.open(timeout)
         return chat
 

@@ -79,6 +79,10 @@ class BenchStack:
     def action_pid(self) -> int:
         return self.haven.processes[0].pid
 
+    def client_address(self, conversation_id: str) -> str | None:
+        """The loopback address a web chat client connects from: the default (one Rasa server, no balancer)."""
+        return None
+
     def console_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.console_token}"}
 

@@ -17,6 +17,11 @@ TURN_TIMEOUT = 30.0
 Expected = dict[tuple[str, str], list[int]]  # (path, script name) -> replies per turn
 
 
+def levels(quick: bool) -> dict[int, int]:
+    """Conversations to run at each concurrency: 1, 10 and 50 at once (fewer for a smoke run)."""
+    return {1: 4, 10: 20, 50: 50} if quick else {1: 12, 10: 60, 50: 150}
+
+
 @dataclass
 class LevelResult:
     """Every turn of one path at one concurrency."""
