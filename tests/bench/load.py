@@ -36,6 +36,25 @@ class LevelResult:
     wrong: int = 0
     unfinished: int = 0
     wall_seconds: float = 0.0
+    machine_busy: float | None = None  # share of all cores busy during the level (every process on the machine)
+
+
+def cpu_ticks() -> tuple[int, int] | None:
+    """(busy, total) jiffies of all cores since boot, from /proc/stat; None where there is none."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = [int(value) for value in stat.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def busy_share(before: tuple[int, int] | None, after: tuple[int, int] | None) -> float | None:
+    """The share of the machine's cores that were busy between two `cpu_ticks()` readings."""
+    if before is None or after is None or after[1] <= before[1]:
+        return None
+    return (after[0] - before[0]) / (after[1] - before[1])
 
 
 def http_session() -> aiohttp.ClientSession:
@@ -98,9 +117,10 @@ async def run_level(stack: BenchStack, http: aiohttp.ClientSession, *, path_name
         while not pending.empty():
             await _converse(path, pending.get_nowait(), run_id, expected, result)
 
-    started = time.perf_counter()
+    started, ticks = time.perf_counter(), cpu_ticks()
     tasks = [asyncio.create_task(worker()) for _ in range(concurrency)]
     done, not_done = await asyncio.wait(tasks, timeout=level_timeout)
+    result.machine_busy = busy_share(ticks, cpu_ticks())
     for task in not_done:
         task.cancel()
     result.unfinished = pending.qsize() + len(not_done)
