@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 
 import aiohttp
@@ -36,6 +37,7 @@ class LevelResult:
     wrong: int = 0
     unfinished: int = 0
     wall_seconds: float = 0.0
+    error_kinds: Counter[str] = field(default_factory=Counter)  # what went wrong in the failed turns
     machine_busy: float | None = None  # share of all cores busy during the level (every process on the machine)
 
 
@@ -94,6 +96,7 @@ async def _converse(path: Path, index: int, run_id: str, expected: Expected, res
             result.lost += outcome.lost
             if outcome.error or outcome.latency is None:
                 result.errors += 1
+                result.error_kinds[outcome.error or "no latency"] += 1
                 continue
             result.latencies.append(outcome.latency)
             must_contain = script.expect_in_turn.get(turn)
@@ -143,6 +146,6 @@ async def run_all(stack: BenchStack, *, levels: dict[int, int], level_timeout: f
                 level = await run_level(stack, http, path_name=name, concurrency=concurrency,
                                         conversations=conversations, expected=expected, level_timeout=level_timeout)
                 print(f"  {name} x{concurrency}: {level.turns} turns in {level.wall_seconds:.1f} s, "
-                      f"{level.errors} errors, {level.lost} lost", flush=True)
+                      f"{level.errors} errors {dict(level.error_kinds) or ''}, {level.lost} lost", flush=True)
                 results.append(level)
     return results, expected
