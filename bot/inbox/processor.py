@@ -2,19 +2,14 @@
 
 It runs in the Rasa server process (a turn needs the loaded agent). Several processes may run it at once:
 claims are row-level and leased, and a lease is renewed while its turn runs, so a message is re-driven only
-when the process handling it died. Each process handles the messages it stored first (so a load balancer's
-spread is the work's spread); another takes them over only after a lease. A handler that fails is retried
-with growing delays; after `max_attempts` the message is set aside and staff are alerted, so the sender's
-later messages still flow.
+when the process handling it died. A handler that fails is retried with growing delays; after
+`max_attempts` the message is set aside and staff are alerted, so the sender's later messages still flow.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import secrets
-import socket
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import suppress
 from datetime import timedelta
@@ -46,8 +41,6 @@ class InboxProcessor:
         self._task: asyncio.Task | None = None
         self._in_hand: set[asyncio.Task] = set()
         self._stopping = False
-        # This processor's name in the inbox: the messages this process stores are its own to handle first.
-        self.instance = f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
 
     async def start(self) -> None:
         """Start in the running loop; messages left unhandled by an earlier run are taken first."""
@@ -105,7 +98,7 @@ class InboxProcessor:
 
     def _claim(self) -> list[ClaimedInbound]:
         with session_scope() as session:
-            return store.claim_due(session, lease=self.lease, instance=self.instance)
+            return store.claim_due(session, lease=self.lease)
 
     async def _handle(self, claim: ClaimedInbound) -> None:
         keeper = asyncio.create_task(self._keep_lease(claim))

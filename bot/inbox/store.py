@@ -65,13 +65,11 @@ def receive(
     address: str,
     content: dict[str, Any],
     hold_for: timedelta | None = None,
-    received_by: str | None = None,
 ) -> Received:
     """Store a delivery and commit; a provider's retry of a stored message finds the existing row.
 
     With `hold_for`, a channel that answers in the same request (REST) takes the message at once, leased for
-    that long, so no processor handles it unless this one dies; not when an earlier message still waits.
-    `received_by` names the storing process's inbox processor, which `claim_due` lets handle it first."""
+    that long, so no processor handles it unless this one dies; not when an earlier message still waits."""
     now, address = utcnow(), address[:200]
     held = hold_for is not None and not _sender_has_unhandled(session, channel, address)
     token = secrets.token_hex(16) if held else None
@@ -79,7 +77,6 @@ def receive(
         provider=provider, provider_id=provider_id[:120], channel=channel, address=address,
         content=encrypt_data(json.dumps(content)), status="processing" if held else "pending",
         attempts=1 if held else 0, lease_token=token, lease_until=now + hold_for if held else None, received_at=now,
-        received_by=received_by[:80] if received_by else None,
     )
     session.add(row)
     try:
@@ -96,30 +93,13 @@ def receive(
     return Received(id=existing.id, new=False, handled=existing.status not in UNHANDLED)
 
 
-def _left_to_receiver(instance: str, now: datetime, takeover_after: timedelta) -> Any:
-    """The condition "another processor stored this message moments ago and has not tried it yet": its own."""
-    return and_(
-        InboxMessage.received_by.is_not(None),
-        InboxMessage.received_by != instance,
-        InboxMessage.attempts == 0,
-        InboxMessage.received_at >= now - takeover_after,
-    )
-
-
 def claim_due(
-    session: Session,
-    *,
-    lease: timedelta,
-    limit: int = 20,
-    now: datetime | None = None,
-    instance: str | None = None,
+    session: Session, *, lease: timedelta, limit: int = 20, now: datetime | None = None
 ) -> list[ClaimedInbound]:
     """Claim the oldest unhandled message of each sender whose earlier messages are all handled.
 
     A message is due when pending, or when the processor holding it let its lease run out (it crashed).
     Each claim is a conditional UPDATE on the attempts seen, so of several processors exactly one wins.
-    As `instance`, messages another processor stored are left to it for one lease (behind a load balancer each
-    instance then runs the turns it received); after that, or once tried, any processor may take them.
     The caller commits.
     """
     now = now or utcnow()
@@ -134,8 +114,6 @@ def claim_due(
     )
     free = or_(InboxMessage.lease_until.is_(None), InboxMessage.lease_until < now)  # no live lease, no retry wait
     due = and_(InboxMessage.status.in_(UNHANDLED), free)
-    if instance is not None:
-        due = and_(due, ~_left_to_receiver(instance, now, lease))
     candidates = session.execute(
         select(InboxMessage.id, InboxMessage.attempts)
         .where(due, ~waits_for_older)

@@ -30,6 +30,5 @@ class InboxMessage(Base):
     lease_token = Column(String(40))
     lease_until = Column(DateTime)
     received_at = Column(DateTime, nullable=False, default=utcnow)
-    received_by = Column(String(80))  # the inbox processor (instance) of the process that stored it, if any
     handled_at = Column(DateTime)
     outcome = Column(String(40))  # replied | duplicate-turn | unreadable ... (never message text)

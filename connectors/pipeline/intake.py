@@ -26,10 +26,8 @@ async def store_delivery(app: Any, **delivery: Any) -> Received:
     """Store one delivery (`delivery`: the keywords of bot.inbox.store.receive; a retry finds the stored row)
     and wake this process's inbox processor, unless the caller holds the message to handle it in the same
     request (`hold_for`)."""
-    processor = getattr(app.ctx, "inbox", None)
-    if processor is not None:
-        delivery.setdefault("received_by", processor.instance)  # this process's turn to run, unless it dies
     received = await run_blocking(_store, **delivery)
+    processor = getattr(app.ctx, "inbox", None)
     if processor is not None and not received.handled and received.claim is None:
         processor.wake()
     return received

@@ -95,33 +95,3 @@ def test_a_failed_attempt_waits_then_is_tried_again_and_a_message_given_up_frees
     session.commit()
     assert [claim.provider_id for claim in store.claim_due(session, lease=LEASE)] == ["SM2"]
     assert store.unhandled_count(session) == 1
-
-
-def test_each_instance_handles_what_it_received_and_takes_over_the_others_after_a_lease(session) -> None:
-    def received_by(provider_id: str, instance: str | None, address: str) -> None:
-        store.receive(session, provider="twilio", provider_id=provider_id, channel="sms", address=address,
-                      content={"body": "hello"}, received_by=instance)  # fmt: skip
-
-    received_by("SM1", "rasa-a", "+447700900001")
-    received_by("SM2", "rasa-b", "+447700900002")
-    received_by("SM3", None, "+447700900003")  # stored where no processor runs: anyone's
-    now = utcnow()
-    mine = store.claim_due(session, lease=LEASE, instance="rasa-a", now=now)
-    assert [claim.provider_id for claim in mine] == ["SM1", "SM3"]
-    for claim in mine:
-        store.mark_handled(session, inbox_id=claim.id, lease_token=claim.lease_token, outcome="replied")
-    session.commit()
-    assert store.claim_due(session, lease=LEASE, instance="rasa-a", now=now + LEASE / 2) == []  # SM2 is b's
-    later = store.claim_due(session, lease=LEASE, instance="rasa-a", now=now + LEASE + timedelta(seconds=1))
-    assert [claim.provider_id for claim in later] == ["SM2"]  # b never took it (it died): a does, after a lease
-
-
-def test_a_message_another_instance_already_tried_is_anyones_once_its_lease_ran_out(session) -> None:
-    store.receive(session, provider="twilio", provider_id="SM1", channel="sms", address="+447700900001",
-                  content={"body": "hello"}, received_by="rasa-b")  # fmt: skip
-    now = utcnow()
-    [tried] = store.claim_due(session, lease=LEASE, instance="rasa-b", now=now)
-    session.commit()
-    assert tried.attempts == 1
-    again = store.claim_due(session, lease=LEASE, instance="rasa-a", now=now + timedelta(seconds=LEASE.seconds / 2 + 8))
-    assert [claim.provider_id for claim in again] == ["SM1"]  # b died mid-turn: re-driven by a
